@@ -1,0 +1,27 @@
+# The template's own tasks. `make test` is what CI runs (see .ci/run).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install test lint bake clean
+
+install: $(BIN)/cookiecutter
+
+$(BIN)/cookiecutter: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $@
+
+test: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 --dist loadgroup
+
+lint: install
+	$(BIN)/ruff check hooks tests
+	$(BIN)/ruff format --check hooks tests
+
+bake: install
+	$(BIN)/cookiecutter --no-input --overwrite-if-exists . -o .bake
+
+clean:
+	rm -rf $(VENV) .bake .pytest_cache

@@ -1,0 +1,73 @@
+"""Finish the generated project: fresh secrets in its env files, no files for unchosen options.
+
+Runs offline: secrets come from the `secrets` module, nothing is fetched.
+"""
+
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+PROJECT = Path.cwd()
+ENV_FILES = (".env", ".env.production")
+# Placeholders in the env files and the bytes of randomness each gets.
+SECRET_LENGTHS = {
+    "__DJANGO_SECRET_KEY__": 50,
+    "__POSTGRES_PASSWORD__": 24,
+    "__REDIS_PASSWORD__": 24,
+}
+
+# Paths that exist only for an option, each with "was the option left out?".
+UNCHOSEN_PATHS = (
+    (
+        "{{ cookiecutter.use_celery }}" == "n",
+        (
+            "config/celery.py",
+            "config/settings/components/celery.py",
+        ),
+    ),
+    ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
+    ("{{ cookiecutter.ci }}" == "none", (".github",)),
+    ("{{ cookiecutter.open_source_license }}" == "Not open source", ("LICENSE",)),
+)
+
+
+def new_secret(length: int) -> str:
+    # URL-safe so the value can sit inside a redis:// or postgres:// URL unescaped.
+    return secrets.token_urlsafe(length)
+
+
+def fill_secrets() -> None:
+    """Each env file gets its own secrets: a leaked local .env must not unlock production."""
+    for name in ENV_FILES:
+        path = PROJECT / name
+        text = path.read_text()
+        for placeholder, length in SECRET_LENGTHS.items():
+            text = text.replace(placeholder, new_secret(length))
+        path.write_text(text)
+        path.chmod(0o600)
+
+
+def remove(relative: str) -> None:
+    path = PROJECT / relative
+    if path.is_dir():
+        shutil.rmtree(path)
+    elif path.exists():
+        path.unlink()
+
+
+def prune_unchosen() -> None:
+    for left_out, paths in UNCHOSEN_PATHS:
+        if left_out:
+            for relative in paths:
+                remove(relative)
+
+
+def main() -> int:
+    fill_secrets()
+    prune_unchosen()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,12 @@
+{%- if cookiecutter.session_backend == "redis" -%}
+# Sessions live on their own Redis database, never in the LRU cache: eviction would log users out.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+SESSION_CACHE_ALIAS = "sessions"
+{%- elif cookiecutter.session_backend == "redis_with_db_fallback" -%}
+# Read through Redis, written to Postgres too: a Redis restart costs a cache miss, not a login.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+{%- else -%}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+{%- endif %}
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 14

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
+    path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler404 = "{{ cookiecutter.project_slug }}.core.views.not_found"
+handler500 = "{{ cookiecutter.project_slug }}.core.views.server_error"

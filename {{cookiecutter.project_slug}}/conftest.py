@@ -1,0 +1,56 @@
+"""Fixtures shared by every app's tests. Postgres and Redis are real (DATABASE_URL, REDIS_URL)."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.conf import settings
+from django.core.cache import caches
+from redis.exceptions import RedisError
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.core.redis import cache_redis
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _redis_is_running() -> None:
+    """A missing Redis fails the run with the URL to fix, instead of a page of errors."""
+    try:
+        cache_redis().ping()
+    except RedisError as error:
+        pytest.fail(
+            f"Redis is not answering at {settings.REDIS_CACHE_URL} ({error}). "
+            "Start it, or point REDIS_URL at a running server.",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(autouse=True)
+def _clean_redis_keys() -> Iterator[None]:
+    """Delete this run's keys after each test (test settings give the run its own key prefix)."""
+    yield
+    for alias in settings.CACHES:
+        caches[alias].delete_pattern("*")  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def user(db: None) -> User:
+    return UserFactory.create()
+
+
+@pytest.fixture
+def other_user(db: None) -> User:
+    return UserFactory.create()
+
+
+@pytest.fixture
+def api_client(user: User) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user=user)
+    return client
+
+
+@pytest.fixture
+def anonymous_client() -> APIClient:
+    return APIClient()

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "{{ cookiecutter.project_slug }}.core"
+
+    def ready(self) -> None:
+        from {{ cookiecutter.project_slug }}.core import checks  # noqa: F401  (registers the checks)

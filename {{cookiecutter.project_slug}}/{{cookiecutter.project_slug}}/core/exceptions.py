@@ -1,0 +1,39 @@
+"""One error shape for the whole API: `{"detail": ..., "code": ...}` (+ `errors` per field)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """Services raise Django's exceptions; the API answers them like DRF's own."""
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        return {"detail": "Invalid input.", "code": "invalid", "errors": exc.detail}
+    detail = exc.detail
+    code = detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code
+    return {"detail": str(detail), "code": code}
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = as_api_exception(exc)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response  # not an API error: Django's handler500 answers it
+    response.data = error_body(exc)
+    return response

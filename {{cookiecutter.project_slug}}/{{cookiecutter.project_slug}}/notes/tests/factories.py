@@ -1,0 +1,13 @@
+import factory
+
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.notes.models import Note
+
+
+class NoteFactory(factory.django.DjangoModelFactory[Note]):
+    class Meta:
+        model = Note
+
+    owner = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Note {n}")
+    body = "Some text."

@@ -1,0 +1,37 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes.services import note_create, note_update
+from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_note_create_validates_before_saving(user: User) -> None:
+    with pytest.raises(ValidationError) as raised:
+        note_create(owner=user, title="x" * 201)
+
+    assert "title" in raised.value.message_dict
+    assert not Note.objects.exists()
+
+
+def test_note_update_without_changes_does_not_touch_the_row(user: User) -> None:
+    note = NoteFactory.create(owner=user, title="Same")
+    before = note.updated_at
+
+    note_update(note=note, title="Same")
+
+    note.refresh_from_db()
+    assert note.updated_at == before
+
+
+def test_note_update_saves_the_changed_field(user: User) -> None:
+    note = NoteFactory.create(owner=user, title="Old", body="Body")
+
+    note_update(note=note, body="New body")
+
+    note.refresh_from_db()
+    assert (note.title, note.body) == ("Old", "New body")
+    assert note.updated_at > note.created_at

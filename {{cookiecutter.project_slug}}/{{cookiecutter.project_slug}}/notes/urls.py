@@ -1,0 +1,8 @@
+from django.urls import path
+
+from {{ cookiecutter.project_slug }}.notes.apis import NoteDetailApi, NoteListCreateApi
+
+urlpatterns = [
+    path("", NoteListCreateApi.as_view(), name="note-list"),
+    path("<int:note_id>/", NoteDetailApi.as_view(), name="note-detail"),
+]
