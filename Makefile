@@ -9,11 +9,11 @@ install: $(BIN)/cookiecutter
 
 $(BIN)/cookiecutter: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml --extra dev
 	touch $@
 
-test: install
+test: install lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install

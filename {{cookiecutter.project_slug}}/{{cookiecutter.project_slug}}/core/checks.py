@@ -24,9 +24,10 @@ def roles_sharing_the_cache_database() -> list[str]:
         for alias, options in settings.CACHES.items()
         if alias != "default"
     }
-    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
-        if getattr(settings, name, None):
-            others[name] = getattr(settings, name)
+{%- if cookiecutter.use_celery == "y" %}
+    others["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
+    others["CELERY_RESULT_BACKEND"] = settings.CELERY_RESULT_BACKEND
+{%- endif %}
     return [name for name, url in others.items() if redis_database(url) == cache]
 
 

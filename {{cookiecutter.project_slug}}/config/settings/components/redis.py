@@ -1,6 +1,6 @@
 """Redis roles, each on its own database number (see the README's Redis section).
 
-`cache.clear()` runs FLUSHDB, so the cache never shares a database with sessions or Celery.
+`cache.clear()` runs FLUSHDB, so the cache never shares a database with another role.
 """
 
 from config.env import dev_default, env, redis_url_with_db

@@ -1,10 +1,10 @@
 """Error reporting to Sentry, on when SENTRY_DSN is set."""
 
 import sentry_sdk
-from sentry_sdk.integrations.django import DjangoIntegration
 {%- if cookiecutter.use_celery == "y" %}
 from sentry_sdk.integrations.celery import CeleryIntegration
 {%- endif %}
+from sentry_sdk.integrations.django import DjangoIntegration
 
 from config.env import env
 

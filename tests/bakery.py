@@ -1,0 +1,117 @@
+"""Baking projects from the template and running commands in them."""
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cookiecutter.main import cookiecutter
+
+TEMPLATE = Path(__file__).resolve().parent.parent
+COOKIECUTTER_JSON = json.loads((TEMPLATE / "cookiecutter.json").read_text())
+TOOLS = Path(sys.executable).parent  # the template's venv: ruff, uv, cookiecutter
+
+# Answers that only make sense together: flipping the first forces the second.
+REQUIRED_COMPANIONS = {("use_celery", "n"): {"use_celery_beat": "n"}}
+
+POSTGRES = os.environ.get("TEMPLATE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    answers: dict[str, str] = field(default_factory=dict)
+
+
+def _with_companions(answers: dict[str, str]) -> dict[str, str]:
+    combined = dict(answers)
+    for (option, value), companions in REQUIRED_COMPANIONS.items():
+        if combined.get(option) == value:
+            combined.update(companions)
+    return combined
+
+
+def option_defaults() -> dict[str, str]:
+    """The default answer of every choice and y/n option in cookiecutter.json."""
+    defaults = {}
+    for name, value in COOKIECUTTER_JSON.items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, list):
+            defaults[name] = value[0]
+        elif value in ("y", "n"):
+            defaults[name] = value
+    return defaults
+
+
+def single_flip_variants() -> list[Variant]:
+    """One variant per non-default value of every option: adding an option adds its rows."""
+    variants = []
+    for name, value in COOKIECUTTER_JSON.items():
+        if isinstance(value, list):
+            others = value[1:]
+        elif value in ("y", "n"):
+            others = ["n" if value == "y" else "y"]
+        else:
+            continue
+        for other in others:
+            variants.append(Variant(f"{name}={other}", _with_companions({name: other})))
+    return variants
+
+
+def minimal_variant() -> Variant:
+    """Every optional feature off: the last choice of each list, 'n' for each y/n option."""
+    answers = {}
+    for name, value in COOKIECUTTER_JSON.items():
+        if isinstance(value, list):
+            answers[name] = value[-1]
+        elif value in ("y", "n"):
+            answers[name] = "n"
+    return Variant("minimal", answers)
+
+
+DEFAULT = Variant("default")
+MINIMAL = minimal_variant()
+ALL_VARIANTS = [DEFAULT, *single_flip_variants(), MINIMAL]
+
+
+def bake(variant: Variant, output_dir: Path) -> Path:
+    """Generate `variant` into `output_dir` and return the project's directory."""
+    project = cookiecutter(
+        str(TEMPLATE),
+        no_input=True,
+        extra_context=variant.answers,
+        output_dir=str(output_dir),
+    )
+    return Path(project)
+
+
+def database_url(variant: Variant) -> str:
+    """Each bake gets its own database: generated suites may run side by side."""
+    safe = "".join(ch if ch.isalnum() else "_" for ch in variant.name.lower())
+    return f"{POSTGRES}/tpl_{safe}"[:120]
+
+
+def run(
+    args: list[str], *, cwd: Path, env: dict[str, str] | None = None, timeout: float = 600
+) -> subprocess.CompletedProcess[str]:
+    path = f"{TOOLS}{os.pathsep}{os.environ['PATH']}"
+    return subprocess.run(
+        args,
+        cwd=cwd,
+        env={**os.environ, "PATH": path, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def ok(result: subprocess.CompletedProcess[str]) -> str:
+    """The output of a command that must have succeeded; its output is the failure message."""
+    output = f"$ {' '.join(result.args)}\n{result.stdout}\n{result.stderr}"
+    assert result.returncode == 0, output
+    return output

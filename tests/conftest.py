@@ -1,0 +1,35 @@
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.bakery import COOKIECUTTER_JSON, Variant, bake, ok, run
+
+
+@pytest.fixture(scope="session")
+def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Variant], Path]:
+    """Bake each variant once per test session (per xdist worker)."""
+    projects: dict[str, Path] = {}
+
+    def get(variant: Variant) -> Path:
+        if variant.name not in projects:
+            projects[variant.name] = bake(variant, tmp_path_factory.mktemp("bake"))
+        return projects[variant.name]
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def checker_python(
+    baked: Callable[[Variant], Path], tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """A Python with every dependency any option can add (all y/n options on), for running
+    `manage.py` in bakes that are not installed themselves."""
+    everything_on = {name: "y" for name, value in COOKIECUTTER_JSON.items() if value in ("y", "n")}
+    project = baked(Variant("everything-on", everything_on))
+    venv = tmp_path_factory.mktemp("checker") / "venv"
+    ok(run(["uv", "venv", "--quiet", "--python", "python3", str(venv)], cwd=project))
+    python = venv / "bin" / "python"
+    install = ["uv", "pip", "install", "--quiet", "--python", str(python)]
+    ok(run([*install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project))
+    return python

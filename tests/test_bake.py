@@ -1,0 +1,104 @@
+"""Every option value bakes a clean project: rendered, linted, compiling, checks and
+migrations in order."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.bakery import ALL_VARIANTS, DEFAULT, MINIMAL, REDIS_URL, Variant, database_url, ok, run
+
+VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
+
+# Cookiecutter's own syntax must never reach the output. GitHub's `${{ }}` and Django template
+# tags in .html files are the output's own syntax and stay.
+COOKIECUTTER_ATTRIBUTE = re.compile(r"cookiecutter\.\w")
+JINJA_EXPRESSION = re.compile(r"(?<!\$)\{\{")
+JINJA_STATEMENT = re.compile(r"\{%")
+
+
+def project_files(project: Path) -> list[Path]:
+    return [path for path in project.rglob("*") if path.is_file() and ".venv" not in path.parts]
+
+
+def leftovers(path: Path) -> list[str]:
+    text = path.read_text(errors="replace")
+    patterns = [COOKIECUTTER_ATTRIBUTE, JINJA_EXPRESSION]
+    if path.suffix != ".html":
+        patterns.append(JINJA_STATEMENT)
+    return [f"{path}: {pattern.pattern}" for pattern in patterns if pattern.search(text)]
+
+
+def manage_env(variant: Variant) -> dict[str, str]:
+    return {"DATABASE_URL": database_url(variant), "REDIS_URL": REDIS_URL}
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_nothing_is_left_unrendered(baked: Callable[[Variant], Path], variant: Variant) -> None:
+    project = baked(variant)
+
+    bad_names = [
+        str(path)
+        for path in project.rglob("*")
+        if "{{" in str(path) or "cookiecutter" in str(path.relative_to(project))
+    ]
+    bad_contents = [hit for path in project_files(project) for hit in leftovers(path)]
+
+    assert bad_names == []
+    assert bad_contents == []
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_ruff_finds_nothing_to_change(baked: Callable[[Variant], Path], variant: Variant) -> None:
+    project = baked(variant)
+
+    ok(run(["ruff", "check", "--no-cache", "."], cwd=project))
+    ok(run(["ruff", "format", "--no-cache", "--check", "."], cwd=project))
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_python_compiles(
+    baked: Callable[[Variant], Path], variant: Variant, checker_python: Path
+) -> None:
+    ok(run([str(checker_python), "-m", "compileall", "-q", "."], cwd=baked(variant)))
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_django_checks_and_migrations_are_clean(
+    baked: Callable[[Variant], Path], variant: Variant, checker_python: Path
+) -> None:
+    project = baked(variant)
+    env = manage_env(variant)
+
+    check = ok(
+        run(
+            [str(checker_python), "manage.py", "check", "--fail-level", "WARNING"],
+            cwd=project,
+            env=env,
+        )
+    )
+    ok(
+        run(
+            [str(checker_python), "manage.py", "makemigrations", "--check", "--dry-run"],
+            cwd=project,
+            env=env,
+        )
+    )
+    assert "no issues" in check
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_no_parser_class_and_no_client_built_per_request(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    pattern = re.compile(r"HiredisParser|PARSER_CLASS\"|from_url")
+
+    hits = [
+        str(path.relative_to(project))
+        for path in project_files(project)
+        if path.suffix == ".py" and pattern.search(path.read_text())
+    ]
+
+    assert hits == []
