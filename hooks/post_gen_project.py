@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 
 PROJECT = Path.cwd()
-ENV_FILES = (".env", ".env.production")
+# Env file sources and where they go. The sources are not dot-files in the template because the
+# generated .gitignore (which git also applies inside this repository) ignores .env files.
+ENV_FILES = {"_env.local": ".env", "_env.production": ".env.production"}
 # Placeholders in the env files and the bytes of randomness each gets.
 SECRET_LENGTHS = {
     "__DJANGO_SECRET_KEY__": 50,
@@ -39,13 +41,16 @@ def new_secret(length: int) -> str:
 
 def fill_secrets() -> None:
     """Each env file gets its own secrets: a leaked local .env must not unlock production."""
-    for name in ENV_FILES:
-        path = PROJECT / name
-        text = path.read_text()
+    for source_name, target_name in ENV_FILES.items():
+        source = PROJECT / source_name
+        text = source.read_text()
         for placeholder, length in SECRET_LENGTHS.items():
             text = text.replace(placeholder, new_secret(length))
-        path.write_text(text)
-        path.chmod(0o600)
+        target = PROJECT / target_name
+        # Created private: the secrets are never readable by other users, not even briefly.
+        target.touch(mode=0o600)
+        target.write_text(text)
+        source.unlink()
 
 
 def remove(relative: str) -> None:

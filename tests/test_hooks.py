@@ -73,6 +73,7 @@ def test_env_files_hold_fresh_private_secrets(baked: Callable[[Variant], Path], 
     assert len(values["POSTGRES_PASSWORD"]) >= 24
     assert f":{values['POSTGRES_PASSWORD']}@" in values["DATABASE_URL"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert list(path.parent.glob("_env.*")) == [], "env file sources must not be shipped"
 
 
 def test_secrets_differ_between_env_files_and_between_bakes(
