@@ -102,3 +102,35 @@ def test_no_parser_class_and_no_client_built_per_request(
     ]
 
     assert hits == []
+
+
+ENV_READ = re.compile(r"env\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"")
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_variable_the_settings_read_is_documented(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    documented = set(
+        re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (project / ".env.example").read_text(), re.M)
+    )
+    read = {
+        name
+        for path in (project / "config").rglob("*.py")
+        for name in ENV_READ.findall(path.read_text())
+    }
+
+    assert read, "the settings read no variables: the pattern no longer matches env reads"
+    assert read - documented == set()
+
+
+def test_ci_workflow_matches_githubs_schema(baked: Callable[[Variant], Path]) -> None:
+    workflow = baked(DEFAULT) / ".github" / "workflows" / "ci.yml"
+
+    ok(
+        run(
+            ["check-jsonschema", "--builtin-schema", "vendor.github-workflows", str(workflow)],
+            cwd=workflow.parent,
+        )
+    )
