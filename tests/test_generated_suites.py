@@ -6,11 +6,37 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import DEFAULT, MINIMAL, REDIS_URL, Variant, database_url, ok, run
+from tests.bakery import (
+    ALL_VARIANTS,
+    DEFAULT,
+    MINIMAL,
+    REDIS_URL,
+    Variant,
+    database_url,
+    ok,
+    option_defaults,
+    run,
+)
+
+
+def session_backend(variant: Variant) -> str:
+    return {**option_defaults(), **variant.answers}["session_backend"]
+
+
+# The default and minimal projects, plus a bake for each session backend they leave untested.
+SUITE_VARIANTS = [DEFAULT, MINIMAL]
+SUITE_VARIANTS += [
+    variant
+    for variant in ALL_VARIANTS
+    if variant.name.startswith("session_backend=")
+    and session_backend(variant) not in {session_backend(known) for known in SUITE_VARIANTS}
+]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+@pytest.mark.parametrize(
+    "variant", SUITE_VARIANTS, ids=[variant.name for variant in SUITE_VARIANTS]
+)
 def test_generated_project_installs_and_passes_its_own_checks(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:

@@ -1,6 +1,7 @@
 """Fixtures shared by every app's tests. Postgres and Redis are real (DATABASE_URL, REDIS_URL)."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -10,20 +11,30 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
-from {{ cookiecutter.project_slug }}.core.redis import cache_redis
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _redis_is_running() -> None:
     """A missing Redis fails the run with the URL to fix, instead of a page of errors."""
     try:
-        cache_redis().ping()
+        redis_client("durable").ping()
     except RedisError as error:
         pytest.fail(
-            f"Redis is not answering at {settings.REDIS_CACHE_URL} ({error}). "
+            f"Redis is not answering at {settings.REDIS_URL} ({error}). "
             "Start it, or point REDIS_URL at a running server.",
             pytrace=False,
         )
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    """A redis-server on a free port that this test may stop, restart or fill."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)

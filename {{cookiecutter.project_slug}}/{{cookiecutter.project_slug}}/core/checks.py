@@ -1,12 +1,20 @@
-"""System checks for the Redis layout: misconfiguration is reported at start-up, with the fix."""
+"""System checks for the Redis layout: misconfiguration is reported at start-up, with the fix.
 
-from typing import Any
+IDs are stable: E001 cache shares a database, E002 unimportable PARSER_CLASS, E003 Redis
+without a password in a deployment, E004 sessions on the evicting cache.
+"""
+
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.utils.module_loading import import_string
+
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_role_urls
 
 RedisDatabase = tuple[str, int, int]
+SLUG = "{{ cookiecutter.project_slug }}"
 
 
 def redis_database(url: str) -> RedisDatabase:
@@ -17,18 +25,9 @@ def redis_database(url: str) -> RedisDatabase:
 
 
 def roles_sharing_the_cache_database() -> list[str]:
-    """Names of the settings whose Redis database is the cache's own."""
-    cache = redis_database(str(settings.CACHES["default"]["LOCATION"]))
-    others = {
-        alias: str(options["LOCATION"])
-        for alias, options in settings.CACHES.items()
-        if alias != "default"
-    }
-{%- if cookiecutter.use_celery == "y" %}
-    others["CELERY_BROKER_URL"] = settings.CELERY_BROKER_URL
-    others["CELERY_RESULT_BACKEND"] = settings.CELERY_RESULT_BACKEND
-{%- endif %}
-    return [name for name, url in others.items() if redis_database(url) == cache]
+    urls = redis_role_urls()
+    cache = redis_database(urls.pop("cache"))
+    return [role for role, url in urls.items() if redis_database(url) == cache]
 
 
 @register(Tags.caches)
@@ -43,6 +42,74 @@ def check_cache_has_its_own_redis_database(app_configs: Any, **kwargs: Any) -> l
                 "cache.clear() runs FLUSHDB and the cache evicts keys under memory pressure, "
                 "which would delete that data; give REDIS_CACHE_URL its own database number."
             ),
-            id="{{ cookiecutter.project_slug }}.E001",
+            id=f"{SLUG}.E001",
+        )
+    ]
+
+
+@register(Tags.caches)
+def check_parser_class_exists(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    for alias, options in settings.CACHES.items():
+        cache_options = cast("dict[str, Any]", options.get("OPTIONS", {}))
+        parser_class = cache_options.get("PARSER_CLASS")
+        if not parser_class:
+            continue
+        try:
+            import_string(parser_class)
+        except ImportError:
+            errors.append(
+                Error(
+                    f'CACHES["{alias}"] sets PARSER_CLASS to {parser_class!r}: no such class.',
+                    hint=(
+                        "redis-py 5 renamed HiredisParser and picks hiredis by itself when it is "
+                        "installed: remove PARSER_CLASS."
+                    ),
+                    id=f"{SLUG}.E002",
+                )
+            )
+    return errors
+
+
+@register(Tags.security, deploy=True)
+def check_redis_requires_a_password(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    open_roles = [role for role, url in redis_role_urls().items() if not urlsplit(url).password]
+    if not open_roles:
+        return []
+    return [
+        Error(
+            f"Redis is reached without a password for: {', '.join(open_roles)}.",
+            hint=(
+                "Run Redis with requirepass (or an ACL user) and put the password in the URL: "
+                "redis://:<password>@host:6379/0 (or rediss:// for TLS)."
+            ),
+            id=f"{SLUG}.E003",
+        )
+    ]
+
+
+@register(Tags.caches)
+def check_sessions_are_not_in_the_cache(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.SESSION_ENGINE not in (
+        "django.contrib.sessions.backends.cache",
+        "django.contrib.sessions.backends.cached_db",
+    ):
+        return []
+    alias = getattr(settings, "SESSION_CACHE_ALIAS", "default")
+    location = settings.CACHES.get(alias, {}).get("LOCATION")
+    on_cache = alias == "default" or (
+        location is not None
+        and redis_database(str(location)) == redis_database(redis_role_urls()["cache"])
+    )
+    if not on_cache:
+        return []
+    return [
+        Error(
+            f"Sessions are stored in the cache (SESSION_CACHE_ALIAS={alias!r}).",
+            hint=(
+                "The cache evicts keys under memory pressure, which logs users out: keep "
+                'SESSION_CACHE_ALIAS = "sessions", a CACHES alias on its own Redis database.'
+            ),
+            id=f"{SLUG}.E004",
         )
     ]

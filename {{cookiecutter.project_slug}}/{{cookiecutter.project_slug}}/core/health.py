@@ -8,7 +8,7 @@ from typing import Literal
 
 from django.db import connection
 
-from {{ cookiecutter.project_slug }}.core.redis import cache_redis
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
 
 CheckStatus = Literal["ok", "down"]
 OverallStatus = Literal["ok", "degraded", "down"]
@@ -45,15 +45,20 @@ def probe_database() -> None:
         connection.close()
 
 
-def probe_redis() -> None:
-    if not cache_redis().ping():
-        raise ConnectionError("Redis did not answer PING")
+def redis_probe(role: str) -> Callable[[], None]:
+    def probe() -> None:
+        if not redis_client(role).ping():
+            raise ConnectionError(f"Redis ({role}) did not answer PING")
+
+    return probe
 
 
-DEPENDENCIES = (
-    Dependency(name="database", probe=probe_database),
-    Dependency(name="redis", probe=probe_redis),
-)
+def default_dependencies() -> tuple[Dependency, ...]:
+    """Postgres and every configured Redis role, each checked on its own."""
+    redis_roles = tuple(
+        Dependency(name=f"redis.{role}", probe=redis_probe(role)) for role in redis_role_urls()
+    )
+    return (Dependency(name="database", probe=probe_database), *redis_roles)
 
 
 def _timed(probe: Callable[[], None]) -> float:
@@ -79,9 +84,11 @@ def _overall(results: dict[str, CheckResult]) -> OverallStatus:
 
 
 def health_check(
-    *, dependencies: tuple[Dependency, ...] = DEPENDENCIES, timeout: float = 3.0
+    *, dependencies: tuple[Dependency, ...] | None = None, timeout: float = 3.0
 ) -> HealthReport:
     """Probe every dependency at once; none can hold the answer longer than `timeout`."""
+    if dependencies is None:
+        dependencies = default_dependencies()
     executor = ThreadPoolExecutor(max_workers=len(dependencies), thread_name_prefix="health")
     try:
         runs = {dep.name: (dep, executor.submit(_timed, dep.probe)) for dep in dependencies}

@@ -1,23 +1,60 @@
+"""Page-number pagination for APIs whose selectors return one page (so pages can be cached)."""
+
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Model, QuerySet
-from rest_framework import pagination, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
-
-
-class PageNumberPagination(pagination.PageNumberPagination):
-    page_size = 20
-    page_size_query_param = "page_size"
-    max_page_size = 100
-
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 SerializerClass = type[serializers.Serializer[Any]]
+MAX_PAGE_SIZE = 100
+
+
+class PageQuerySerializer(serializers.Serializer[Any]):
+    page = serializers.IntegerField(min_value=1, default=1, help_text="Page number, from 1.")
+    page_size = serializers.IntegerField(
+        min_value=1,
+        max_value=MAX_PAGE_SIZE,
+        default=20,
+        help_text=f"Items per page (at most {MAX_PAGE_SIZE}).",
+    )
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    page: int
+    page_size: int
+
+
+def page_request(request: Request) -> PageRequest:
+    """The page asked for; a malformed or out-of-bounds value is a 400."""
+    query = PageQuerySerializer(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return PageRequest(**query.validated_data)
+
+
+def page_response(*, request: Request, asked: PageRequest, count: int, results: Any) -> Response:
+    url = request.build_absolute_uri()
+    has_next = asked.page * asked.page_size < count
+    previous = None
+    if asked.page == 2:
+        previous = remove_query_param(url, "page")
+    elif asked.page > 2:
+        previous = replace_query_param(url, "page", asked.page - 1)
+    return Response(
+        {
+            "count": count,
+            "next": replace_query_param(url, "page", asked.page + 1) if has_next else None,
+            "previous": previous,
+            "results": results,
+        }
+    )
 
 
 def page_serializer(name: str, item: SerializerClass) -> SerializerClass:
-    """The schema of one page of `item`s, as PageNumberPagination returns it."""
+    """The schema of one page of `item`s, as `page_response` returns it."""
     fields = {
         "count": serializers.IntegerField(),
         "next": serializers.URLField(allow_null=True),
@@ -25,15 +62,3 @@ def page_serializer(name: str, item: SerializerClass) -> SerializerClass:
         "results": item(many=True),
     }
     return type(name, (serializers.Serializer,), fields)
-
-
-def paginated_response(
-    *,
-    request: Request,
-    view: APIView,
-    queryset: QuerySet[Any, Model],
-    serializer_class: SerializerClass,
-) -> Response:
-    paginator = PageNumberPagination()
-    page = paginator.paginate_queryset(queryset, request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)

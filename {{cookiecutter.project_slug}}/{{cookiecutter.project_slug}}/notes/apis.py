@@ -1,14 +1,29 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_page
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.pagination import page_serializer, paginated_response
+from {{ cookiecutter.project_slug }}.core.pagination import (
+    PageQuerySerializer,
+    page_request,
+    page_response,
+    page_serializer,
+)
 from {{ cookiecutter.project_slug }}.notes.models import Note
-from {{ cookiecutter.project_slug }}.notes.selectors import note_get, note_list
+from {{ cookiecutter.project_slug }}.notes.selectors import (
+    note_get,
+    note_get_cached,
+    note_list_page,
+    note_stats,
+)
 from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
+
+STATS_CACHE_SECONDS = 60
 
 
 class NoteOutputSerializer(serializers.ModelSerializer[Note]):
@@ -23,10 +38,6 @@ class NoteInputSerializer(serializers.Serializer[Note]):
 
 
 NotePageSerializer = page_serializer("NotePage", NoteOutputSerializer)
-PAGE_PARAMETERS = [
-    OpenApiParameter("page", int, description="Page number, from 1."),
-    OpenApiParameter("page_size", int, description="Notes per page (at most 100)."),
-]
 
 
 def requesting_user(request: Request) -> User:
@@ -38,16 +49,16 @@ def requesting_user(request: Request) -> User:
 class NoteListCreateApi(APIView):
     @extend_schema(
         operation_id="notes_list",
-        parameters=PAGE_PARAMETERS,
+        parameters=[PageQuerySerializer],
         responses=NotePageSerializer,
     )
     def get(self, request: Request) -> Response:
-        return paginated_response(
-            request=request,
-            view=self,
-            queryset=note_list(owner=requesting_user(request)),
-            serializer_class=NoteOutputSerializer,
+        asked = page_request(request)
+        page = note_list_page(
+            owner=requesting_user(request), page=asked.page, page_size=asked.page_size
         )
+        results = NoteOutputSerializer(page.notes, many=True).data
+        return page_response(request=request, asked=asked, count=page.count, results=results)
 
     @extend_schema(request=NoteInputSerializer, responses={201: NoteOutputSerializer})
     def post(self, request: Request) -> Response:
@@ -60,7 +71,7 @@ class NoteListCreateApi(APIView):
 class NoteDetailApi(APIView):
     @extend_schema(responses=NoteOutputSerializer)
     def get(self, request: Request, note_id: int) -> Response:
-        note = note_get(owner=requesting_user(request), note_id=note_id)
+        note = note_get_cached(owner=requesting_user(request), note_id=note_id)
         return Response(NoteOutputSerializer(note).data)
 
     @extend_schema(request=NoteInputSerializer, responses=NoteOutputSerializer)
@@ -82,3 +93,21 @@ class NoteDetailApi(APIView):
         data.is_valid(raise_exception=True)
         note = note_update(note=note, **data.validated_data)
         return Response(NoteOutputSerializer(note).data)
+
+
+class NoteStatsApi(APIView):
+    """Public totals. The whole response is cached (the seed's cache_page example): it may be
+    up to STATS_CACHE_SECONDS old, which is fine for numbers nobody acts on."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(
+        responses=inline_serializer(
+            name="NoteStats",
+            fields={"notes": serializers.IntegerField(), "authors": serializers.IntegerField()},
+        )
+    )
+    @method_decorator(cache_page(STATS_CACHE_SECONDS))
+    def get(self, request: Request) -> Response:
+        return Response(note_stats())

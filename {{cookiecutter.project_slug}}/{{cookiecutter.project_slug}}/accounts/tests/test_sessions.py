@@ -20,32 +20,64 @@ def session_store(key: str) -> SessionBase:
     return store
 
 
-def test_login_creates_a_session_the_next_request_uses(user: User) -> None:
+def logged_in(user: User) -> tuple[Client, str]:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return client, client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+def test_login_creates_a_session_for_the_user(user: User) -> None:
+    _, key = logged_in(user)
 
     assert session_store(key).exists(key)
     assert session_store(key).get("_auth_user_id") == str(user.pk)
-{%- if cookiecutter.session_backend != "database" %}
 
 
-def test_sessions_are_kept_in_the_sessions_redis_not_the_cache(user: User) -> None:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
-    cache_key = session_store(key).cache_key  # type: ignore[attr-defined]
+def test_the_session_authenticates_the_following_requests(user: User) -> None:
+    client, _ = logged_in(user)
 
-    assert caches["sessions"].get(cache_key) is not None
-    assert caches["default"].get(cache_key) is None
-{%- endif %}
+    for _ in range(2):
+        response = client.get("/api/notes/")
+        assert response.status_code == 200
 
 
 def test_logout_deletes_the_session(user: User) -> None:
-    client = Client()
-    client.login(username=user.username, password=PASSWORD)
-    key = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client, key = logged_in(user)
 
     client.logout()
 
     assert not session_store(key).exists(key)
+    assert client.get("/api/notes/").status_code == 403
+{%- if cookiecutter.session_backend != "database" %}
+
+
+def session_cache_key(key: str) -> str:
+    cache_key: str = session_store(key).cache_key  # type: ignore[attr-defined]
+    return cache_key
+
+
+def test_sessions_are_kept_in_the_sessions_redis_not_the_cache(user: User) -> None:
+    _, key = logged_in(user)
+
+    assert caches["sessions"].get(session_cache_key(key)) is not None
+    assert caches["default"].get(session_cache_key(key)) is None
+
+
+def test_logout_removes_the_session_from_redis(user: User) -> None:
+    client, key = logged_in(user)
+
+    client.logout()
+
+    assert caches["sessions"].get(session_cache_key(key)) is None
+{%- endif %}
+{%- if cookiecutter.session_backend == "redis_with_db_fallback" %}
+
+
+def test_a_session_lost_from_redis_is_read_back_from_postgres(user: User) -> None:
+    client, key = logged_in(user)
+
+    caches["sessions"].delete(session_cache_key(key))
+
+    assert client.get("/api/notes/").status_code == 200
+    assert caches["sessions"].get(session_cache_key(key)) is not None
+{%- endif %}

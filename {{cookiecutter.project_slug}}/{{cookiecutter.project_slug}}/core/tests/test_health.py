@@ -1,4 +1,3 @@
-import socket
 import threading
 
 import pytest
@@ -6,16 +5,10 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.core.health import Dependency, health_check
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_role_urls
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, free_port
 
 HEALTH_URL = "/api/health/"
-
-
-def unused_port() -> int:
-    """A local port nothing listens on (bound, read, released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 @pytest.mark.django_db
@@ -25,15 +18,15 @@ def test_health_is_ok_when_postgres_and_redis_answer(anonymous_client: APIClient
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["checks"]["database"]["status"] == "ok"
-    assert body["checks"]["redis"]["status"] == "ok"
+    assert set(body["checks"]) == {"database", *(f"redis.{role}" for role in redis_role_urls())}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
 
 
 @pytest.mark.django_db
 def test_health_is_down_with_503_when_redis_does_not_answer(
     anonymous_client: APIClient, settings: Settings
 ) -> None:
-    dead_cache = {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{unused_port()}/1"}
+    dead_cache = {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{free_port()}/1"}
     settings.CACHES = {**settings.CACHES, "default": dead_cache}
 
     response = anonymous_client.get(HEALTH_URL)
@@ -42,8 +35,23 @@ def test_health_is_down_with_503_when_redis_does_not_answer(
     body = response.json()
     assert body["status"] == "down"
     assert body["checks"]["database"]["status"] == "ok"
-    assert body["checks"]["redis"]["status"] == "down"
-    assert "ConnectionError" in body["checks"]["redis"]["error"]
+    assert body["checks"]["redis.cache"]["status"] == "down"
+    assert "ConnectionError" in body["checks"]["redis.cache"]["error"]
+    assert body["checks"]["redis.durable"]["status"] == "ok"
+
+
+@pytest.mark.django_db
+def test_health_names_the_role_whose_redis_died(
+    anonymous_client: APIClient, settings: Settings, own_redis: OwnRedis
+) -> None:
+    settings.REDIS_URL = own_redis.url()
+    assert anonymous_client.get(HEALTH_URL).status_code == 200
+
+    own_redis.stop()
+    body = anonymous_client.get(HEALTH_URL).json()
+
+    failing = [name for name, check in body["checks"].items() if check["status"] == "down"]
+    assert failing == ["redis.durable"]
 
 
 def test_a_hung_dependency_is_reported_down_at_the_deadline() -> None:

@@ -1,0 +1,84 @@
+"""The process-wide Redis clients, one connection pool per role.
+
+Every module gets its Redis client here. A client is never built per request: a new client
+costs a TCP (and TLS) handshake, about 20 times the cost of a pooled command.
+
+Roles and where their URL comes from:
+
+- ``cache``: ``CACHES["default"]`` (django-redis owns the pool; we share it)
+{%- if cookiecutter.session_backend != "database" %}
+- ``sessions``: ``CACHES["sessions"]`` (likewise)
+{%- endif %}
+- ``durable``: ``REDIS_URL``, for application data that must not be evicted
+{%- if cookiecutter.use_celery == "y" %}
+- ``broker`` and ``results``: ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` (Celery owns
+  the connections that carry tasks; these clients only check on them)
+{%- endif %}
+"""
+
+from functools import cache
+from typing import Any
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django_redis import get_redis_connection
+from redis import BlockingConnectionPool, Redis
+
+from config.settings.components.redis import redis_connection_kwargs
+
+# Roles whose pool django-redis builds from a CACHES alias.
+CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "database" %}, "sessions": "sessions"{% endif %}}
+# Roles whose pool is built here from a URL setting.
+URL_SETTING_ROLES = {
+    "durable": "REDIS_URL",
+{%- if cookiecutter.use_celery == "y" %}
+    "broker": "CELERY_BROKER_URL",
+    "results": "CELERY_RESULT_BACKEND",
+{%- endif %}
+}
+RELEVANT_SETTINGS = {
+    "CACHES",
+    "REDIS_SOCKET_TIMEOUT",
+    "REDIS_SSL_CA_CERTS",
+    *URL_SETTING_ROLES.values(),
+}
+MAX_CONNECTIONS_PER_ROLE = 50
+
+
+def redis_role_urls() -> dict[str, str]:
+    """Every configured role and its URL."""
+    urls = {
+        role: str(settings.CACHES[alias]["LOCATION"]) for role, alias in CACHE_ALIAS_ROLES.items()
+    }
+    urls.update({role: str(getattr(settings, name)) for role, name in URL_SETTING_ROLES.items()})
+    return urls
+
+
+@cache
+def redis_client(role: str) -> Redis:
+    """The client of `role`, built on first use and shared by the whole process."""
+    if role in CACHE_ALIAS_ROLES:
+        client: Redis = get_redis_connection(CACHE_ALIAS_ROLES[role])
+        return client
+    if role not in URL_SETTING_ROLES:
+        raise KeyError(f"Unknown Redis role {role!r}; known: {', '.join(redis_role_urls())}")
+    url = str(getattr(settings, URL_SETTING_ROLES[role]))
+    pool = BlockingConnectionPool.from_url(
+        url,
+        max_connections=MAX_CONNECTIONS_PER_ROLE,
+        timeout=20,
+        **redis_connection_kwargs(
+            url,
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            ca_certs=settings.REDIS_SSL_CA_CERTS,
+        ),
+    )
+    return Redis(connection_pool=pool)
+
+
+@receiver(setting_changed)
+def _forget_clients_when_redis_settings_change(*, setting: str, **kwargs: Any) -> None:
+    # Tests point roles at other servers; clients built for the old URLs must not be reused.
+    if setting in RELEVANT_SETTINGS:
+        redis_client.cache_clear()

@@ -1,0 +1,110 @@
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from django_redis import get_redis_connection
+from pytest_django.fixtures import Settings
+from redis import BlockingConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+
+
+def test_each_role_has_one_client_per_process() -> None:
+    for role in redis_role_urls():
+        assert redis_client(role) is redis_client(role), role
+
+
+def test_the_cache_role_shares_django_redis_pool() -> None:
+    assert redis_client("cache").connection_pool is get_redis_connection("default").connection_pool
+
+
+def test_the_durable_role_is_a_blocking_pool_on_redis_url(settings: Settings) -> None:
+    client = redis_client("durable")
+    pool = client.connection_pool
+
+    assert isinstance(pool, BlockingConnectionPool)
+    assert pool.max_connections == 50
+    assert pool.connection_kwargs["db"] == int(settings.REDIS_URL.rsplit("/", 1)[1] or 0)
+
+
+def test_roles_default_to_distinct_databases_of_redis_url() -> None:
+    urls = redis_role_urls()
+
+    assert len(set(urls.values())) == len(urls)
+
+
+def test_an_unknown_role_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="known: cache"):
+        redis_client("nonsense")
+
+
+def test_changing_the_url_setting_builds_a_new_client(
+    settings: Settings, own_redis: OwnRedis
+) -> None:
+    before = redis_client("durable")
+    settings.REDIS_URL = own_redis.url(db=3)
+
+    after = redis_client("durable")
+    after.set("moved", "yes")
+
+    assert after is not before
+    assert after.connection_pool.connection_kwargs["port"] == own_redis.port
+    assert after.get("moved") == b"yes"
+
+
+def make_certificates(directory: Path) -> dict[str, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 that it signed."""
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is not installed: it makes the TLS test's certificates.")
+    ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
+    key, csr, crt = directory / "server.key", directory / "server.csr", directory / "server.crt"
+    extensions = directory / "extensions"
+    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost")
+    new_key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    for args in (
+        ["req", "-x509", *new_key, "-subj", "/CN=TestCA", "-keyout", ca_key, "-out", ca_crt],
+        ["req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", csr],
+        ["x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial"],
+    ):
+        if args[0] == "x509":
+            args += ["-days", "1", "-extfile", extensions, "-out", crt]
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)  # noqa: S603, S607
+    return {"ca.crt": ca_crt, "server.key": key, "server.crt": crt}
+
+
+@pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
+    files = make_certificates(tmp_path)
+    server = OwnRedis(tmp_path)
+    server.extra_args = (
+        "--port", "0", "--tls-port", str(server.port), "--tls-auth-clients", "no",
+        "--tls-cert-file", str(files["server.crt"]), "--tls-key-file", str(files["server.key"]),
+        "--tls-ca-cert-file", str(files["ca.crt"]),
+    )  # fmt: skip
+    server.start()
+    yield server, files["ca.crt"]
+    server.stop()
+
+
+def test_rediss_verifies_the_server_certificate_by_default(
+    settings: Settings, tls_redis: tuple[OwnRedis, Path]
+) -> None:
+    server, _ = tls_redis
+    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+
+    with pytest.raises(RedisConnectionError, match="certificate verify failed"):
+        redis_client("durable").ping()
+
+
+def test_rediss_connects_with_the_configured_ca_bundle(
+    settings: Settings, tls_redis: tuple[OwnRedis, Path]
+) -> None:
+    server, ca_certificate = tls_redis
+    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+    settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
+
+    assert redis_client("durable").ping() is True
