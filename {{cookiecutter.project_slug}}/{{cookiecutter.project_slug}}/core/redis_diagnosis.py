@@ -63,7 +63,7 @@ def connection_finding(error: Exception, url: str) -> Finding:
     """Turn a failure to talk to Redis into the seed's troubleshooting advice."""
     parts = urlsplit(url)
     where = f"{parts.hostname}:{parts.port or 6379}"
-    text = str(error)
+    text = str(error).rstrip(".")
     if isinstance(error, AuthenticationWrongNumberOfArgsError) or "without any password" in text:
         return Finding(
             "error",

@@ -13,6 +13,9 @@ class Command(BaseCommand):
         "server version, memory policy, persistence, hiredis and latency. Exit 1 on any error."
     )
 
+    # It diagnoses the very misconfigurations the system checks would stop it for.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
