@@ -43,6 +43,9 @@ def _clean_redis_keys() -> Iterator[None]:
     yield
     for alias in settings.CACHES:
         caches[alias].delete_pattern("*")  # type: ignore[attr-defined]
+    limiter = redis_client("ratelimit")
+    for key in limiter.scan_iter(match=f"{settings.RATELIMIT_KEY_PREFIX}:*", count=1000):
+        limiter.delete(key)
 
 
 @pytest.fixture

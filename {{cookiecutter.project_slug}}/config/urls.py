@@ -2,9 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from {{ cookiecutter.project_slug }}.ratelimit.decorators import rate_limit
+
 urlpatterns = [
+    # The admin's login form is a plain Django view: the decorator guards it against guessing.
+    path("admin/login/", rate_limit(limit=20, period=60, scope="admin-login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
+    path("api/auth/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

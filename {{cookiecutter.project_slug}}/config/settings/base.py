@@ -26,12 +26,14 @@ INSTALLED_APPS = [
 {%- endif %}
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.accounts",
+    "{{ cookiecutter.project_slug }}.ratelimit",
     "{{ cookiecutter.project_slug }}.notes",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "{{ cookiecutter.project_slug }}.ratelimit.middleware.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -86,6 +88,7 @@ from config.settings.components.celery import *  # noqa: E402, F403
 {%- endif %}
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
+from config.settings.components.ratelimit import *  # noqa: E402, F403
 from config.settings.components.redis import *  # noqa: E402, F403
 from config.settings.components.rest import *  # noqa: E402, F403
 from config.settings.components.sessions import *  # noqa: E402, F403

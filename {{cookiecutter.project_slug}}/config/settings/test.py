@@ -3,16 +3,21 @@
 import uuid
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES
+from config.settings.base import CACHES, STORAGES
 
 # Fast hashing: the suite creates many users, none of them real.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 # Static files are looked up per request: tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 
 # Each test run writes under its own key prefix, so runs sharing one Redis never see each
 # other's keys and cleaning up after a test deletes only what that run wrote.
 TEST_RUN_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
 for cache_settings in CACHES.values():
     cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
+RATELIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"

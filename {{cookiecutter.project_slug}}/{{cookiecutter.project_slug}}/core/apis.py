@@ -14,6 +14,7 @@ class HealthApi(APIView):
     # Probed by load balancers and orchestrators, which carry no credentials.
     authentication_classes = ()
     permission_classes = (AllowAny,)
+    throttle_classes = ()
 
     @extend_schema(
         responses={

@@ -10,6 +10,7 @@ Roles and where their URL comes from:
 - ``sessions``: ``CACHES["sessions"]`` (likewise)
 {%- endif %}
 - ``durable``: ``REDIS_URL``, for application data that must not be evicted
+- ``ratelimit``: ``REDIS_RATELIMIT_URL``, the limiter's counters (each with a TTL)
 {%- if cookiecutter.use_celery == "y" %}
 - ``broker`` and ``results``: ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` (Celery owns
   the connections that carry tasks; these clients only check on them)
@@ -32,6 +33,7 @@ CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "da
 # Roles whose pool is built here from a URL setting.
 URL_SETTING_ROLES = {
     "durable": "REDIS_URL",
+    "ratelimit": "REDIS_RATELIMIT_URL",
 {%- if cookiecutter.use_celery == "y" %}
     "broker": "CELERY_BROKER_URL",
     "results": "CELERY_RESULT_BACKEND",

@@ -16,6 +16,10 @@ REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=redis_url_with_db(REDIS_URL
 {%- if cookiecutter.session_backend != "database" %}
 REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(REDIS_URL, 2))
 {%- endif %}
+{%- if cookiecutter.use_celery == "y" %}
+# Databases 3 and 4 belong to Celery (components/celery.py).
+{%- endif %}
+REDIS_RATELIMIT_URL = env.str("REDIS_RATELIMIT_URL", default=redis_url_with_db(REDIS_URL, 5))
 
 # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)

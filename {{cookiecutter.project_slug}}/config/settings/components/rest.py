@@ -1,8 +1,20 @@
+from config.env import env
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "{{ cookiecutter.project_slug }}.ratelimit.throttles.UserRateThrottle",
+        "{{ cookiecutter.project_slug }}.ratelimit.throttles.ScopedRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        # Every API request, per user (or per client IP when anonymous): generous.
+        "user": env.str("RATELIMIT_USER_RATE", default="600/min"),
+        # Views with throttle_scope = "auth" (logging in): strict, against password guessing.
+        "auth": env.str("RATELIMIT_AUTH_RATE", default="10/min"),
+    },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",

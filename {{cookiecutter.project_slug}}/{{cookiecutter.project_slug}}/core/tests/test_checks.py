@@ -7,6 +7,7 @@ from {{ cookiecutter.project_slug }}.core.checks import (
     check_sessions_are_not_in_the_cache,
     redis_database,
 )
+from {{ cookiecutter.project_slug }}.core.redis_clients import URL_SETTING_ROLES
 
 SLUG = "{{ cookiecutter.project_slug }}"
 
@@ -59,15 +60,12 @@ def test_redis_without_a_password_is_e003_in_deployments(settings: Settings) -> 
 
 
 def test_redis_with_passwords_passes_e003(settings: Settings) -> None:
-    settings.REDIS_URL = "redis://:pw@redis:6379/0"
+    for number, setting in enumerate(URL_SETTING_ROLES.values()):
+        setattr(settings, setting, f"redis://:pw@redis:6379/{number}")
     settings.CACHES = {
-        alias: {**options, "LOCATION": f"redis://:pw@redis:6379/{number + 1}"}
+        alias: {**options, "LOCATION": f"redis://:pw@redis:6379/{number + 10}"}
         for number, (alias, options) in enumerate(settings.CACHES.items())
     }
-{%- if cookiecutter.use_celery == "y" %}
-    settings.CELERY_BROKER_URL = "redis://:pw@redis:6379/3"
-    settings.CELERY_RESULT_BACKEND = "redis://:pw@redis:6379/4"
-{%- endif %}
 
     assert check_redis_requires_a_password(None) == []
 

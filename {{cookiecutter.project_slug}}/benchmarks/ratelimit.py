@@ -1,0 +1,87 @@
+"""Rate-limit check cost, measured side by side in one run:
+
+- the seed document's decorator logic (a new Redis client per request, INCR then EXPIRE),
+- ours (one EVALSHA of the GCRA script on the pooled client),
+- a bare pooled INCR (the floor any Redis-counted limit pays).
+
+Run: `make bench-ratelimit` (or `python -m benchmarks.ratelimit --rounds 5 --checks 2000`).
+Absolute times vary between machines and runs; the ratios are the result.
+"""
+
+import argparse
+import os
+import statistics
+import time
+import uuid
+from collections.abc import Callable
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+django.setup()
+
+import redis  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client  # noqa: E402
+from {{ cookiecutter.project_slug }}.ratelimit.limiter import rate_limit_check  # noqa: E402
+from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate  # noqa: E402
+
+RATE = Rate(limit=10**9, period=60)  # never refuses: every check does the full work
+
+
+def seed_check(key: str) -> None:
+    """The seed's decorator body: a client per request, two commands, no atomicity."""
+    r = redis.from_url(settings.REDIS_RATELIMIT_URL)  # the anti-pattern, measured on purpose
+    current = r.incr(key)
+    if current == 1:
+        r.expire(key, 60)
+    r.close()
+
+
+def our_check(key: str) -> None:
+    rate_limit_check(policy="bench", identity=key, rate=RATE)
+
+
+def bare_incr(key: str) -> None:
+    redis_client("ratelimit").incr(key)
+
+
+def per_call_microseconds(check: Callable[[str], None], key: str, calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        check(key)
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--checks", type=int, default=2000)
+    options = parser.parse_args()
+
+    contenders = {"seed decorator": seed_check, "ours (GCRA)": our_check, "bare INCR": bare_incr}
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    keys = {name: f"bench:{uuid.uuid4().hex}" for name in contenders}
+    for name, check in contenders.items():  # warm up pools and the script cache
+        per_call_microseconds(check, keys[name], 50)
+    for _ in range(options.rounds):  # interleaved, so drift hits every contender alike
+        for name, check in contenders.items():
+            samples[name].append(per_call_microseconds(check, keys[name], options.checks))
+    client = redis_client("ratelimit")
+    client.delete(*keys.values())
+
+    median = {name: statistics.median(values) for name, values in samples.items()}
+    ours, seed, incr = median["ours (GCRA)"], median["seed decorator"], median["bare INCR"]
+    print(f"{'check':<16}{'us/check (median)':>20}")
+    for name, value in median.items():
+        print(f"{name:<16}{value:>20.1f}")
+    speedup, overhead = seed / ours, ours / incr
+    print(f"seed / ours = {speedup:.1f}x (goal >= 15x: {'met' if speedup >= 15 else 'MISSED'})")
+    print(f"ours / INCR = {overhead:.2f}x (goal <= 1.5x: {'met' if overhead <= 1.5 else 'MISSED'})")
+    # No check that counts in Redis can beat one round trip: this is the best any could do here.
+    print(f"ceiling: seed / INCR = {seed / incr:.1f}x on this machine")
+
+
+if __name__ == "__main__":
+    main()

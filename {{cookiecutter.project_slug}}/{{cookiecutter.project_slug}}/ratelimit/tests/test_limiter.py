@@ -1,0 +1,168 @@
+import logging
+import multiprocessing
+import time
+import uuid
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Barrier
+
+import pytest
+from django.conf import settings
+from pytest_django.fixtures import Settings
+
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
+    RateLimitResult,
+    RateLimitUnavailable,
+    rate_limit_check,
+    rate_limit_headers,
+    rate_limit_key,
+)
+from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate
+
+
+def new_identity() -> str:
+    return f"test-{uuid.uuid4().hex}"
+
+
+def check(identity: str, rate: Rate) -> RateLimitResult:
+    result = rate_limit_check(policy="test", identity=identity, rate=rate)
+    assert result is not None
+    return result
+
+
+def test_exactly_limit_requests_pass_then_the_rest_are_refused() -> None:
+    identity, rate = new_identity(), Rate(limit=5, period=60)
+
+    results = [check(identity, rate) for _ in range(8)]
+
+    assert [r.allowed for r in results] == [True] * 5 + [False] * 3
+    assert [r.remaining for r in results[:5]] == [4, 3, 2, 1, 0]
+    assert all(r.remaining == 0 for r in results[5:])
+
+
+def test_a_refusal_says_when_to_retry_and_when_the_quota_is_back() -> None:
+    identity, rate = new_identity(), Rate(limit=2, period=60)
+    check(identity, rate)
+    check(identity, rate)
+
+    refused = check(identity, rate)
+
+    # One request comes back every period/limit = 30 s; the full quota after 60 s.
+    assert not refused.allowed
+    assert 29 <= refused.retry_after <= 30
+    assert 59 <= refused.reset_after <= 60
+
+
+def test_identities_do_not_share_a_budget() -> None:
+    rate = Rate(limit=1, period=60)
+    first, second = new_identity(), new_identity()
+
+    assert check(first, rate).allowed
+    assert check(second, rate).allowed
+    assert not check(first, rate).allowed
+
+
+def test_no_counter_is_ever_left_without_an_expiry() -> None:
+    identity, rate = new_identity(), Rate(limit=50, period=60)
+    client = redis_client("ratelimit")
+    key = rate_limit_key(policy="test", identity=identity)
+
+    ttls = []
+    for _ in range(200):  # allowed and refused alike
+        check(identity, rate)
+        ttls.append(client.pttl(key))
+
+    assert min(ttls) > 0
+    assert max(ttls) <= 60_000
+    stray = [
+        k
+        for k in client.scan_iter(match=f"{settings.RATELIMIT_KEY_PREFIX}:*", count=1000)
+        if client.pttl(k) < 0
+    ]
+    assert stray == []
+
+
+def test_keys_are_namespaced_and_do_not_contain_the_identity() -> None:
+    key = rate_limit_key(policy="login", identity="ip:10.0.0.1:*injected*")
+
+    assert key.startswith(f"{settings.RATELIMIT_KEY_PREFIX}:login:")
+    assert "10.0.0.1" not in key
+    assert "*" not in key
+
+
+def test_waiting_half_the_period_returns_about_half_the_budget_not_all_of_it() -> None:
+    # A fixed window would hand back the whole budget at its boundary (2x bursts); GCRA
+    # returns one request every period/limit.
+    identity, rate = new_identity(), Rate(limit=10, period=1)
+    assert all(check(identity, rate).allowed for _ in range(10))
+
+    time.sleep(0.5)
+    allowed_after_half = sum(check(identity, rate).allowed for _ in range(10))
+
+    assert 4 <= allowed_after_half <= 6
+
+
+def hammer(barrier: Barrier, results: Queue, identity: str, attempts: int) -> None:  # type: ignore[type-arg]
+    barrier.wait()
+    rate = Rate(limit=100, period=3600)
+    allowed = 0
+    for _ in range(attempts):
+        result = rate_limit_check(policy="concurrency", identity=identity, rate=rate)
+        allowed += bool(result and result.allowed)
+    results.put(allowed)
+
+
+def test_exactly_limit_pass_when_processes_race_for_one_key() -> None:
+    context = multiprocessing.get_context("fork")
+    processes_count, attempts = 8, 40
+    barrier, results = context.Barrier(processes_count), context.Queue()
+    identity = new_identity()
+    processes = [
+        context.Process(target=hammer, args=(barrier, results, identity, attempts))
+        for _ in range(processes_count)
+    ]
+    for process in processes:
+        process.start()
+    allowed = [results.get(timeout=60) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+
+    assert all(process.exitcode == 0 for process in processes)
+    assert sum(allowed) == 100  # of 320 attempts, from 8 processes at once
+
+
+def test_headers_follow_the_ietf_draft() -> None:
+    result = RateLimitResult(
+        policy="user", rate=Rate(100, 60), allowed=True, remaining=42, retry_after=0, reset_after=35
+    )
+
+    assert rate_limit_headers([result]) == {
+        "RateLimit-Policy": '"user";q=100;w=60',
+        "RateLimit": '"user";r=42;t=35',
+    }
+
+
+@pytest.fixture
+def limiter_on_dead_redis(settings: Settings, own_redis: OwnRedis) -> None:
+    settings.REDIS_RATELIMIT_URL = own_redis.url()
+    assert check(new_identity(), Rate(1, 60)).allowed  # connected once...
+    own_redis.stop()  # ...then Redis goes away
+
+
+@pytest.mark.usefixtures("limiter_on_dead_redis")
+def test_redis_down_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING):
+        result = rate_limit_check(policy="test", identity=new_identity(), rate=Rate(1, 60))
+
+    assert result is None
+    warnings = [r for r in caplog.records if "fail open" in r.getMessage()]
+    assert len(warnings) == 1
+
+
+@pytest.mark.usefixtures("limiter_on_dead_redis")
+def test_redis_down_fails_closed_when_configured(settings: Settings) -> None:
+    settings.RATELIMIT_FAIL_OPEN = False
+
+    with pytest.raises(RateLimitUnavailable):
+        rate_limit_check(policy="test", identity=new_identity(), rate=Rate(1, 60))
