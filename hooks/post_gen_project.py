@@ -26,6 +26,17 @@ UNCHOSEN_PATHS = (
         (
             "config/celery.py",
             "config/settings/components/celery.py",
+            "{{ cookiecutter.project_slug }}/jobs",
+            "{{ cookiecutter.project_slug }}/notes/tasks.py",
+            "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
+            "benchmarks/celery.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.use_celery_beat }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/jobs/beat.py",
+            "{{ cookiecutter.project_slug }}/jobs/tests/test_beat.py",
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),

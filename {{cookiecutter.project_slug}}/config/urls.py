@@ -11,6 +11,9 @@ urlpatterns = [
     path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
     path("api/auth/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
+{%- if cookiecutter.use_celery == "y" %}
+    path("api/tasks/", include("{{ cookiecutter.project_slug }}.jobs.urls")),
+{%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -27,6 +27,9 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.core",
     "{{ cookiecutter.project_slug }}.accounts",
     "{{ cookiecutter.project_slug }}.ratelimit",
+{%- if cookiecutter.use_celery == "y" %}
+    "{{ cookiecutter.project_slug }}.jobs",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.notes",
 ]
 

@@ -1,5 +1,6 @@
 """The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_URL)."""
 
+import os
 import uuid
 
 from config.settings.base import *  # noqa: F403
@@ -17,7 +18,13 @@ STORAGES = {
 
 # Each test run writes under its own key prefix, so runs sharing one Redis never see each
 # other's keys and cleaning up after a test deletes only what that run wrote.
-TEST_RUN_KEY_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+# A worker the tests start is handed the prefix of the run that started it.
+TEST_RUN_KEY_PREFIX = os.environ.get("TEST_RUN_KEY_PREFIX") or f"test-{uuid.uuid4().hex[:12]}"
 for cache_settings in CACHES.values():
     cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
 RATELIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"
+{%- if cookiecutter.use_celery == "y" %}
+# The run's own queue and heartbeat keys: workers started by other test runs never take its tasks.
+CELERY_TASK_DEFAULT_QUEUE = TEST_RUN_KEY_PREFIX
+WORKER_HEARTBEAT_PREFIX = f"{TEST_RUN_KEY_PREFIX}:worker-heartbeat"
+{%- endif %}

@@ -6,6 +6,9 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal
 
+{% if cookiecutter.use_celery == "y" -%}
+from django.conf import settings
+{% endif -%}
 from django.db import connection
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
@@ -53,12 +56,28 @@ def redis_probe(role: str) -> Callable[[], None]:
     return probe
 
 
+{%- if cookiecutter.use_celery == "y" %}
+
+
+def probe_worker() -> None:
+    from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_is_alive
+
+    if not worker_is_alive():
+        raise ConnectionError("no Celery worker sent a heartbeat recently")
+{%- endif %}
+
+
 def default_dependencies() -> tuple[Dependency, ...]:
-    """Postgres and every configured Redis role, each checked on its own."""
+    """Postgres and every configured Redis role, each checked on its own{% if cookiecutter.use_celery == "y" %}, and the workers{% endif %}."""
     redis_roles = tuple(
         Dependency(name=f"redis.{role}", probe=redis_probe(role)) for role in redis_role_urls()
     )
+{%- if cookiecutter.use_celery == "y" %}
+    worker = Dependency(name="worker", probe=probe_worker, critical=settings.HEALTH_WORKER_CRITICAL)
+    return (Dependency(name="database", probe=probe_database), *redis_roles, worker)
+{%- else %}
     return (Dependency(name="database", probe=probe_database), *redis_roles)
+{%- endif %}
 
 
 def _timed(probe: Callable[[], None]) -> float:

@@ -1,3 +1,7 @@
+{% if cookiecutter.use_celery == "y" -%}
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+{% endif -%}
 from django.utils.decorators import method_decorator
 from django.views.decorators.cache import cache_page
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -14,14 +18,21 @@ from {{ cookiecutter.project_slug }}.core.pagination import (
     page_response,
     page_serializer,
 )
-from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 from {{ cookiecutter.project_slug }}.notes.selectors import (
     note_get,
     note_get_cached,
     note_list_page,
     note_stats,
 )
-from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
+from {{ cookiecutter.project_slug }}.notes.services import (
+    note_create,
+    note_delete,
+{%- if cookiecutter.use_celery == "y" %}
+    note_summary_request,
+{%- endif %}
+    note_update,
+)
 
 STATS_CACHE_SECONDS = 60
 
@@ -111,3 +122,36 @@ class NoteStatsApi(APIView):
     @method_decorator(cache_page(STATS_CACHE_SECONDS))
     def get(self, request: Request) -> Response:
         return Response(note_stats())
+{%- if cookiecutter.use_celery == "y" %}
+
+
+class NoteSummaryOutputSerializer(serializers.ModelSerializer[NoteSummary]):
+    class Meta:
+        model = NoteSummary
+        fields = ("note_count", "word_count", "updated_at")
+
+
+class NoteSummaryApi(APIView):
+    """The user's note totals, computed by a Celery worker."""
+
+    @extend_schema(responses=NoteSummaryOutputSerializer)
+    def get(self, request: Request) -> Response:
+        summary = get_object_or_404(NoteSummary, owner=requesting_user(request))
+        return Response(NoteSummaryOutputSerializer(summary).data)
+
+    @extend_schema(
+        request=None,
+        responses={
+            202: inline_serializer(
+                name="JobAccepted",
+                fields={"id": serializers.UUIDField(), "status_url": serializers.URLField()},
+            )
+        },
+    )
+    def post(self, request: Request) -> Response:
+        job = note_summary_request(owner=requesting_user(request))
+        status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
+        return Response(
+            {"id": str(job.id), "status_url": status_url}, status=status.HTTP_202_ACCEPTED
+        )
+{%- endif %}

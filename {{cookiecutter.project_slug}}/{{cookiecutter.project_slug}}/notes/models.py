@@ -19,3 +19,22 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.title
+{%- if cookiecutter.use_celery == "y" %}
+
+
+class NoteSummary(models.Model):
+    """Totals over one user's notes, computed in the background (notes/tasks.py)."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="note_summary",
+    )
+    note_count = models.PositiveIntegerField()
+    word_count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.note_count} notes, {self.word_count} words"
+{%- endif %}

@@ -1,8 +1,15 @@
 from django.db import transaction
+{%- if cookiecutter.use_celery == "y" %}
+from django.db.models import QuerySet
+{%- endif %}
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.jobs.models import Job
+from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
+{%- endif %}
 from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_invalidate
-from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 
 
 def _invalidate_after_commit(owner_id: int) -> None:
@@ -41,3 +48,30 @@ def note_delete(*, note: Note) -> None:
     owner_id = note.owner_id
     note.delete()
     _invalidate_after_commit(owner_id)
+{%- if cookiecutter.use_celery == "y" %}
+
+
+def _word_count(notes: QuerySet[Note]) -> int:
+    return sum(len(f"{title} {body}".split()) for title, body in notes.values_list("title", "body"))
+
+
+def note_summary_refresh(*, owner_id: int) -> NoteSummary:
+    """Recompute the owner's totals. Idempotent: running it twice leaves one row, same values."""
+    notes = Note.objects.filter(owner_id=owner_id)
+    summary, _ = NoteSummary.objects.update_or_create(
+        owner_id=owner_id,
+        defaults={"note_count": notes.count(), "word_count": _word_count(notes)},
+    )
+    return summary
+
+
+def note_summary_request(*, owner: User) -> Job:
+    """Enqueue a refresh of the owner's summary; the returned job tracks it."""
+    from {{ cookiecutter.project_slug }}.notes.tasks import note_summary_refresh_task
+
+    return job_enqueue(
+        owner=owner,
+        name="notes.summary",
+        send=lambda job_id: note_summary_refresh_task.apply_async(args=(owner.pk,), task_id=job_id),
+    )
+{%- endif %}

@@ -1,25 +1,61 @@
 """Celery on Redis. Broker and results get their own database numbers: the cache is flushed
 and evicted, and an evicted broker key is a lost task."""
 
+{% if cookiecutter.use_celery_beat == "y" -%}
+from celery.schedules import crontab
+
+{% endif -%}
 from config.env import env, redis_url_with_db
-from config.settings.components.redis import REDIS_URL
+from config.settings.components.redis import CACHE_KEY_PREFIX, REDIS_URL
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(REDIS_URL, 3))
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(REDIS_URL, 4))
 
+# JSON only: a pickled message from anyone who can write to Redis would run code in the worker.
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
-CELERY_TASK_TIME_LIMIT = 5 * 60
-CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_RESULT_EXTENDED = True
+CELERY_TASK_TRACK_STARTED = True
+# Every task gets a hard limit (the child is killed) and a soft one it can catch to clean up.
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=5 * 60)
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=4 * 60)
+# Acknowledge-late is per task: only tasks declared idempotent (acks_late=True,
+# reject_on_worker_lost=True on the task) are run again after a crash.
+CELERY_TASK_ACKS_LATE = False
+# One message at a time per process: a long task never holds others hostage in its prefetch.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task not acknowledged within this many seconds is delivered again: it must exceed the
-# longest countdown/ETA the project uses (one hour here).
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-# Celery logs through Django's LOGGING instead of replacing it.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# A message not acknowledged within this many seconds is delivered again, so it must exceed the
+# longest task run time AND the longest countdown/ETA the project uses (keep both under an hour).
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Sweep for messages of workers that died often enough for the timeout above.
+    "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Celery logs through Django's LOGGING (config/celery.py) instead of replacing it.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+
+# Worker liveness (jobs/heartbeat.py): a key per worker, refreshed every interval.
+WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
+WORKER_HEARTBEAT_PREFIX = f"{CACHE_KEY_PREFIX}:worker-heartbeat"
+# True: /api/health/ answers 503 when no worker is alive; False: it reports "degraded".
+HEALTH_WORKER_CRITICAL = env.bool("HEALTH_WORKER_CRITICAL", default=False)
 {%- if cookiecutter.use_celery_beat == "y" %}
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+
+CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.jobs.beat.MigratedDatabaseScheduler"
+# Seconds beat waits for `migrate` to create its tables before giving up with a clear message.
+CELERY_BEAT_MIGRATION_WAIT = env.int("CELERY_BEAT_MIGRATION_WAIT", default=120)
+# Installed into the database scheduler at start; edit schedules in the admin afterwards.
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-jobs": {
+        "task": "{{ cookiecutter.project_slug }}.jobs.tasks.jobs_purge_expired_task",
+        "schedule": crontab(hour=3, minute=30),
+    },
+}
 {%- endif %}

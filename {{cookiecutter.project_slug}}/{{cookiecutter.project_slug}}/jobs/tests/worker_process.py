@@ -1,0 +1,83 @@
+"""A real Celery worker in a subprocess, on the test database and the test run's own queue."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+
+from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeats
+
+PROJECT_DIR = Path(__file__).resolve().parents[3]
+
+
+def test_database_url() -> str:
+    """DATABASE_URL of the database pytest-django created, for the worker to share."""
+    db = settings.DATABASES["default"]
+    credentials = quote(db["USER"] or "")
+    if db.get("PASSWORD"):
+        credentials += f":{quote(db['PASSWORD'])}"
+    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+class WorkerProcess:
+    def __init__(self, name: str, log_path: Path, **env: str) -> None:
+        self.name = name
+        self.log_path = log_path
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "TEST_RUN_KEY_PREFIX": settings.TEST_RUN_KEY_PREFIX,
+            "DATABASE_URL": test_database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "WORKER_HEARTBEAT_INTERVAL": "0.5",
+            **env,
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "WorkerProcess":
+        command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork"]
+        command += ["--concurrency=1", "--without-gossip", "--without-mingle"]
+        command += ["--include={{ cookiecutter.project_slug }}.jobs.tests.slow_tasks"]
+        command += [f"--hostname={self.name}@%h", "--loglevel=INFO"]
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(  # noqa: S603  (our own worker command)
+                command,
+                cwd=PROJECT_DIR,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # its own process group: kill() reaches the pool too
+            )
+        self._wait_for_heartbeat(timeout=60)
+        return self
+
+    def _wait_for_heartbeat(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not any(host.startswith(f"{self.name}@") for host in worker_heartbeats()):
+            assert self.process is not None
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"Celery worker {self.name} did not start:\n{self.log()}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool, as the OOM killer or a crashed host would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")[-4000:]
