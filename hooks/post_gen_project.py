@@ -40,6 +40,32 @@ UNCHOSEN_PATHS = (
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
+    (
+        "{{ cookiecutter.use_supabase_auth }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/accounts/authentication.py",
+            "{{ cookiecutter.project_slug }}/accounts/services.py",
+            "{{ cookiecutter.project_slug }}/accounts/supabase_tokens.py",
+            "{{ cookiecutter.project_slug }}/accounts/migrations/0002_user_supabase.py",
+            "{{ cookiecutter.project_slug }}/accounts/tests/test_supabase_auth.py",
+            "{{ cookiecutter.project_slug }}/integrations/supabase/jwks.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.use_supabase_storage }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/files",
+            "{{ cookiecutter.project_slug }}/integrations/supabase/storage.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.use_supabase_auth }}" == "n"
+        and "{{ cookiecutter.use_supabase_storage }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/integrations",
+            "config/settings/components/supabase.py",
+        ),
+    ),
     ("{{ cookiecutter.ci }}" == "none", (".github",)),
     ("{{ cookiecutter.open_source_license }}" == "Not open source", ("LICENSE",)),
 )

@@ -15,8 +15,16 @@ ANSWERS = {
     "use_celery": "{{ cookiecutter.use_celery }}",
     "use_celery_beat": "{{ cookiecutter.use_celery_beat }}",
     "use_sentry": "{{ cookiecutter.use_sentry }}",
+    "use_supabase_auth": "{{ cookiecutter.use_supabase_auth }}",
+    "use_supabase_storage": "{{ cookiecutter.use_supabase_storage }}",
 }
-YES_NO_OPTIONS = ("use_celery", "use_celery_beat", "use_sentry")
+YES_NO_OPTIONS = (
+    "use_celery",
+    "use_celery_beat",
+    "use_sentry",
+    "use_supabase_auth",
+    "use_supabase_storage",
+)
 
 # Names a Django project package must not take: they shadow modules the project imports.
 RESERVED_SLUGS = {"config", "django", "rest_framework", "celery", "redis", "test", "tests", "site"}

@@ -31,6 +31,18 @@ def dev_default(value: Any) -> Any:
     return environ.Env.NOTSET
 
 
+{% if cookiecutter.use_supabase_storage == "y" -%}
+def env_str_first(names: tuple[str, ...], *, default: Any) -> Any:
+    """The first of `names` that is set (for settings known by an old and a new name)."""
+    for name in names:
+        if name in os.environ:
+            return env.str(name)
+    if default is environ.Env.NOTSET:
+        raise environ.ImproperlyConfigured(f"Set one of these environment variables: {names}")
+    return default
+
+
+{% endif -%}
 def redis_url_with_db(url: str, db: int) -> str:
     """The same Redis server as `url`, on database number `db` (query string kept)."""
     parts = urlsplit(url)

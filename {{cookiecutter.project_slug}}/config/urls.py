@@ -9,8 +9,11 @@ urlpatterns = [
     path("admin/login/", rate_limit(limit=20, period=60, scope="admin-login")(admin.site.login)),
     path("admin/", admin.site.urls),
     path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
-    path("api/auth/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+    path("api/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
+{%- if cookiecutter.use_supabase_storage == "y" %}
+    path("api/files/", include("{{ cookiecutter.project_slug }}.files.urls")),
+{%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
     path("api/tasks/", include("{{ cookiecutter.project_slug }}.jobs.urls")),
 {%- endif %}

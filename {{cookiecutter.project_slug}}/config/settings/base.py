@@ -30,6 +30,12 @@ INSTALLED_APPS = [
 {%- if cookiecutter.use_celery == "y" %}
     "{{ cookiecutter.project_slug }}.jobs",
 {%- endif %}
+{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
+    "{{ cookiecutter.project_slug }}.integrations.supabase",
+{%- endif %}
+{%- if cookiecutter.use_supabase_storage == "y" %}
+    "{{ cookiecutter.project_slug }}.files",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.notes",
 ]
 
@@ -95,3 +101,6 @@ from config.settings.components.ratelimit import *  # noqa: E402, F403
 from config.settings.components.redis import *  # noqa: E402, F403
 from config.settings.components.rest import *  # noqa: E402, F403
 from config.settings.components.sessions import *  # noqa: E402, F403
+{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
+from config.settings.components.supabase import *  # noqa: E402, F403
+{%- endif %}

@@ -53,3 +53,22 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
+{%- if cookiecutter.use_supabase_auth == "y" %}
+
+
+class MeOutputSerializer(serializers.ModelSerializer[User]):
+    roles = serializers.ListField(source="supabase_roles", child=serializers.CharField())
+
+    class Meta:
+        model = User
+        fields = ("id", "supabase_id", "email", "roles")
+
+
+class MeApi(APIView):
+    """The caller, as the API knows them (from their Supabase access token or session)."""
+
+    @extend_schema(responses=MeOutputSerializer)
+    def get(self, request: Request) -> Response:
+        assert isinstance(request.user, User)  # IsAuthenticated let only users through
+        return Response(MeOutputSerializer(request.user).data)
+{%- endif %}

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from {{ cookiecutter.project_slug }}.accounts.apis import LoginApi, LogoutApi
+from {{ cookiecutter.project_slug }}.accounts.apis import LoginApi, LogoutApi{% if cookiecutter.use_supabase_auth == "y" %}, MeApi{% endif %}
 
 urlpatterns = [
-    path("login/", LoginApi.as_view(), name="auth-login"),
-    path("logout/", LogoutApi.as_view(), name="auth-logout"),
+    path("auth/login/", LoginApi.as_view(), name="auth-login"),
+    path("auth/logout/", LogoutApi.as_view(), name="auth-logout"),
+{%- if cookiecutter.use_supabase_auth == "y" %}
+    path("me/", MeApi.as_view(), name="me"),
+{%- endif %}
 ]

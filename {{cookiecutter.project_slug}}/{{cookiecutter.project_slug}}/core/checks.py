@@ -1,7 +1,9 @@
-"""System checks for the Redis layout: misconfiguration is reported at start-up, with the fix.
+"""System checks for Redis and the database: misconfiguration is reported at start-up, with
+the fix.
 
 IDs are stable: E001 cache shares a database, E002 unimportable PARSER_CLASS, E003 Redis
-without a password in a deployment, E004 sessions on the evicting cache.
+without a password in a deployment, E004 sessions on the evicting cache, E006 unknown
+SUPABASE_DB_POOL_MODE, E007 database without TLS in a deployment.
 """
 
 from typing import Any, cast
@@ -111,5 +113,35 @@ def check_sessions_are_not_in_the_cache(app_configs: Any, **kwargs: Any) -> list
                 'SESSION_CACHE_ALIAS = "sessions", a CACHES alias on its own Redis database.'
             ),
             id=f"{SLUG}.E004",
+        )
+    ]
+
+
+SAFE_SSLMODES = ("require", "verify-ca", "verify-full")
+
+
+@register(Tags.database)
+def check_database_pool_mode(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.SUPABASE_DB_POOL_MODE in settings.SUPABASE_DB_POOL_MODES:
+        return []
+    return [
+        Error(
+            f"SUPABASE_DB_POOL_MODE={settings.SUPABASE_DB_POOL_MODE!r} is not a pool mode.",
+            hint="Use direct, session or transaction (the port 6543 pooler).",
+            id=f"{SLUG}.E006",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_database_requires_tls(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    sslmode = settings.DATABASES["default"].get("OPTIONS", {}).get("sslmode")
+    if sslmode in SAFE_SSLMODES:
+        return []
+    return [
+        Error(
+            f"The database connection does not require TLS (sslmode={sslmode!r}).",
+            hint="Add ?sslmode=require (or verify-full with sslrootcert) to DATABASE_URL.",
+            id=f"{SLUG}.E007",
         )
     ]

@@ -36,4 +36,8 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django's handler500 answers it
     response.data = error_body(exc)
+    # An authentication class may say why a credential failed (RFC 6750's error="...").
+    www_authenticate = getattr(exc, "www_authenticate", None)
+    if www_authenticate:
+        response["WWW-Authenticate"] = www_authenticate
     return response

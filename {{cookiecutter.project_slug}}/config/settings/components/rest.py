@@ -2,6 +2,10 @@ from config.env import env
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+{%- if cookiecutter.use_supabase_auth == "y" %}
+        # First, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
+        "{{ cookiecutter.project_slug }}.accounts.authentication.SupabaseTokenAuthentication",
+{%- endif %}
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -47,7 +47,7 @@ def test_logout_deletes_the_session(user: User) -> None:
     client.logout()
 
     assert not session_store(key).exists(key)
-    assert client.get("/api/notes/").status_code == 403
+    assert client.get("/api/notes/").status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
 {%- if cookiecutter.session_backend != "database" %}
 
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
+PASS_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "config.settings.production",
     "DJANGO_ENV_FILE": "/nonexistent",  # only what is given here
@@ -13,16 +14,18 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "api.example.com",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/app?sslmode=require",
     "REDIS_URL": "redis://:secret@redis.internal:6379/0",
+{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
+    "SUPABASE_URL": "https://project-ref.supabase.co",
+{%- endif %}
+{%- if cookiecutter.use_supabase_storage == "y" %}
+    "SUPABASE_SECRET_KEY": "sb_secret_for_the_deploy_check",
+{%- endif %}
 }
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    # Nothing from the caller's environment that the settings read may leak in.
-    inherited = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_"))
-    }
+    # Only what a process needs to run: nothing the settings read leaks in from the caller.
+    inherited = {key: os.environ[key] for key in PASS_THROUGH if key in os.environ}
     return subprocess.run(  # noqa: S603  (fixed arguments, our own manage.py)
         [sys.executable, "manage.py", *args],
         cwd=PROJECT_DIR,
@@ -57,3 +60,12 @@ def test_production_has_no_default_redis_url() -> None:
 
     assert result.returncode != 0
     assert "REDIS_URL" in result.stderr
+
+
+def test_production_requires_tls_to_the_database() -> None:
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://app:secret@db.internal:5432/app"}
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "{{ cookiecutter.project_slug }}.E007" in result.stderr

@@ -151,7 +151,7 @@ def test_delete_removes_the_note(api_client: APIClient, user: User) -> None:
 def test_anonymous_requests_are_refused(anonymous_client: APIClient) -> None:
     response = anonymous_client.get(NOTES_URL)
 
-    assert response.status_code == 403
+    assert response.status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
     assert response.json()["code"] == "not_authenticated"
 
 

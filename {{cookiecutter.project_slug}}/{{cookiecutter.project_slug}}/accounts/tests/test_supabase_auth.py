@@ -1,0 +1,272 @@
+"""Supabase access tokens, verified offline: keys made here, the JWKS served by a real local
+HTTP server standing in for Supabase Auth."""
+
+import base64
+import hashlib
+import hmac
+import json
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from pytest_django.fixtures import Settings
+from pytest_httpserver import HTTPServer
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+ME_URL = "/api/me/"
+JWKS_PATH = "/auth/v1/.well-known/jwks.json"
+HS_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"
+
+EC_KEY = ec.generate_private_key(ec.SECP256R1())
+RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def public_jwk(private_key: Any, kid: str) -> dict[str, Any]:
+    if isinstance(private_key, ec.EllipticCurvePrivateKey):
+        jwk: dict[str, Any] = ECAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
+        jwk["alg"] = "ES256"
+    else:
+        jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
+        jwk["alg"] = "RS256"
+    return {**jwk, "kid": kid, "use": "sig"}
+
+
+@pytest.fixture
+def supabase(httpserver: HTTPServer, settings: Settings) -> HTTPServer:
+    """Supabase Auth's JWKS endpoint, publishing the EC and the RSA key."""
+    settings.SUPABASE_URL = httpserver.url_for("/").rstrip("/")
+    settings.SUPABASE_JWT_SECRET = ""
+    httpserver.expect_request(JWKS_PATH).respond_with_json(
+        {"keys": [public_jwk(EC_KEY, "ec-1"), public_jwk(RSA_KEY, "rsa-1")]}
+    )
+    return httpserver
+
+
+def claims(server: HTTPServer, **overrides: Any) -> dict[str, Any]:
+    now = int(time.time())
+    base = {
+        "sub": str(uuid.uuid4()),
+        "aud": "authenticated",
+        "iss": f"{server.url_for('/').rstrip('/')}/auth/v1",
+        "exp": now + 3600,
+        "iat": now,
+        "email": "ada@example.com",
+        "role": "authenticated",
+        "app_metadata": {"provider": "email"},
+    }
+    return {key: value for key, value in {**base, **overrides}.items() if value is not None}
+
+
+def sign(
+    payload: dict[str, Any], algorithm: str = "ES256", kid: str = "ec-1", key: Any = None
+) -> str:
+    keys: dict[str, Any] = {"ES256": EC_KEY, "RS256": RSA_KEY, "HS256": HS_SECRET}
+    return jwt.encode(payload, key or keys[algorithm], algorithm=algorithm, headers={"kid": kid})
+
+
+def call_me(token: str) -> Any:
+    return APIClient().get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+def assert_rejected(response: Any, code: str) -> None:
+    assert response.status_code == 401, response.content
+    assert response.json()["code"] == code
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_valid_es256_token_authenticates_and_creates_the_user(supabase: HTTPServer) -> None:
+    payload = claims(supabase)
+
+    response = call_me(sign(payload))
+
+    assert response.status_code == 200
+    body = response.json()
+    assert body["supabase_id"] == payload["sub"]
+    assert body["email"] == "ada@example.com"
+    assert User.objects.get(supabase_id=payload["sub"]).pk == body["id"]
+
+
+def test_a_valid_rs256_token_authenticates(supabase: HTTPServer) -> None:
+    assert call_me(sign(claims(supabase), "RS256", "rsa-1")).status_code == 200
+
+
+def test_hs256_is_accepted_only_with_the_configured_secret(
+    supabase: HTTPServer, settings: Settings
+) -> None:
+    token = sign(claims(supabase), "HS256", "legacy")
+
+    assert_rejected(call_me(token), "token_algorithm_not_allowed")
+    settings.SUPABASE_JWT_SECRET = HS_SECRET
+    assert call_me(token).status_code == 200
+
+
+def test_email_and_roles_follow_the_token_and_only_app_metadata_grants_staff(
+    supabase: HTTPServer,
+) -> None:
+    sub = str(uuid.uuid4())
+    call_me(sign(claims(supabase, sub=sub, user_metadata={"roles": ["staff"]})))
+    user = User.objects.get(supabase_id=sub)
+    assert not user.is_staff
+
+    body = call_me(
+        sign(claims(supabase, sub=sub, email="new@example.com", app_metadata={"roles": ["staff"]}))
+    ).json()
+
+    user.refresh_from_db()
+    assert (user.email, user.is_staff, body["roles"]) == ("new@example.com", True, ["staff"])
+    assert User.objects.filter(supabase_id=sub).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code"),
+    [
+        ({"exp": int(time.time()) - 3600}, "token_expired"),
+        ({"nbf": int(time.time()) + 3600}, "token_not_yet_valid"),
+        ({"aud": "anon-something"}, "token_audience_invalid"),
+        ({"iss": "https://evil.example.com/auth/v1"}, "token_issuer_invalid"),
+        ({"sub": None}, "token_claims_missing"),
+        ({"exp": None}, "token_claims_missing"),
+        ({"sub": "not-a-uuid"}, "token_claims_missing"),
+    ],
+)
+def test_bad_claims_are_rejected_with_their_code(
+    supabase: HTTPServer, overrides: dict[str, Any], code: str
+) -> None:
+    assert_rejected(call_me(sign(claims(supabase, **overrides))), code)
+
+
+def test_an_unknown_kid_is_rejected(supabase: HTTPServer) -> None:
+    other_key = ec.generate_private_key(ec.SECP256R1())
+
+    assert_rejected(
+        call_me(sign(claims(supabase), kid="nobody", key=other_key)), "token_key_unknown"
+    )
+
+
+def test_alg_none_is_rejected(supabase: HTTPServer) -> None:
+    token = jwt.encode(claims(supabase), None, algorithm="none")  # type: ignore[arg-type]
+
+    assert_rejected(call_me(token), "token_algorithm_not_allowed")
+
+
+def test_hs256_signed_with_the_public_key_is_rejected(
+    supabase: HTTPServer, settings: Settings
+) -> None:
+    settings.SUPABASE_JWT_SECRET = HS_SECRET
+    public_pem = RSA_KEY.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    header = base64.urlsafe_b64encode(b'{"alg":"HS256","typ":"JWT","kid":"rsa-1"}').rstrip(b"=")
+    body = base64.urlsafe_b64encode(json.dumps(claims(supabase)).encode()).rstrip(b"=")
+    signature = hmac.new(public_pem, header + b"." + body, hashlib.sha256).digest()
+    token = b".".join([header, body, base64.urlsafe_b64encode(signature).rstrip(b"=")]).decode()
+
+    assert_rejected(call_me(token), "token_invalid")
+
+
+def test_a_tampered_payload_is_rejected(supabase: HTTPServer) -> None:
+    header, _, signature = sign(claims(supabase)).split(".")
+    forged = base64.urlsafe_b64encode(json.dumps(claims(supabase, sub=str(uuid.uuid4()))).encode())
+
+    assert_rejected(
+        call_me(f"{header}.{forged.rstrip(b'=').decode()}.{signature}"), "token_invalid"
+    )
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["garbage", "a.b.c", "...", "eyJ.eyJ.sig", "x" * 20_000, "ünïcödé.tökén.sig"],
+)
+def test_garbage_is_a_401_never_a_500(supabase: HTTPServer, token: str) -> None:
+    response = APIClient().get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}".encode())
+
+    assert_rejected(response, "token_invalid")
+
+
+def test_a_header_with_extra_parts_is_rejected(supabase: HTTPServer) -> None:
+    response = APIClient().get(ME_URL, HTTP_AUTHORIZATION="Bearer one two")
+
+    assert_rejected(response, "token_invalid")
+
+
+def test_no_token_is_a_401_that_asks_for_a_bearer_token() -> None:
+    response = APIClient().get(ME_URL)
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"] == 'Bearer realm="api"'
+
+
+def test_the_jwks_is_cached_in_redis_for_all_requests(supabase: HTTPServer) -> None:
+    for _ in range(3):
+        assert call_me(sign(claims(supabase))).status_code == 200
+
+    fetches = [entry for entry, _ in supabase.log if entry.path == JWKS_PATH]
+    assert len(fetches) == 1
+
+
+def test_a_rotated_key_is_accepted_without_a_restart(
+    supabase: HTTPServer, make_rotated_key: Callable[[], Any]
+) -> None:
+    assert call_me(sign(claims(supabase))).status_code == 200  # caches the old set
+    new_key = make_rotated_key()
+
+    response = call_me(sign(claims(supabase), kid="ec-2", key=new_key))
+
+    assert response.status_code == 200
+
+
+@pytest.fixture
+def make_rotated_key(supabase: HTTPServer) -> Callable[[], Any]:
+    def rotate() -> Any:
+        new_key = ec.generate_private_key(ec.SECP256R1())
+        supabase.clear_all_handlers()
+        supabase.expect_request(JWKS_PATH).respond_with_json(
+            {"keys": [public_jwk(new_key, "ec-2"), public_jwk(EC_KEY, "ec-1")]}
+        )
+        return new_key
+
+    return rotate
+
+
+def test_unknown_kids_refetch_the_jwks_at_most_once_a_minute(supabase: HTTPServer) -> None:
+    stranger = ec.generate_private_key(ec.SECP256R1())
+    for n in range(5):
+        call_me(sign(claims(supabase), kid=f"forged-{n}", key=stranger))
+
+    fetches = [entry for entry, _ in supabase.log if entry.path == JWKS_PATH]
+    assert len(fetches) == 2  # the first fill, then one refetch
+
+
+def test_jwks_endpoint_down_is_a_503_with_a_code(supabase: HTTPServer) -> None:
+    supabase.clear_all_handlers()
+    supabase.expect_request(JWKS_PATH).respond_with_data("oops", status=500)
+
+    response = call_me(sign(claims(supabase)))
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "auth_unavailable"
+
+
+def test_the_notes_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
+    token = sign(claims(supabase))
+
+    response = APIClient().post(
+        "/api/notes/",
+        {"title": "From Supabase"},
+        format="json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+
+    assert response.status_code == 201

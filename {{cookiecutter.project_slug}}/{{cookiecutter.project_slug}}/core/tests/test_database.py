@@ -1,0 +1,77 @@
+"""The database settings for Supabase's pool modes, against the real Postgres."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from pytest_django.fixtures import Settings
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core.checks import check_database_pool_mode
+from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def open_cursors_while_iterating() -> tuple[list[int], int]:
+    """Ids read with .iterator(), and how many server-side cursors were open meanwhile."""
+    ids, open_cursors = [], 0
+    for note in Note.objects.order_by("id").iterator(chunk_size=2):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            open_cursors = max(open_cursors, cursor.fetchone()[0])
+        ids.append(note.pk)
+    return ids, open_cursors
+
+
+def test_iterator_streams_with_a_server_side_cursor_by_default(user: User) -> None:
+    notes = NoteFactory.create_batch(5, owner=user)
+
+    ids, open_cursors = open_cursors_while_iterating()
+
+    assert ids == [note.pk for note in notes]
+    assert open_cursors >= 1
+
+
+def test_iterator_works_without_server_side_cursors_in_transaction_mode(
+    user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What SUPABASE_DB_POOL_MODE=transaction sets: a transaction pooler (port 6543) may run the
+    # next statement on another server connection, where a named cursor would not exist.
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    notes = NoteFactory.create_batch(5, owner=user)
+
+    ids, open_cursors = open_cursors_while_iterating()
+
+    assert ids == [note.pk for note in notes]
+    assert open_cursors == 0
+
+
+def test_transaction_mode_settings_turn_off_cursors_and_persistent_connections() -> None:
+    code = (
+        "import django; django.setup(); from django.conf import settings; "
+        "db = settings.DATABASES['default']; "
+        "print(db['DISABLE_SERVER_SIDE_CURSORS'], db['CONN_MAX_AGE'])"
+    )
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "SUPABASE_DB_POOL_MODE": "transaction"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["True", "0"]
+
+
+def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
+    settings.SUPABASE_DB_POOL_MODE = "pgbouncer"
+
+    errors = check_database_pool_mode(None)
+
+    assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E006"]
