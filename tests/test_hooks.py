@@ -119,6 +119,11 @@ def test_minimal_project_has_no_trace_of_unchosen_features(
     assert files_mentioning(project, "celery") == []
     assert files_mentioning(project, "sentry") == []
     assert files_mentioning(project, "REDIS_SESSIONS_URL") == []
+    # Supabase stays only as the database's pool-mode setting.
+    assert (
+        files_mentioning(project, r"import jwt|from supabase|pytest-httpserver|SUPABASE_URL") == []
+    )
+    assert not (project / project.name / "integrations").exists()
     assert not (project / ".github").exists()
     assert not (project / "LICENSE").exists()
 
