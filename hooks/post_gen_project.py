@@ -41,6 +41,14 @@ UNCHOSEN_PATHS = (
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
     (
+        "{{ cookiecutter.use_realtime }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/realtime",
+            "config/settings/components/realtime.py",
+            "benchmarks/realtime.py",
+        ),
+    ),
+    (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/accounts/authentication.py",

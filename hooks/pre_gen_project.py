@@ -17,6 +17,7 @@ ANSWERS = {
     "use_sentry": "{{ cookiecutter.use_sentry }}",
     "use_supabase_auth": "{{ cookiecutter.use_supabase_auth }}",
     "use_supabase_storage": "{{ cookiecutter.use_supabase_storage }}",
+    "use_realtime": "{{ cookiecutter.use_realtime }}",
 }
 YES_NO_OPTIONS = (
     "use_celery",
@@ -24,6 +25,7 @@ YES_NO_OPTIONS = (
     "use_sentry",
     "use_supabase_auth",
     "use_supabase_storage",
+    "use_realtime",
 )
 
 # Names a Django project package must not take: they shadow modules the project imports.

@@ -3,6 +3,9 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from {{ cookiecutter.project_slug }}.ratelimit.decorators import rate_limit
+{%- if cookiecutter.use_realtime == "y" %}
+from {{ cookiecutter.project_slug }}.realtime.views import realtime_page
+{%- endif %}
 
 urlpatterns = [
     # The admin's login form is a plain Django view: the decorator guards it against guessing.
@@ -13,6 +16,10 @@ urlpatterns = [
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
 {%- if cookiecutter.use_supabase_storage == "y" %}
     path("api/files/", include("{{ cookiecutter.project_slug }}.files.urls")),
+{%- endif %}
+{%- if cookiecutter.use_realtime == "y" %}
+    path("api/events/", include("{{ cookiecutter.project_slug }}.realtime.urls")),
+    path("realtime/", realtime_page, name="realtime-page"),
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
     path("api/tasks/", include("{{ cookiecutter.project_slug }}.jobs.urls")),

@@ -36,6 +36,9 @@ INSTALLED_APPS = [
 {%- if cookiecutter.use_supabase_storage == "y" %}
     "{{ cookiecutter.project_slug }}.files",
 {%- endif %}
+{%- if cookiecutter.use_realtime == "y" %}
+    "{{ cookiecutter.project_slug }}.realtime",
+{%- endif %}
     "{{ cookiecutter.project_slug }}.notes",
 ]
 
@@ -98,6 +101,9 @@ from config.settings.components.celery import *  # noqa: E402, F403
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
 from config.settings.components.ratelimit import *  # noqa: E402, F403
+{%- if cookiecutter.use_realtime == "y" %}
+from config.settings.components.realtime import *  # noqa: E402, F403
+{%- endif %}
 from config.settings.components.redis import *  # noqa: E402, F403
 from config.settings.components.rest import *  # noqa: E402, F403
 from config.settings.components.sessions import *  # noqa: E402, F403

@@ -23,6 +23,9 @@ TEST_RUN_KEY_PREFIX = os.environ.get("TEST_RUN_KEY_PREFIX") or f"test-{uuid.uuid
 for cache_settings in CACHES.values():
     cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
 RATELIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"
+{%- if cookiecutter.use_realtime == "y" %}
+REALTIME_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rt"
+{%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 # The run's own queue and heartbeat keys: workers started by other test runs never take its tasks.
 CELERY_TASK_DEFAULT_QUEUE = TEST_RUN_KEY_PREFIX

@@ -11,6 +11,10 @@ Roles and where their URL comes from:
 {%- endif %}
 - ``durable``: ``REDIS_URL``, for application data that must not be evicted
 - ``ratelimit``: ``REDIS_RATELIMIT_URL``, the limiter's counters (each with a TTL)
+{%- if cookiecutter.use_realtime == "y" %}
+- ``realtime``: ``REDIS_REALTIME_URL``, event publishing and replay streams; the asyncio
+  subscriber of the SSE hub is built by ``async_pubsub_client()``
+{%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 - ``broker`` and ``results``: ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` (Celery owns
   the connections that carry tasks; these clients only check on them)
@@ -25,6 +29,9 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django_redis import get_redis_connection
 from redis import BlockingConnectionPool, Redis
+{%- if cookiecutter.use_realtime == "y" %}
+from redis import asyncio as aioredis
+{%- endif %}
 
 from config.settings.components.redis import redis_connection_kwargs
 
@@ -34,6 +41,9 @@ CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "da
 URL_SETTING_ROLES = {
     "durable": "REDIS_URL",
     "ratelimit": "REDIS_RATELIMIT_URL",
+{%- if cookiecutter.use_realtime == "y" %}
+    "realtime": "REDIS_REALTIME_URL",
+{%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
     "broker": "CELERY_BROKER_URL",
     "results": "CELERY_RESULT_BACKEND",
@@ -77,6 +87,22 @@ def redis_client(role: str) -> Redis:
         ),
     )
     return Redis(connection_pool=pool)
+
+
+{%- if cookiecutter.use_realtime == "y" %}
+
+
+def async_pubsub_client() -> "aioredis.Redis":
+    """An asyncio client for the realtime role's one subscriber per process (the SSE hub owns
+    it for the life of the process). No read timeout: a subscriber waits for messages; dead
+    connections are found by the hub's periodic PING instead."""
+    url = str(settings.REDIS_REALTIME_URL)
+    kwargs: dict[str, Any] = redis_connection_kwargs(
+        url, socket_timeout=settings.REDIS_SOCKET_TIMEOUT, ca_certs=settings.REDIS_SSL_CA_CERTS
+    )
+    kwargs.update(socket_timeout=None, retry=None)
+    return aioredis.Redis.from_url(url, client_name=f"{settings.REALTIME_PREFIX}:hub", **kwargs)
+{%- endif %}
 
 
 @receiver(setting_changed)

@@ -10,11 +10,21 @@ from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
 {%- endif %}
 from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_invalidate
 from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
+{%- if cookiecutter.use_realtime == "y" %}
+from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
+from {{ cookiecutter.project_slug }}.realtime.services import realtime_publish
+{%- endif %}
 
 
-def _invalidate_after_commit(owner_id: int) -> None:
+def _after_commit(owner_id: int{% if cookiecutter.use_realtime == "y" %}, event: str, data: dict[str, object]{% endif %}) -> None:
     # After commit: invalidating earlier would let a concurrent read cache the old rows again.
-    transaction.on_commit(lambda: notes_cache_invalidate(owner_id=owner_id))
+    def effects() -> None:
+        notes_cache_invalidate(owner_id=owner_id)
+{%- if cookiecutter.use_realtime == "y" %}
+        realtime_publish(channel=user_channel(owner_id), event=event, data=data)
+{%- endif %}
+
+    transaction.on_commit(effects)
 
 
 @transaction.atomic
@@ -22,7 +32,7 @@ def note_create(*, owner: User, title: str, body: str = "") -> Note:
     note = Note(owner=owner, title=title, body=body)
     note.full_clean()
     note.save()
-    _invalidate_after_commit(owner.pk)
+    _after_commit(owner.pk{% if cookiecutter.use_realtime == "y" %}, "note.created", {"id": note.pk, "title": note.title}{% endif %})
     return note
 
 
@@ -39,15 +49,15 @@ def note_update(*, note: Note, title: str | None = None, body: str | None = None
         setattr(note, field, value)
     note.full_clean()
     note.save(update_fields=[*changed, "updated_at"])
-    _invalidate_after_commit(note.owner_id)
+    _after_commit(note.owner_id{% if cookiecutter.use_realtime == "y" %}, "note.updated", {"id": note.pk, "title": note.title}{% endif %})
     return note
 
 
 @transaction.atomic
 def note_delete(*, note: Note) -> None:
-    owner_id = note.owner_id
+    owner_id{% if cookiecutter.use_realtime == "y" %}, note_id{% endif %} = note.owner_id{% if cookiecutter.use_realtime == "y" %}, note.pk{% endif %}
     note.delete()
-    _invalidate_after_commit(owner_id)
+    _after_commit(owner_id{% if cookiecutter.use_realtime == "y" %}, "note.deleted", {"id": note_id}{% endif %})
 {%- if cookiecutter.use_celery == "y" %}
 
 

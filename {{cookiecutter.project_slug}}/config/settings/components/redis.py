@@ -20,6 +20,10 @@ REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(RED
 # Databases 3 and 4 belong to Celery (components/celery.py).
 {%- endif %}
 REDIS_RATELIMIT_URL = env.str("REDIS_RATELIMIT_URL", default=redis_url_with_db(REDIS_URL, 5))
+{%- if cookiecutter.use_realtime == "y" %}
+# Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay streams use db 6.
+REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_URL, 6))
+{%- endif %}
 
 # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)

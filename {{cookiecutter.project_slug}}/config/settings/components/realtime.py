@@ -1,0 +1,21 @@
+"""Server-Sent Events fed by Redis pub/sub (<slug>/realtime)."""
+
+import os
+
+from config.env import env
+from config.settings.components.redis import CACHE_KEY_PREFIX
+
+# Pub/sub channels are global to a Redis server: the project and environment prefix keeps
+# staging's events out of production's streams when they share one.
+_ENVIRONMENT = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local").rsplit(".", 1)[-1]
+REALTIME_PREFIX = env.str("REALTIME_PREFIX", default=f"{CACHE_KEY_PREFIX}:{_ENVIRONMENT}:rt")
+# Events kept per channel for Last-Event-ID replay (a capped Redis Stream), and how long an idle
+# channel's stream lives.
+REALTIME_REPLAY_LENGTH = env.int("REALTIME_REPLAY_LENGTH", default=100)
+REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=3600)
+# Per connected client: events buffered before the oldest are dropped (a slow client can never
+# grow the server's memory), and the keep-alive comment interval.
+REALTIME_CLIENT_BUFFER = env.int("REALTIME_CLIENT_BUFFER", default=100)
+REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.0)
+# One-time stream tokens (EventSource cannot send an Authorization header).
+REALTIME_TOKEN_SECONDS = 60

@@ -1,0 +1,25 @@
+from typing import cast
+
+from asgiref.sync import sync_to_async
+
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.realtime.channels import stream_key
+from {{ cookiecutter.project_slug }}.realtime.hub import Event
+
+StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
+
+
+def _replay(channel: str, after: str) -> list[Event]:
+    entries = cast(
+        StreamEntries,
+        redis_client("realtime").xrange(stream_key(channel), min=f"({after}", max="+"),
+    )
+    return [
+        Event(id=entry_id.decode(), event=fields[b"event"].decode(), data=fields[b"data"].decode())
+        for entry_id, fields in entries
+    ]
+
+
+async def realtime_replay(*, channel: str, after: str) -> list[Event]:
+    """Events of `channel` newer than `after` that are still in its replay stream."""
+    return await sync_to_async(_replay, thread_sensitive=False)(channel, after)
