@@ -24,9 +24,9 @@ def project_files(project: Path) -> list[Path]:
 
 def leftovers(path: Path) -> list[str]:
     text = path.read_text(errors="replace")
-    patterns = [COOKIECUTTER_ATTRIBUTE, JINJA_EXPRESSION]
-    if path.suffix != ".html":
-        patterns.append(JINJA_STATEMENT)
+    patterns = [COOKIECUTTER_ATTRIBUTE]
+    if path.suffix != ".html":  # Django templates use {{ }} and {% %} themselves
+        patterns += [JINJA_EXPRESSION, JINJA_STATEMENT]
     return [f"{path}: {pattern.pattern}" for pattern in patterns if pattern.search(text)]
 
 

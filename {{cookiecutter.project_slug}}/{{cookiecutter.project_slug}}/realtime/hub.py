@@ -59,6 +59,13 @@ class Hub:
         self.clients[channel].add(queue)
         return queue
 
+    async def wait_subscribed(self, timeout: float) -> None:
+        """Give a starting hub a moment to subscribe, so the first client misses nothing."""
+        try:
+            await asyncio.wait_for(self.subscribed.wait(), timeout=timeout)
+        except TimeoutError:
+            logger.warning("Realtime subscriber not connected yet; streaming anyway")
+
     def unsubscribe(self, channel: str, queue: ClientQueue) -> None:
         listeners = self.clients.get(channel)
         if listeners is not None:

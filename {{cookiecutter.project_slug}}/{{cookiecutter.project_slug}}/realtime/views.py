@@ -73,8 +73,9 @@ async def event_stream(request: HttpRequest) -> HttpResponseBase:
     last_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     if last_id is not None and not EVENT_ID.match(last_id):
         return _error(400, "invalid_last_event_id", "Last-Event-ID must look like 1700000000000-0.")
-    channel = user_channel(user_id)
-    queue = current_hub().subscribe(channel)
+    channel, hub = user_channel(user_id), current_hub()
+    queue = hub.subscribe(channel)
+    await hub.wait_subscribed(timeout=3.0)
     return StreamingHttpResponse(
         _events(channel, queue, last_id), content_type="text/event-stream", headers=STREAM_HEADERS
     )

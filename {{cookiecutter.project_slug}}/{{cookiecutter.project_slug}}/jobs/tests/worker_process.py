@@ -6,38 +6,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 
+from {{ cookiecutter.project_slug }}.core.tests.live_process import live_process_env
 from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeats
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
-
-
-def test_database_url() -> str:
-    """DATABASE_URL of the database pytest-django created, for the worker to share."""
-    db = settings.DATABASES["default"]
-    credentials = quote(db["USER"] or "")
-    if db.get("PASSWORD"):
-        credentials += f":{quote(db['PASSWORD'])}"
-    return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 class WorkerProcess:
     def __init__(self, name: str, log_path: Path, **env: str) -> None:
         self.name = name
         self.log_path = log_path
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "TEST_RUN_KEY_PREFIX": settings.TEST_RUN_KEY_PREFIX,
-            "DATABASE_URL": test_database_url(),
-            "REDIS_URL": settings.REDIS_URL,
-            "WORKER_HEARTBEAT_INTERVAL": "0.5",
-            **env,
-        }
+        self.env = live_process_env(WORKER_HEARTBEAT_INTERVAL="0.5", **env)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":
