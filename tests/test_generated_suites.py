@@ -1,15 +1,30 @@
 """The generated projects' own suites pass: installed as a user would (`make install`),
 linted, type-checked and tested against the machine's real Postgres and Redis."""
 
+import json
+import os
+import re
+import shlex
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import jwt
 import pytest
+import yaml
 
 from tests.bakery import (
     ALL_VARIANTS,
     DEFAULT,
     MINIMAL,
+    POSTGRES,
     REDIS_URL,
     Variant,
     database_url,
@@ -52,3 +67,140 @@ def test_generated_project_installs_and_passes_its_own_checks(
     assert " passed" in tests
     assert " failed" not in tests
     assert "skipped" not in tests
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def http(
+    method: str, url: str, token: str = "", body: dict[str, object] | None = None
+) -> tuple[int, Any]:
+    headers = {"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, headers=headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
+def compose_command(service: dict[str, Any], env: dict[str, str]) -> list[str]:
+    """A service's command line as compose would run it: ${NAME:-default} filled from `env`."""
+    filled = re.sub(
+        r"\$\{([A-Z_0-9]+):-([^}]*)\}",
+        lambda match: env.get(match.group(1), match.group(2)),
+        service["command"],
+    )
+    return shlex.split(filled)
+
+
+def database_statement(sql: str) -> list[str]:
+    """A command running `sql` on the machine's Postgres (with the baked project's psycopg)."""
+    connect = f"psycopg.connect({POSTGRES + '/postgres'!r}, autocommit=True)"
+    code = f"import psycopg; {connect}.execute({sql!r})"
+    return [".venv/bin/python", "-c", code]
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.2)
+
+
+def healthy(url: str) -> bool:
+    try:
+        return http("GET", url)[0] == 200
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+def test_production_compose_services_run_natively(
+    baked: Callable[[Variant], Path], tmp_path: Path
+) -> None:
+    """migrate, web and worker from docker-compose.prod.yml, with their own command lines, against
+    the local Postgres and Redis instead of containers."""
+    project = baked(DEFAULT)
+    ok(run(["make", "install"], cwd=project))
+    services = yaml.safe_load((project / "docker-compose.prod.yml").read_text())["services"]
+    port, run_id, jwt_secret = free_port(), uuid.uuid4().hex[:8], uuid.uuid4().hex * 2
+    env_file = tmp_path / "smoke.env"
+    env_file.write_text(
+        "\n".join(
+            [
+                f"DJANGO_SECRET_KEY={uuid.uuid4().hex * 2}",
+                "DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost",
+                f"DATABASE_URL={POSTGRES}/tpl_smoke_{run_id}",
+                f"REDIS_URL={REDIS_URL}",
+                f"CACHE_KEY_PREFIX=smoke-{run_id}",
+                f"CELERY_TASK_DEFAULT_QUEUE=smoke-{run_id}",
+                f"RATELIMIT_KEY_PREFIX=smoke-{run_id}:rl",
+                f"REALTIME_PREFIX=smoke-{run_id}:rt",
+                "SUPABASE_URL=https://project-ref.supabase.co",
+                "SUPABASE_SECRET_KEY=sb_secret_smoke_test",
+                f"SUPABASE_JWT_SECRET={jwt_secret}",
+            ]
+        )
+    )
+    env = {
+        "PATH": f"{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_ENV_FILE": str(env_file),
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "2",
+        "CELERY_CONCURRENCY": "1",
+    }
+    database = f"tpl_smoke_{run_id}"
+    ok(run(database_statement(f"CREATE DATABASE {database}"), cwd=project))
+    ok(run(compose_command(services["migrate"], env), cwd=project, env=env))
+
+    base = f"http://127.0.0.1:{port}"
+    processes = {
+        name: subprocess.Popen(
+            compose_command(services[name], env),
+            cwd=project,
+            env={**os.environ, **env},
+            stdout=(tmp_path / f"{name}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for name in ("web", "worker")
+    }
+    try:
+        wait_until(lambda: healthy(f"{base}/api/health/"), "/api/health/ to answer 200")
+        now = int(time.time())
+        token = jwt.encode(
+            {
+                "sub": str(uuid.uuid4()),
+                "aud": "authenticated",
+                "iss": "https://project-ref.supabase.co/auth/v1",
+                "exp": now + 600,
+                "email": "smoke@example.com",
+            },
+            jwt_secret,
+            algorithm="HS256",
+        )
+        assert (
+            http("POST", f"{base}/api/notes/", token, {"title": "smoke", "body": "a b"})[0] == 201
+        )
+        status, accepted = http("POST", f"{base}/api/notes/summary/", token, {})
+        assert status == 202
+        task_url = f"{base}/api/tasks/{accepted['id']}/"
+        wait_until(lambda: http("GET", task_url, token)[1]["state"] == "SUCCESS", "the task")
+        assert http("GET", task_url, token)[1]["result"] == {"note_count": 1, "word_count": 3}
+    finally:
+        for process in processes.values():
+            process.send_signal(signal.SIGTERM)
+        exit_codes = {name: process.wait(timeout=60) for name, process in processes.items()}
+        ok(run(database_statement(f"DROP DATABASE {database}"), cwd=project))
+    logs = {
+        name: (tmp_path / f"{name}.log").read_text(errors="replace")[-2000:] for name in processes
+    }
+    assert exit_codes == {"web": 0, "worker": 0}, logs

@@ -1,0 +1,112 @@
+"""The compose files and the Dockerfile, checked without a Docker engine: schema, references,
+interpolation, and the production safety properties."""
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.bakery import ALL_VARIANTS, DEFAULT, Variant, ok, run
+
+VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
+COMPOSE_FILES = {"docker-compose.yml": ".env", "docker-compose.prod.yml": ".env.production"}
+INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*)(:?[-?])?[^}]*\}")
+
+
+def compose(project: Path, name: str) -> dict[str, Any]:
+    document: dict[str, Any] = yaml.safe_load((project / name).read_text())
+    return document
+
+
+def env_names(path: Path) -> set[str]:
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", path.read_text(), re.M))
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_compose_files_match_the_compose_spec(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+
+    for name in COMPOSE_FILES:
+        ok(run(["check-jsonschema", "--builtin-schema", "vendor.compose-spec", name], cwd=project))
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_compose_files_reference_only_what_exists(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    for name in COMPOSE_FILES:
+        spec = compose(project, name)
+        services, volumes = spec["services"], set(spec.get("volumes") or {})
+        networks = set(spec.get("networks") or {})
+        for service_name, service in services.items():
+            assert set(service.get("depends_on") or {}) <= set(services), (name, service_name)
+            named = {v.split(":")[0] for v in service.get("volumes", []) if not v.startswith(".")}
+            assert named <= volumes, (name, service_name)
+            assert set(service.get("networks", [])) <= networks, (name, service_name)
+            env_file = service.get("env_file")
+            assert env_file is None or (project / env_file).is_file(), (name, env_file)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_interpolated_variable_is_in_the_env_files(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    documented = env_names(project / ".env.example")
+
+    for name, env_file in COMPOSE_FILES.items():
+        used = {match.group(1) for match in INTERPOLATION.finditer((project / name).read_text())}
+        assert used - documented == set(), f"{name} uses variables .env.example does not list"
+        required = {
+            m.group(1)
+            for m in INTERPOLATION.finditer((project / name).read_text())
+            if m.group(2) in (":?", "?") or m.group(2) is None
+        }
+        assert required - env_names(project / env_file) == set(), f"{env_file} lacks some"
+
+
+def test_production_never_falls_back_to_a_default_secret(baked: Callable[[Variant], Path]) -> None:
+    text = (baked(DEFAULT) / "docker-compose.prod.yml").read_text()
+
+    secrets = [m for m in INTERPOLATION.finditer(text) if "PASSWORD" in m.group(1)]
+    assert secrets
+    assert all(m.group(2) == ":?" for m in secrets)
+
+
+def test_the_dockerfile_passes_hadolint(baked: Callable[[Variant], Path]) -> None:
+    ok(run(["hadolint", "Dockerfile"], cwd=baked(DEFAULT)))
+
+
+def test_production_compose_is_safe_by_default(baked: Callable[[Variant], Path]) -> None:
+    services = compose(baked(DEFAULT), "docker-compose.prod.yml")["services"]
+    durable, cache = services["redis"], services["redis-cache"]
+    durable_command, cache_command = " ".join(durable["command"]), " ".join(cache["command"])
+
+    assert "ports" not in durable
+    assert "ports" not in cache
+    assert "postgres" not in services  # the database is Supabase's, reached over TLS
+    assert "--appendonly yes" in durable_command
+    assert "--maxmemory-policy noeviction" in durable_command
+    assert "--maxmemory-policy allkeys-lru" in cache_command
+    assert "--maxmemory " in cache_command
+    assert "--save ''" in cache_command and "--appendonly no" in cache_command
+    for command in (durable_command, cache_command):
+        assert '--requirepass "$$REDIS_PASSWORD"' in command  # from the environment, no literal
+    for redis in (durable, cache):
+        assert redis["environment"]["REDIS_PASSWORD"].startswith("${REDIS_PASSWORD:?")
+        assert "grep -q PONG" in redis["healthcheck"]["test"][1]  # NOAUTH is not healthy
+    for name, service in services.items():
+        assert service["logging"]["options"] == {"max-size": "5m", "max-file": "3"}, name
+        assert service.get("restart") in ("unless-stopped", "no"), name
+        if name != "migrate":
+            assert "healthcheck" in service, name
+    assert services["web"]["ports"] == ["127.0.0.1:${WEB_PORT:-8000}:8000"]
+    assert "gunicorn --config config/gunicorn.py" in services["web"]["command"]
+    assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert "memory" in services["web"]["deploy"]["resources"]["limits"]
