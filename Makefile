@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install test lint bake clean
+.PHONY: install test lint bench bake clean
 
 install: $(BIN)/cookiecutter
 
@@ -17,8 +17,13 @@ test: install lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install
-	$(BIN)/ruff check hooks tests
-	$(BIN)/ruff format --check hooks tests
+	$(BIN)/ruff check hooks tests benchmarks
+	$(BIN)/ruff format --check hooks tests benchmarks
+	$(BIN)/mypy
+
+# Bakes the default project into a temporary directory and benchmarks it (README: Performance).
+bench: install
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/python -m benchmarks.run
 
 bake: install
 	$(BIN)/cookiecutter --no-input --overwrite-if-exists . -o .bake

@@ -21,6 +21,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE  # the worker below inherits it
 django.setup()
 
+from benchmarks.report import emit  # noqa: E402
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client  # noqa: E402
 from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeats  # noqa: E402
 from {{ cookiecutter.project_slug }}.jobs.tasks import ping  # noqa: E402
@@ -94,6 +95,16 @@ def main() -> None:
         print(f"{name:<32}{statistics.median(samples):>10.2f}{percentile(samples, 0.95):>10.2f}")
     print(f"Celery / raw (p50) = {statistics.median(task_ms) / statistics.median(raw_ms):.1f}x")
     print(f"throughput: {throughput:.0f} tasks/s ({options.concurrency} worker processes)")
+    emit(
+        "celery",
+        {
+            "task_p50_ms": statistics.median(task_ms),
+            "task_p95_ms": percentile(task_ms, 0.95),
+            "raw_p50_ms": statistics.median(raw_ms),
+            "raw_p95_ms": percentile(raw_ms, 0.95),
+            "tasks_per_second": throughput,
+        },
+    )
 
 
 if __name__ == "__main__":

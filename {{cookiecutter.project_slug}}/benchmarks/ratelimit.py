@@ -10,10 +10,7 @@ Absolute times vary between machines and runs; the ratios are the result.
 
 import argparse
 import os
-import statistics
-import time
 import uuid
-from collections.abc import Callable
 
 import django
 
@@ -23,6 +20,7 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from benchmarks.report import emit, interleaved_medians, verdict  # noqa: E402
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client  # noqa: E402
 from {{ cookiecutter.project_slug }}.ratelimit.limiter import rate_limit_check  # noqa: E402
 from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate  # noqa: E402
@@ -47,40 +45,41 @@ def bare_incr(key: str) -> None:
     redis_client("ratelimit").incr(key)
 
 
-def per_call_microseconds(check: Callable[[str], None], key: str, calls: int) -> float:
-    started = time.perf_counter()
-    for _ in range(calls):
-        check(key)
-    return (time.perf_counter() - started) / calls * 1e6
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--checks", type=int, default=2000)
     options = parser.parse_args()
 
-    contenders = {"seed decorator": seed_check, "ours (GCRA)": our_check, "bare INCR": bare_incr}
-    samples: dict[str, list[float]] = {name: [] for name in contenders}
-    keys = {name: f"bench:{uuid.uuid4().hex}" for name in contenders}
-    for name, check in contenders.items():  # warm up pools and the script cache
-        per_call_microseconds(check, keys[name], 50)
-    for _ in range(options.rounds):  # interleaved, so drift hits every contender alike
-        for name, check in contenders.items():
-            samples[name].append(per_call_microseconds(check, keys[name], options.checks))
-    client = redis_client("ratelimit")
-    client.delete(*keys.values())
-
-    median = {name: statistics.median(values) for name, values in samples.items()}
+    keys = {name: f"bench:{uuid.uuid4().hex}" for name in ("seed", "ours", "incr")}
+    median = interleaved_medians(
+        {
+            "seed decorator": lambda: seed_check(keys["seed"]),
+            "ours (GCRA)": lambda: our_check(keys["ours"]),
+            "bare INCR": lambda: bare_incr(keys["incr"]),
+        },
+        options.rounds,
+        options.checks,
+    )
+    redis_client("ratelimit").delete(*keys.values())
     ours, seed, incr = median["ours (GCRA)"], median["seed decorator"], median["bare INCR"]
     print(f"{'check':<16}{'us/check (median)':>20}")
     for name, value in median.items():
         print(f"{name:<16}{value:>20.1f}")
     speedup, overhead = seed / ours, ours / incr
-    print(f"seed / ours = {speedup:.1f}x (goal >= 15x: {'met' if speedup >= 15 else 'MISSED'})")
-    print(f"ours / INCR = {overhead:.2f}x (goal <= 1.5x: {'met' if overhead <= 1.5 else 'MISSED'})")
+    print(f"seed / ours = {speedup:.1f}x ({verdict(speedup, 15, at_most=False)})")
+    print(f"ours / INCR = {overhead:.2f}x ({verdict(overhead, 1.5, at_most=True)})")
     # No check that counts in Redis can beat one round trip: this is the best any could do here.
     print(f"ceiling: seed / INCR = {seed / incr:.1f}x on this machine")
+    emit(
+        "ratelimit",
+        {
+            "us": median,
+            "seed_over_ours": speedup,
+            "ours_over_incr": overhead,
+            "ceiling": seed / incr,
+        },
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import httpx
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
+from benchmarks.report import emit  # noqa: E402
 from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.services import (  # noqa: E402
@@ -130,6 +131,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
+    emit("realtime", {"by_clients": rows})
     print(f"{'clients':>8}{'p50 ms':>10}{'p95 ms':>10}{'delivered':>11}{'KiB/client':>12}")
     for count, row in rows.items():
         print(

@@ -75,3 +75,26 @@ def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
     errors = check_database_pool_mode(None)
 
     assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E006"]
+
+
+def test_the_asgi_server_takes_connections_from_a_pool() -> None:
+    # Under ASGI each request has a thread of its own: persistent connections would never be
+    # reused, so config/asgi.py turns on psycopg's pool. Point it at the test database.
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    code = (
+        "import config.asgi; from django.db import connection; "
+        "from {{ cookiecutter.project_slug }}.accounts.models import User; "
+        "print(User.objects.count() >= 0, connection.pool.max_size, "
+        "connection.settings_dict['CONN_MAX_AGE'])"
+    )
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        cwd=Path(__file__).resolve().parents[3],
+        env={**os.environ, "DATABASE_URL": url, "DATABASE_POOL_MAX_SIZE": "3"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["True", "3", "0"]

@@ -1,0 +1,217 @@
+"""The summary of a `make bench` run: one row per measurement with its same-run baseline, the
+ratio between them and, where the issue set one, the goal and whether it was met."""
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Goal:
+    bound: float
+    at_most: bool
+
+    def met(self, ratio: float) -> bool:
+        return ratio <= self.bound if self.at_most else ratio >= self.bound
+
+    def __str__(self) -> str:
+        return f"{'<=' if self.at_most else '>='} {self.bound:g}x"
+
+
+@dataclass(frozen=True)
+class Row:
+    benchmark: str
+    ours: str
+    baseline: str
+    ratio_label: str = ""
+    ratio: float | None = None
+    goal: Goal | None = None
+
+    @property
+    def verdict(self) -> str:
+        if self.goal is None or self.ratio is None:
+            return ""
+        return "met" if self.goal.met(self.ratio) else "MISSED"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **asdict(self),
+            "goal": str(self.goal) if self.goal else None,
+            "verdict": self.verdict,
+        }
+
+
+def _cache_rows(cache: dict[str, Any], floor: dict[str, float]) -> list[Row]:
+    us = cache["us"]
+    ours, bare, builtin = (
+        us["django-redis get+set"],
+        us["bare redis-py GET+SET"],
+        us["Django RedisCache get+set"],
+    )
+    two_gets = 2 * 1e6 / floor["get_rps_1_clients"]
+    return [
+        Row(
+            "cache get+set: django-redis",
+            f"{ours:.0f} us",
+            f"bare redis-py {bare:.0f} us",
+            "ours / bare",
+            cache["ratio_vs_bare"],
+            Goal(1.3, at_most=True),
+        ),
+        Row(
+            "cache get+set: django-redis",
+            f"{ours:.0f} us",
+            f"Django RedisCache {builtin:.0f} us",
+            "ours / builtin",
+            cache["ratio_vs_builtin"],
+        ),
+        Row(
+            "bare redis-py GET+SET",
+            f"{bare:.0f} us",
+            f"redis-benchmark 2 GETs {two_gets:.0f} us",
+            "bare / floor",
+            bare / two_gets,
+        ),
+    ]
+
+
+def _session_rows(sessions: dict[str, Any]) -> list[Row]:
+    ours_name = next(name for name in sessions["us"] if name != "db")
+    ours, db = sessions["us"][ours_name], sessions["us"]["db"]
+    return [
+        Row(
+            f"session load+save: {ours_name}",
+            f"{ours:.0f} us",
+            f"database backend {db:.0f} us",
+            "db / ours",
+            sessions["db_over_ours"],
+        ),
+    ]
+
+
+def _ratelimit_rows(ratelimit: dict[str, Any]) -> list[Row]:
+    us = ratelimit["us"]
+    ours, seed, incr = us["ours (GCRA)"], us["seed decorator"], us["bare INCR"]
+    return [
+        Row(
+            "rate-limit check: GCRA script",
+            f"{ours:.0f} us",
+            f"seed decorator {seed:.0f} us",
+            "seed / ours",
+            ratelimit["seed_over_ours"],
+            Goal(15, at_most=False),
+        ),
+        Row(
+            "rate-limit check: GCRA script",
+            f"{ours:.0f} us",
+            f"bare INCR {incr:.0f} us",
+            "ours / INCR",
+            ratelimit["ours_over_incr"],
+            Goal(1.5, at_most=True),
+        ),
+        Row(
+            "rate-limit ceiling (no check beats a round trip)",
+            f"INCR {incr:.0f} us",
+            f"seed decorator {seed:.0f} us",
+            "seed / INCR",
+            ratelimit["ceiling"],
+        ),
+    ]
+
+
+def _http_rows(http: dict[str, Any]) -> list[Row]:
+    def show(row: dict[str, float]) -> str:
+        return f"{row['rps']:.0f} req/s, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms"
+
+    cached = http["endpoints"]["notes list (cached)"]
+    uncached = http["endpoints"]["notes list (uncached)"]
+    health = http["endpoints"]["/api/health/"]
+    return [
+        Row(
+            "HTTP notes list, cached",
+            show(cached),
+            f"uncached: {show(uncached)}",
+            "cached / uncached req/s",
+            cached["rps"] / uncached["rps"],
+        ),
+        Row(
+            "HTTP notes list, cached",
+            show(cached),
+            f"/api/health/: {show(health)}",
+            "notes / health req/s",
+            cached["rps"] / health["rps"],
+        ),
+    ]
+
+
+def _celery_rows(celery: dict[str, Any]) -> list[Row]:
+    return [
+        Row(
+            "Celery enqueue -> result",
+            f"p50 {celery['task_p50_ms']:.2f} ms, p95 {celery['task_p95_ms']:.2f} ms, "
+            f"{celery['tasks_per_second']:.0f} tasks/s",
+            f"LPUSH+BRPOP p50 {celery['raw_p50_ms']:.2f} ms, p95 {celery['raw_p95_ms']:.2f} ms",
+            "task / raw (p50)",
+            celery["task_p50_ms"] / celery["raw_p50_ms"],
+        ),
+    ]
+
+
+def _realtime_rows(realtime: dict[str, Any]) -> list[Row]:
+    by_clients = realtime["by_clients"]
+    one = by_clients["1"]
+    rows = []
+    for clients, row in by_clients.items():
+        rows.append(
+            Row(
+                f"SSE publish -> receive, {clients} client{'' if clients == '1' else 's'}",
+                f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {row['received']:.0%} "
+                f"delivered, {row['kib_per_client']:.0f} KiB/client",
+                f"1 client p50 {one['p50']:.1f} ms",
+                "p50 / 1-client p50",
+                row["p50"] / one["p50"],
+            )
+        )
+    return rows
+
+
+def _template_rows(results: dict[str, Any]) -> list[Row]:
+    rows = [Row("bake the default project", f"{results['bake_seconds']:.2f} s", "", "")]
+    rows.append(Row("install it (make install, uv)", f"{results['install_seconds']:.1f} s", ""))
+    if "suite_seconds" in results:
+        rows.append(Row("its test suite", f"{results['suite_seconds']:.0f} s", ""))
+    return rows
+
+
+def rows_from(results: dict[str, Any]) -> list[Row]:
+    floor = results["redis_floor"]
+    return [
+        Row("redis-benchmark GET, 1 client", f"{floor['get_rps_1_clients']:.0f} ops/s", ""),
+        Row("redis-benchmark GET, 50 clients", f"{floor['get_rps_50_clients']:.0f} ops/s", ""),
+        *_cache_rows(results["cache"], floor),
+        *_session_rows(results["sessions"]),
+        *_ratelimit_rows(results["ratelimit"]),
+        *_http_rows(results["http"]),
+        *_celery_rows(results["celery"]),
+        *_realtime_rows(results["realtime"]),
+        *_template_rows(results),
+    ]
+
+
+def render(rows: list[Row], results: dict[str, Any]) -> str:
+    """A Markdown table (the README's Performance section pastes it) and the machine."""
+    lines = [
+        "| benchmark | ours | baseline (same run) | ratio | goal |",
+        "|---|---|---|---|---|",
+    ]
+    for row in rows:
+        ratio = f"{row.ratio_label} = {row.ratio:.2f}x" if row.ratio is not None else ""
+        goal = f"{row.goal}: {row.verdict}" if row.goal else ""
+        lines.append(f"| {row.benchmark} | {row.ours} | {row.baseline} | {ratio} | {goal} |")
+    host = results["machine"]
+    lines.append("")
+    lines.append(
+        f"Machine: {host['cpu']}, {host['cores']} cores, Python {host['python']}, "
+        f"Redis {host['redis']}; {results['measured_at']}; whole run "
+        f"{results['total_seconds']:.0f} s."
+    )
+    return "\n".join(lines)

@@ -1,0 +1,65 @@
+"""`make bench`'s summary: every row the issue asks for, ratios from the same run, and a goal
+that was missed shown as MISSED (tests/data/bench_results.json is a real run's raw results)."""
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from benchmarks.table import render, rows_from
+
+RESULTS = Path(__file__).parent / "data" / "bench_results.json"
+
+
+@pytest.fixture
+def results() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(RESULTS.read_text())
+    return loaded
+
+
+def test_every_benchmark_has_a_row(results: dict[str, Any]) -> None:
+    names = [row.benchmark for row in rows_from(results)]
+
+    for expected in (
+        "redis-benchmark GET, 1 client",
+        "redis-benchmark GET, 50 clients",
+        "cache get+set: django-redis",
+        "session load+save: cache (ours)",
+        "rate-limit check: GCRA script",
+        "HTTP notes list, cached",
+        "Celery enqueue -> result",
+        "SSE publish -> receive, 1000 clients",
+        "bake the default project",
+        "its test suite",
+    ):
+        assert expected in names
+
+
+def test_ratios_come_from_the_same_run(results: dict[str, Any]) -> None:
+    rows = {row.ratio_label: row for row in rows_from(results)}
+
+    assert rows["ours / bare"].ratio == pytest.approx(
+        results["cache"]["us"]["django-redis get+set"]
+        / results["cache"]["us"]["bare redis-py GET+SET"]
+    )
+    assert rows["cached / uncached req/s"].ratio == pytest.approx(
+        results["http"]["endpoints"]["notes list (cached)"]["rps"]
+        / results["http"]["endpoints"]["notes list (uncached)"]["rps"]
+    )
+
+
+def test_a_missed_goal_is_shown_as_missed(results: dict[str, Any]) -> None:
+    results["ratelimit"]["seed_over_ours"] = 14.9
+    results["ratelimit"]["ours_over_incr"] = 1.5
+
+    table = render(rows_from(results), results)
+
+    assert "| seed / ours = 14.90x | >= 15x: MISSED |" in table
+    assert "| ours / INCR = 1.50x | <= 1.5x: met |" in table
+
+
+def test_the_table_names_the_machine(results: dict[str, Any]) -> None:
+    table = render(rows_from(results), results)
+
+    assert "Machine: AMD EPYC, 2 cores" in table

@@ -1,0 +1,42 @@
+"""Where every benchmark puts its numbers: a table on stdout, and one JSON line per benchmark in
+$BENCH_JSON when it is set (the template's `make bench` collects them)."""
+
+import json
+import os
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def per_call_microseconds(call: Callable[[], object], calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+def interleaved_medians(
+    contenders: dict[str, Callable[[], object]], rounds: int, calls: int
+) -> dict[str, float]:
+    """Median us/call of each contender, measured in alternating rounds so that machine noise
+    hits all of them alike."""
+    for call in contenders.values():
+        per_call_microseconds(call, max(10, calls // 20))  # warm-up
+    samples: dict[str, list[float]] = {name: [] for name in contenders}
+    for _ in range(rounds):
+        for name, call in contenders.items():
+            samples[name].append(per_call_microseconds(call, calls))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def emit(benchmark: str, results: dict[str, Any]) -> None:
+    path = os.environ.get("BENCH_JSON")
+    if path:
+        with open(path, "a") as out:
+            out.write(json.dumps({"benchmark": benchmark, **results}) + "\n")
+
+
+def verdict(ratio: float, goal: float, *, at_most: bool) -> str:
+    met = ratio <= goal if at_most else ratio >= goal
+    return f"goal {'<=' if at_most else '>='} {goal}x: {'met' if met else 'MISSED'}"
