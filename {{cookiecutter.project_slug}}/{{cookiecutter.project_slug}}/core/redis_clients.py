@@ -16,8 +16,8 @@ Roles and where their URL comes from:
   subscriber of the SSE hub is built by ``async_pubsub_client()``
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-- ``broker`` and ``results``: ``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND`` (Celery owns
-  the connections that carry tasks; these clients only check on them)
+- ``broker`` and ``results``: ``REDIS_BROKER_URL`` / ``REDIS_RESULTS_URL`` (Celery owns the
+  connections that carry tasks, through CELERY_BROKER_URL; these clients only check on them)
 {%- endif %}
 """
 
@@ -31,9 +31,15 @@ from django_redis import get_redis_connection
 from redis import BlockingConnectionPool, Redis
 {%- if cookiecutter.use_realtime == "y" %}
 from redis import asyncio as aioredis
+from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 {%- endif %}
+from redis.sentinel import Sentinel
 
-from config.settings.components.redis import redis_connection_kwargs
+from config.settings.components.redis import (
+    redis_connection_kwargs,
+    sentinel_kwargs,
+    sentinel_master_kwargs,
+)
 
 # Roles whose pool django-redis builds from a CACHES alias.
 CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "database" %}, "sessions": "sessions"{% endif %}}
@@ -45,14 +51,17 @@ URL_SETTING_ROLES = {
     "realtime": "REDIS_REALTIME_URL",
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    "broker": "CELERY_BROKER_URL",
-    "results": "CELERY_RESULT_BACKEND",
+    "broker": "REDIS_BROKER_URL",
+    "results": "REDIS_RESULTS_URL",
 {%- endif %}
 }
 RELEVANT_SETTINGS = {
     "CACHES",
     "REDIS_SOCKET_TIMEOUT",
     "REDIS_SSL_CA_CERTS",
+    "REDIS_SENTINELS",
+    "REDIS_SENTINEL_MASTER",
+    "REDIS_SENTINEL_PASSWORD",
     *URL_SETTING_ROLES.values(),
 }
 MAX_CONNECTIONS_PER_ROLE = 50
@@ -76,19 +85,33 @@ def redis_client(role: str) -> Redis:
     if role not in URL_SETTING_ROLES:
         raise KeyError(f"Unknown Redis role {role!r}; known: {', '.join(redis_role_urls())}")
     url = str(getattr(settings, URL_SETTING_ROLES[role]))
+    kwargs = redis_connection_kwargs(
+        url, socket_timeout=settings.REDIS_SOCKET_TIMEOUT, ca_certs=settings.REDIS_SSL_CA_CERTS
+    )
+    if settings.REDIS_SENTINELS:
+        # The sentinels name the master; its pool follows a failover by asking them again.
+        master: Redis = sentinel_manager().master_for(  # type: ignore[no-untyped-call]
+            settings.REDIS_SENTINEL_MASTER,
+            max_connections=MAX_CONNECTIONS_PER_ROLE,
+            **{**kwargs, **sentinel_master_kwargs(url)},
+        )
+        return master
     pool = BlockingConnectionPool.from_url(
-        url,
-        max_connections=MAX_CONNECTIONS_PER_ROLE,
-        timeout=20,
-        **redis_connection_kwargs(
-            url,
-            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
-            ca_certs=settings.REDIS_SSL_CA_CERTS,
-        ),
+        url, max_connections=MAX_CONNECTIONS_PER_ROLE, timeout=20, **kwargs
     )
     return Redis(connection_pool=pool)
 
 
+@cache
+def sentinel_manager() -> Sentinel:
+    """The process's connection to the sentinels (REDIS_SENTINELS), shared by every role."""
+    return Sentinel(  # type: ignore[no-untyped-call]
+        settings.REDIS_SENTINELS,
+        sentinel_kwargs=sentinel_kwargs(
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+            password=settings.REDIS_SENTINEL_PASSWORD,
+        ),
+    )
 {%- if cookiecutter.use_realtime == "y" %}
 
 
@@ -100,8 +123,20 @@ def async_pubsub_client() -> "aioredis.Redis":
     kwargs: dict[str, Any] = redis_connection_kwargs(
         url, socket_timeout=settings.REDIS_SOCKET_TIMEOUT, ca_certs=settings.REDIS_SSL_CA_CERTS
     )
-    kwargs.update(socket_timeout=None, retry=None)
-    return aioredis.Redis.from_url(url, client_name=f"{settings.REALTIME_PREFIX}:hub", **kwargs)
+    kwargs.update(socket_timeout=None, retry=None, client_name=f"{settings.REALTIME_PREFIX}:hub")
+    if settings.REDIS_SENTINELS:
+        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call]
+            settings.REDIS_SENTINELS,
+            sentinel_kwargs=sentinel_kwargs(
+                socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
+                password=settings.REDIS_SENTINEL_PASSWORD,
+            ),
+        )
+        client: aioredis.Redis = sentinels.master_for(
+            settings.REDIS_SENTINEL_MASTER, **{**kwargs, **sentinel_master_kwargs(url)}
+        )
+        return client
+    return aioredis.Redis.from_url(url, **kwargs)
 {%- endif %}
 
 
@@ -110,3 +145,4 @@ def _forget_clients_when_redis_settings_change(*, setting: str, **kwargs: Any) -
     # Tests point roles at other servers; clients built for the old URLs must not be reused.
     if setting in RELEVANT_SETTINGS:
         redis_client.cache_clear()
+        sentinel_manager.cache_clear()

@@ -19,7 +19,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.utils import HIREDIS_AVAILABLE
 
-from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls, sentinel_manager
 
 EVICTING_IS_FINE = {"cache"}
 NAME_RESOLUTION_ERRORS = ("Name or service not known", "name resolution", "nodename nor servname")
@@ -43,6 +43,20 @@ class RoleReport:
     persistence: dict[str, Any] = field(default_factory=dict)
     hiredis: bool = HIREDIS_AVAILABLE
     ping_ms: float | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(finding.level == "error" for finding in self.findings)
+
+
+@dataclass
+class SentinelReport:
+    master_name: str
+    master: str | None = None
+    replicas: list[str] = field(default_factory=list)
+    sentinels_answering: list[str] = field(default_factory=list)
+    sentinels_configured: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -192,3 +206,57 @@ def redis_role_diagnose(*, role: str, url: str) -> RoleReport:
 def redis_diagnose() -> list[RoleReport]:
     """A report for every configured Redis role."""
     return [redis_role_diagnose(role=role, url=url) for role, url in redis_role_urls().items()]
+
+
+def _address(host: str, port: int) -> str:
+    return f"{host}:{port}"
+
+
+def sentinel_diagnose() -> SentinelReport | None:
+    """Which master the sentinels name now, its replicas, and which sentinels answer."""
+    if not settings.REDIS_SENTINELS:
+        return None
+    manager = sentinel_manager()
+    report = SentinelReport(
+        master_name=settings.REDIS_SENTINEL_MASTER,
+        sentinels_configured=[_address(*address) for address in settings.REDIS_SENTINELS],
+    )
+    for address, sentinel in zip(report.sentinels_configured, manager.sentinels, strict=True):
+        try:
+            sentinel.ping()
+            report.sentinels_answering.append(address)
+        except RedisError:
+            continue
+    try:
+        master = manager.discover_master(report.master_name)  # type: ignore[no-untyped-call]
+        replicas = manager.discover_slaves(report.master_name)  # type: ignore[no-untyped-call]
+    except RedisError as error:
+        report.findings.append(
+            Finding(
+                "error",
+                f"No sentinel named a master {report.master_name!r} ({error}).",
+                "Check REDIS_SENTINELS and that REDIS_SENTINEL_MASTER is the name in the "
+                "sentinels' 'sentinel monitor' line (and REDIS_SENTINEL_PASSWORD).",
+            )
+        )
+        return report
+    report.master = _address(*master)
+    report.replicas = [_address(*replica) for replica in replicas]
+    if len(report.sentinels_answering) < len(report.sentinels_configured):
+        report.findings.append(
+            Finding(
+                "warning",
+                f"Only {len(report.sentinels_answering)} of {len(report.sentinels_configured)} "
+                "sentinels answer: a failover needs a majority of them.",
+                "Start the missing sentinels or remove them from REDIS_SENTINELS.",
+            )
+        )
+    if not report.replicas:
+        report.findings.append(
+            Finding(
+                "warning",
+                "The master has no replica: there is nothing to fail over to.",
+                "Add a replica (replicaof <master> <port>) that the sentinels monitor.",
+            )
+        )
+    return report

@@ -1,15 +1,55 @@
 """Celery on Redis. Broker and results get their own database numbers: the cache is flushed
 and evicted, and an evicted broker key is a lost task."""
 
+import ssl
+from urllib.parse import urlsplit
+
 {% if cookiecutter.use_celery_beat == "y" -%}
 from celery.schedules import crontab
 
 {% endif -%}
 from config.env import env, redis_url_with_db
-from config.settings.components.redis import CACHE_KEY_PREFIX, REDIS_URL
+from config.settings.components.redis import (
+    CACHE_KEY_PREFIX,
+    REDIS_SENTINEL_MASTER,
+    REDIS_SENTINEL_PASSWORD,
+    REDIS_SENTINELS,
+    REDIS_SOCKET_TIMEOUT,
+    REDIS_SSL_CA_CERTS,
+    REDIS_URL,
+    sentinel_kwargs,
+)
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(REDIS_URL, 3))
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(REDIS_URL, 4))
+# The Redis URLs of the broker and result roles (check_redis and the health check use these)...
+REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(REDIS_URL, 3))
+REDIS_RESULTS_URL = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(REDIS_URL, 4))
+
+
+def celery_sentinel_url(url: str) -> str:
+    """Celery's own Sentinel transport: sentinel://[:password@]host:port/db, one per sentinel,
+    joined by ';' (the master's name goes in the transport options)."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    prefix = f"{credentials}@" if credentials else ""
+    return ";".join(
+        f"sentinel://{prefix}{host}:{port}{parts.path or '/0'}" for host, port in REDIS_SENTINELS
+    )
+
+
+def celery_tls(url: str) -> dict[str, object] | None:
+    """rediss:// for Celery: verify the server's certificate (Celery's default is not to)."""
+    if not url.startswith("rediss://"):
+        return None
+    return {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": REDIS_SSL_CA_CERTS or None}
+
+
+# ...and what Celery connects with: the same URLs, or the sentinels when REDIS_SENTINELS is set.
+CELERY_BROKER_URL = celery_sentinel_url(REDIS_BROKER_URL) if REDIS_SENTINELS else REDIS_BROKER_URL
+CELERY_RESULT_BACKEND = (
+    celery_sentinel_url(REDIS_RESULTS_URL) if REDIS_SENTINELS else REDIS_RESULTS_URL
+)
+CELERY_BROKER_USE_SSL = celery_tls(REDIS_BROKER_URL)
+CELERY_REDIS_BACKEND_USE_SSL = celery_tls(REDIS_RESULTS_URL)
 
 # JSON only: a pickled message from anyone who can write to Redis would run code in the worker.
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -37,6 +77,16 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_interval": max(1, min(10, CELERY_VISIBILITY_TIMEOUT // 10)),
     "unacked_restore_throttle": 1,
 }
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS: dict[str, object] = {}
+if REDIS_SENTINELS:
+    for transport_options in (
+        CELERY_BROKER_TRANSPORT_OPTIONS,
+        CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS,
+    ):
+        transport_options["master_name"] = REDIS_SENTINEL_MASTER
+        transport_options["sentinel_kwargs"] = sentinel_kwargs(
+            socket_timeout=REDIS_SOCKET_TIMEOUT, password=REDIS_SENTINEL_PASSWORD
+        )
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Celery logs through Django's LOGGING (config/celery.py) instead of replacing it.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -4,6 +4,9 @@
 client is built by `<slug>.core.redis_clients` from these settings, once per process per role.
 """
 
+from urllib.parse import unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
 
@@ -30,6 +33,28 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=2.0)
 # rediss:// verifies the server certificate against the system CAs, or this bundle when set.
 REDIS_SSL_CA_CERTS = env.str("REDIS_SSL_CA_CERTS", default="")
 CACHE_KEY_PREFIX = env.str("CACHE_KEY_PREFIX", default="{{ cookiecutter.project_slug }}")
+
+
+def sentinel_address(entry: str) -> tuple[str, int]:
+    host, _, port = entry.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ImproperlyConfigured(
+            f"REDIS_SENTINELS entry {entry!r} is not host:port (e.g. sentinel-1:26379)."
+        )
+    return host, int(port)
+
+
+# Redis Sentinel (README: Scaling out). With REDIS_SENTINELS set, every role connects to the
+# master the sentinels currently name REDIS_SENTINEL_MASTER, and follows it through a failover;
+# each role's URL then only gives its database number, password and scheme (rediss:// for TLS).
+REDIS_SENTINELS = [sentinel_address(entry) for entry in env.list("REDIS_SENTINELS", default=[])]
+REDIS_SENTINEL_MASTER = env.str("REDIS_SENTINEL_MASTER", default="")
+REDIS_SENTINEL_PASSWORD = env.str("REDIS_SENTINEL_PASSWORD", default="")
+if REDIS_SENTINELS and not REDIS_SENTINEL_MASTER:
+    raise ImproperlyConfigured(
+        "REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not: set it to the master's name "
+        "in the sentinels' configuration (sentinel monitor <name> ...)."
+    )
 CACHE_TIMEOUT = env.int("CACHE_TIMEOUT", default=300)
 
 
@@ -49,27 +74,69 @@ def redis_connection_kwargs(url: str, *, socket_timeout: float, ca_certs: str) -
     return kwargs
 
 
+def sentinel_kwargs(*, socket_timeout: float, password: str) -> dict[str, object]:
+    """How to talk to the sentinels themselves (their own password, not the master's)."""
+    kwargs: dict[str, object] = {
+        "socket_connect_timeout": socket_timeout,
+        "socket_timeout": socket_timeout,
+    }
+    if password:
+        kwargs["password"] = password
+    return kwargs
+
+
+def sentinel_master_kwargs(url: str) -> dict[str, object]:
+    """What a role's URL still says under Sentinel: database, credentials and TLS."""
+    parts = urlsplit(url)
+    kwargs: dict[str, object] = {"db": int(parts.path.lstrip("/") or 0)}
+    if parts.username:
+        kwargs["username"] = unquote(parts.username)
+    if parts.password:
+        kwargs["password"] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        kwargs["ssl"] = True  # the Sentinel pool then uses its TLS connection class
+    return kwargs
+
+
+def sentinel_location(url: str, master: str) -> str:
+    """django-redis's Sentinel URL: the master's name where the host would be."""
+    parts = urlsplit(url)
+    credentials = parts.netloc.rpartition("@")[0]
+    return f"redis://{credentials + '@' if credentials else ''}{master}{parts.path or '/0'}"
+
+
 def django_redis_cache(location: str, *, ignore_exceptions: bool) -> dict[str, object]:
+    pool_kwargs = redis_connection_kwargs(
+        location, socket_timeout=REDIS_SOCKET_TIMEOUT, ca_certs=REDIS_SSL_CA_CERTS
+    )
+    options: dict[str, object] = {
+        # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
+        "CONNECTION_POOL_KWARGS": {"max_connections": 50, "timeout": 20, **pool_kwargs},
+        "IGNORE_EXCEPTIONS": ignore_exceptions,
+    }
+    if REDIS_SENTINELS:
+        if location.startswith("rediss://"):
+            pool_kwargs["ssl"] = True  # sentinel_location() below drops the scheme
+        # The master only (DefaultClient, not SentinelClient): a read from a replica could miss
+        # the write just made, e.g. the session saved by the previous request.
+        options.update(
+            CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory",
+            CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
+            CONNECTION_POOL_KWARGS={"max_connections": 50, **pool_kwargs},
+            SENTINELS=REDIS_SENTINELS,
+            SENTINEL_KWARGS=sentinel_kwargs(
+                socket_timeout=REDIS_SOCKET_TIMEOUT, password=REDIS_SENTINEL_PASSWORD
+            ),
+        )
+        location = sentinel_location(location, REDIS_SENTINEL_MASTER)
     return {
         "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": location,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "TIMEOUT": CACHE_TIMEOUT,
-        "OPTIONS": {
-            # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
-            "CLIENT_CLASS": "django_redis.client.DefaultClient",
-            "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
-            "CONNECTION_POOL_KWARGS": {
-                "max_connections": 50,
-                "timeout": 20,
-                **redis_connection_kwargs(
-                    location,
-                    socket_timeout=REDIS_SOCKET_TIMEOUT,
-                    ca_certs=REDIS_SSL_CA_CERTS,
-                ),
-            },
-            "IGNORE_EXCEPTIONS": ignore_exceptions,
-        },
+        "OPTIONS": options,
     }
 
 

@@ -1,13 +1,17 @@
 """A redis-server of the test's own, on a free port: tests may stop, restart or fill it
-without touching the shared Redis."""
+without touching the shared Redis. And a Sentinel deployment of them: a master, a replica and
+three sentinels, for failover tests."""
 
 import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from redis import Redis
+from redis.exceptions import RedisError
 
 
 def free_port() -> int:
@@ -19,7 +23,7 @@ def free_port() -> int:
 
 
 class OwnRedis:
-    def __init__(self, workdir: Path, *extra_args: str) -> None:
+    def __init__(self, workdir: Path, *extra_args: str, config: str = "") -> None:
         binary = shutil.which("redis-server")
         if binary is None:
             pytest.fail("redis-server is not installed: install Redis to run the outage tests.")
@@ -27,6 +31,10 @@ class OwnRedis:
         self.workdir = workdir
         self.extra_args = extra_args
         self.port = free_port()
+        # A configuration file comes first on the command line (sentinels must have one: they
+        # rewrite it with what they learn).
+        self.config_file = workdir / f"redis-{self.port}.conf"
+        self.config_file.write_text(config)
         self.process: subprocess.Popen[bytes] | None = None
 
     def url(self, db: int = 0, password: str | None = None) -> str:
@@ -34,7 +42,8 @@ class OwnRedis:
         return f"redis://{credentials}127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        args = [self.binary, str(self.config_file), "--port", str(self.port), "--bind", "127.0.0.1"]
+        args += ["--save", ""]
         args += ["--appendonly", "no", "--dir", str(self.workdir), *self.extra_args]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
         deadline = time.monotonic() + 10
@@ -55,3 +64,68 @@ class OwnRedis:
                 return True
         except OSError:
             return False
+
+
+SENTINEL_MASTER = "{{ cookiecutter.project_slug }}-master"
+
+
+class SentinelDeployment:
+    """A master, a replica of it and three sentinels (quorum 2) on loopback. The sentinels
+    call a master down after 1 s without an answer, so a failover takes a few seconds."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.master = OwnRedis(workdir)
+        self.replica = OwnRedis(workdir, "--replicaof", "127.0.0.1", str(self.master.port))
+        monitor = (
+            f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {self.master.port} 2\n"
+            f"sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n"
+            f"sentinel failover-timeout {SENTINEL_MASTER} 5000\n"
+        )
+        self.sentinels = [OwnRedis(workdir, "--sentinel", config=monitor) for _ in range(3)]
+
+    @property
+    def addresses(self) -> str:
+        """REDIS_SENTINELS for the project."""
+        return ",".join(f"127.0.0.1:{sentinel.port}" for sentinel in self.sentinels)
+
+    def start(self) -> None:
+        self.master.start()
+        self.replica.start()
+        for sentinel in self.sentinels:
+            sentinel.start()
+        self.wait_until(lambda: self.master_port() == self.master.port and self._replica_seen())
+
+    def stop(self) -> None:
+        for server in (*self.sentinels, self.replica, self.master):
+            server.stop()
+
+    def master_port(self) -> int | None:
+        """The master's port, as the first sentinel that answers names it."""
+        for sentinel in self.sentinels:
+            try:
+                client = Redis(port=sentinel.port, socket_timeout=1, decode_responses=True)
+                address = client.sentinel_get_master_addr_by_name(SENTINEL_MASTER)
+            except RedisError:
+                continue
+            return int(address[1]) if isinstance(address, (list, tuple)) else None
+        return None
+
+    def _replica_seen(self) -> bool:
+        client = Redis(port=self.sentinels[0].port, socket_timeout=1)
+        return len(client.sentinel_slaves(SENTINEL_MASTER)) == 1
+
+    def wait_for_replication(self) -> None:
+        """Block until the replica has every write made so far (WAIT 1)."""
+        assert Redis(port=self.master.port).execute_command("WAIT", 1, 5000) == 1
+
+    def kill_master(self) -> None:
+        self.master.stop()
+
+    def wait_until(self, condition: Callable[[], bool], timeout: float = 30) -> float:
+        """Seconds until `condition` held; fails the test after `timeout`."""
+        started = time.monotonic()
+        while not condition():
+            if time.monotonic() - started > timeout:
+                pytest.fail(f"Sentinel deployment: condition not met within {timeout} s")
+            time.sleep(0.1)
+        return time.monotonic() - started

@@ -33,7 +33,7 @@ def test_a_role_on_the_cache_database_is_e001(settings: Settings) -> None:
 
 
 def test_a_broker_on_the_cache_database_is_e001(settings: Settings) -> None:
-    settings.CELERY_BROKER_URL = settings.CACHES["default"]["LOCATION"]
+    settings.REDIS_BROKER_URL = settings.CACHES["default"]["LOCATION"]
 
     errors = check_cache_has_its_own_redis_database(None)
 

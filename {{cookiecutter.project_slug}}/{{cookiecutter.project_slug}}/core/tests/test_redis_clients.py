@@ -1,6 +1,8 @@
+import json
 import shutil
 import subprocess
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,11 @@ from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.core.tests.live_process import PROJECT_DIR, live_process_env
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
+{%- endif %}
 
 
 def test_each_role_has_one_client_per_process() -> None:
@@ -108,3 +114,60 @@ def test_rediss_connects_with_the_configured_ca_bundle(
     settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
 
     assert redis_client("durable").ping() is True
+
+
+def run_project(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh process of the project, with its settings built from `env`."""
+    return subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=PROJECT_DIR,
+        env=live_process_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def check_redis_report(**env: str) -> dict[str, bool]:
+    """Each role's verdict from `manage.py check_redis --json` run with `env`."""
+    code = "from django.core.management import call_command; call_command('check_redis', json=True)"
+    result = run_project(code, **env)
+    report = json.loads(result.stdout)
+    return {role["role"]: role["ok"] for role in report["roles"]}
+
+
+def test_every_role_speaks_tls_and_verifies_the_certificate(
+    tls_redis: tuple[OwnRedis, Path],
+) -> None:
+    server, ca_certificate = tls_redis
+    url = f"rediss://127.0.0.1:{server.port}/0"
+
+    verified = check_redis_report(REDIS_URL=url, REDIS_SSL_CA_CERTS=str(ca_certificate))
+    unverifiable = check_redis_report(REDIS_URL=url)
+
+    assert set(verified) == set(redis_role_urls())  # cache and sessions too (django-redis)
+    assert all(verified.values()), verified
+    assert not any(unverifiable.values()), unverifiable
+{%- if cookiecutter.use_celery == "y" %}
+
+
+def test_celery_runs_a_task_over_tls(
+    settings: Settings,
+    tls_redis: tuple[OwnRedis, Path],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    server, ca_certificate = tls_redis
+    tls = {
+        "REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
+        "REDIS_SSL_CA_CERTS": str(ca_certificate),
+    }
+    settings.REDIS_URL, settings.REDIS_SSL_CA_CERTS = tls["REDIS_URL"], tls["REDIS_SSL_CA_CERTS"]
+    start_worker("tls", **tls)  # its heartbeat arrives over TLS too
+
+    result = run_project(
+        "from {{ cookiecutter.project_slug }}.jobs.tasks import ping; print(ping.delay().get(timeout=30))", **tls
+    )
+
+    assert result.stdout.strip() == "pong", result.stderr
+{%- endif %}

@@ -11,8 +11,8 @@ from django.db import connection
 from playwright.sync_api import Page, sync_playwright
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core.tests.live_process import LiveServer
 from {{ cookiecutter.project_slug }}.notes.services import note_create
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import LiveServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,11 +13,12 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.core.tests.live_process import LiveServer
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.notes.services import note_create
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.realtime.services import realtime_publish, stream_token_issue
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import LiveServer, SseClient
+from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
 
 # The server is another process: it reads only committed rows (the notes, the users).
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -4,7 +4,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from {{ cookiecutter.project_slug }}.core.redis_diagnosis import RoleReport, redis_diagnose
+from {{ cookiecutter.project_slug }}.core.redis_diagnosis import (
+    Finding,
+    RoleReport,
+    SentinelReport,
+    redis_diagnose,
+    sentinel_diagnose,
+)
 
 
 class Command(BaseCommand):
@@ -20,16 +26,34 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        sentinel = sentinel_diagnose()
         reports = redis_diagnose()
+        ok = all(report.ok for report in reports) and (sentinel is None or sentinel.ok)
         if options["json"]:
             payload = [{**asdict(report), "ok": report.ok} for report in reports]
-            self.stdout.write(json.dumps({"ok": all(r.ok for r in reports), "roles": payload}))
+            sentinel_payload = sentinel and {**asdict(sentinel), "ok": sentinel.ok}
+            self.stdout.write(
+                json.dumps({"ok": ok, "sentinel": sentinel_payload, "roles": payload})
+            )
         else:
+            if sentinel:
+                self._write_sentinel(sentinel)
             for report in reports:
                 self._write_report(report)
             self._write_summary(reports)
-        if not all(report.ok for report in reports):
+        if not ok:
             raise SystemExit(1)
+
+    def _write_sentinel(self, report: SentinelReport) -> None:
+        status = self.style.SUCCESS("OK") if report.ok else self.style.ERROR("FAILED")
+        answering = f"{len(report.sentinels_answering)}/{len(report.sentinels_configured)}"
+        self.stdout.write(
+            f"sentinel  {report.master_name}  {status} ({answering} sentinels answer)"
+        )
+        if report.master:
+            replicas = ", ".join(report.replicas) or "none"
+            self.stdout.write(f"          master {report.master}, replicas: {replicas}")
+        self._write_findings(report.findings)
 
     def _write_report(self, report: RoleReport) -> None:
         status = self.style.SUCCESS("OK") if report.ok else self.style.ERROR("FAILED")
@@ -41,7 +65,10 @@ class Command(BaseCommand):
                 f"          Redis {report.server_version}, {policy}, {persistence}, "
                 f"hiredis {'yes' if report.hiredis else 'no'}, ping {report.ping_ms} ms"
             )
-        for finding in report.findings:
+        self._write_findings(report.findings)
+
+    def _write_findings(self, findings: list[Finding]) -> None:
+        for finding in findings:
             style = self.style.ERROR if finding.level == "error" else self.style.WARNING
             self.stdout.write(style(f"          {finding.level}: {finding.message}"))
             self.stdout.write(f"          fix: {finding.hint}")
