@@ -41,6 +41,10 @@ UNCHOSEN_PATHS = (
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
     (
+        "{{ cookiecutter.session_backend }}" != "redis",
+        ("{{ cookiecutter.project_slug }}/core/sessions.py",),
+    ),
+    (
         "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/realtime",

@@ -7,8 +7,14 @@ from django.contrib.sessions.backends.base import SessionBase
 from django.core.cache import caches
 {%- endif %}
 from django.test import Client
+{%- if cookiecutter.session_backend == "redis" %}
+from pytest_django.fixtures import Settings
+{%- endif %}
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+{%- if cookiecutter.session_backend == "redis" %}
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+{%- endif %}
 
 pytestmark = pytest.mark.django_db
 
@@ -80,4 +86,22 @@ def test_a_session_lost_from_redis_is_read_back_from_postgres(user: User) -> Non
 
     assert client.get("/api/notes/").status_code == 200
     assert caches["sessions"].get(session_cache_key(key)) is not None
+{%- endif %}
+{%- if cookiecutter.session_backend == "redis" %}
+
+
+def test_a_redis_outage_answers_503_and_keeps_the_session_cookie(
+    user: User, own_redis: OwnRedis, settings: Settings
+) -> None:
+    sessions = {**settings.CACHES["sessions"], "LOCATION": own_redis.url(db=2)}
+    settings.CACHES = {**settings.CACHES, "sessions": sessions}
+    client, _ = logged_in(user)
+    own_redis.stop()
+
+    response = client.get("/api/notes/")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "sessions_unavailable"
+    # Django's own cache store would have answered 401/403 and deleted the cookie: logged out.
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
 {%- endif %}

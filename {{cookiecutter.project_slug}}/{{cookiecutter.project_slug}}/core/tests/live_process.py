@@ -39,6 +39,19 @@ def live_process_env(**overrides: str) -> dict[str, str]:
     }
 
 
+def run_project(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh process of the project, with its settings built from `env`."""
+    return subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=PROJECT_DIR,
+        env=live_process_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 class LiveServer:
     def __init__(self, log_path: Path, **env: str) -> None:
         self.port = free_port()

@@ -1,8 +1,7 @@
 import json
 import shutil
 import subprocess
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import {% if cookiecutter.use_celery == "y" %}Callable, {% endif %}Iterator
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
-from {{ cookiecutter.project_slug }}.core.tests.live_process import PROJECT_DIR, live_process_env
+from {{ cookiecutter.project_slug }}.core.tests.live_process import run_project
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
@@ -114,19 +113,6 @@ def test_rediss_connects_with_the_configured_ca_bundle(
     settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
 
     assert redis_client("durable").ping() is True
-
-
-def run_project(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`code` in a fresh process of the project, with its settings built from `env`."""
-    return subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
-        [sys.executable, "-c", f"import django; django.setup(); {code}"],
-        cwd=PROJECT_DIR,
-        env=live_process_env(**env),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def check_redis_report(**env: str) -> dict[str, bool]:

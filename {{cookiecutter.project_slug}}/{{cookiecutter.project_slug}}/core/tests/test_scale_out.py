@@ -1,19 +1,17 @@
 """Several processes of the project behind one load balancer: two web servers (and two Celery
 workers) sharing one Redis and one Postgres behave as one. Requests alternate between servers."""
 
-{%- if cookiecutter.use_realtime == "y" %}
-
+{% if cookiecutter.use_realtime == "y" -%}
 import asyncio
-{%- endif %}
-{%- if cookiecutter.use_celery == "y" %}
+{% endif -%}
+{% if cookiecutter.use_celery == "y" -%}
 import time
-{%- endif %}
+{% endif -%}
 from collections.abc import Callable, Iterator
 
-{%- if cookiecutter.use_realtime == "y" %}
-
+{% if cookiecutter.use_realtime == "y" -%}
 import httpx
-{%- endif %}
+{% endif -%}
 import pytest
 
 from {{ cookiecutter.project_slug }}.accounts.models import User

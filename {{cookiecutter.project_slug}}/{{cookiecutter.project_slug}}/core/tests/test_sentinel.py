@@ -2,10 +2,9 @@
 of the test's own; the master is killed, Sentinel promotes the replica and the project carries on
 (cache, sessions, rate limits{% if cookiecutter.use_celery == "y" %}, Celery{% endif %}{% if cookiecutter.use_realtime == "y" %}, event streams{% endif %}) without a restart or a setting changed."""
 
-{%- if cookiecutter.use_realtime == "y" %}
-
+{% if cookiecutter.use_realtime == "y" -%}
 import asyncio
-{%- endif %}
+{% endif -%}
 import time
 from collections.abc import Callable, Iterator
 
@@ -15,7 +14,8 @@ from pytest_django.fixtures import Settings
 
 from config.settings.components.redis import sentinel_address
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
+from {{ cookiecutter.project_slug }}.core.redis_diagnosis import sentinel_diagnose
+from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer, run_project
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import SENTINEL_MASTER, SentinelDeployment
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
@@ -45,6 +45,48 @@ def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) ->
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
     settings.REDIS_URL = env["REDIS_URL"]
     return env
+
+
+def test_check_redis_names_the_master_and_follows_a_failover(
+    sentinel_deployment: SentinelDeployment, sentinel_env: dict[str, str]
+) -> None:
+    before = sentinel_diagnose()
+    sentinel_deployment.kill_master()
+    sentinel_deployment.wait_until(
+        lambda: sentinel_deployment.master_port() == sentinel_deployment.replica.port
+    )
+    after = sentinel_diagnose()
+
+    assert before is not None
+    assert after is not None
+    assert before.master == f"127.0.0.1:{sentinel_deployment.master.port}"
+    assert before.replicas == [f"127.0.0.1:{sentinel_deployment.replica.port}"]
+    assert len(before.sentinels_answering) == 3
+    assert before.findings == []
+    assert after.master == f"127.0.0.1:{sentinel_deployment.replica.port}"
+    assert after.ok
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"REDIS_SENTINELS": "127.0.0.1:26379", "REDIS_SENTINEL_MASTER": ""},
+            "REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not",
+        ),
+        (
+            {"REDIS_SENTINELS": "127.0.0.1", "REDIS_SENTINEL_MASTER": "main"},
+            "REDIS_SENTINELS entry '127.0.0.1' is not host:port",
+        ),
+    ],
+)
+def test_a_half_configured_sentinel_stops_the_process_with_the_reason(
+    env: dict[str, str], message: str
+) -> None:
+    result = run_project("pass", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
 
 
 @pytest.fixture
