@@ -7,9 +7,11 @@ import asyncio
 {% endif -%}
 import time
 from collections.abc import Callable, Iterator
+from io import StringIO
 
 import httpx
 import pytest
+from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from config.settings.components.redis import sentinel_address
@@ -65,6 +67,18 @@ def test_check_redis_names_the_master_and_follows_a_failover(
     assert before.findings == []
     assert after.master == f"127.0.0.1:{sentinel_deployment.replica.port}"
     assert after.ok
+
+
+def test_check_redis_prints_the_master_and_its_replicas(
+    sentinel_deployment: SentinelDeployment, sentinel_env: dict[str, str]
+) -> None:
+    out = StringIO()
+
+    call_command("check_redis", stdout=out)
+
+    master, replica = sentinel_deployment.master.port, sentinel_deployment.replica.port
+    assert f"{SENTINEL_MASTER}  OK (3/3 sentinels answer)" in out.getvalue()
+    assert f"master 127.0.0.1:{master}, replicas: 127.0.0.1:{replica}" in out.getvalue()
 
 
 @pytest.mark.parametrize(
