@@ -7,11 +7,9 @@ import argparse
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import django
@@ -23,19 +21,12 @@ from importlib import import_module  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 
-from benchmarks.report import emit  # noqa: E402
+from benchmarks.report import emit, free_port, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.notes.models import Note  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def session_cookie() -> str:
@@ -75,15 +66,8 @@ def start_gunicorn(port: int, **env: str) -> subprocess.Popen[bytes]:
         },
         stdout=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("gunicorn did not start") from None
-            time.sleep(0.1)
+    wait_until_listening(server, port, "gunicorn")
+    return server
 
 
 def _match(pattern: str, text: str) -> re.Match[str]:

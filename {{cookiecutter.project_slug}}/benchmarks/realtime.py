@@ -10,7 +10,6 @@ import asyncio
 import json
 import logging
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ import httpx
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
-from benchmarks.report import emit  # noqa: E402
+from benchmarks.report import emit, free_port, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.services import (  # noqa: E402
@@ -33,13 +32,6 @@ from {{ cookiecutter.project_slug }}.realtime.services import (  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EVENTS_PER_ROUND = 20
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def rss_kib(pid: int) -> int:
@@ -56,15 +48,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         cwd=PROJECT_DIR,
         env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING", "RATELIMIT_USER_RATE": "100000/min"},
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return server
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit("uvicorn did not start") from None
-            time.sleep(0.05)
+    wait_until_listening(server, port, "uvicorn")
+    return server
 
 
 async def listen(

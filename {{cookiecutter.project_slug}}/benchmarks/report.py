@@ -1,9 +1,12 @@
 """Where every benchmark puts its numbers: a table on stdout, and one JSON line per benchmark in
-$BENCH_JSON when it is set (the template's `make bench` collects them)."""
+$BENCH_JSON when it is set (the template's `make bench` collects them). And the helpers the
+benchmarks share: timing, free ports, waiting for a server they started."""
 
 import json
 import os
+import socket
 import statistics
+import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
@@ -40,3 +43,23 @@ def emit(benchmark: str, results: dict[str, Any]) -> None:
 def verdict(ratio: float, goal: float, *, at_most: bool) -> str:
     met = ratio <= goal if at_most else ratio >= goal
     return f"goal {'<=' if at_most else '>='} {goal}x: {'met' if met else 'MISSED'}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def wait_until_listening(server: subprocess.Popen[bytes], port: int, name: str) -> None:
+    """Return once `server` accepts connections on `port`; exit naming it if it never does."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise SystemExit(f"{name} did not start") from None
+            time.sleep(0.05)
