@@ -1,5 +1,5 @@
-"""Several processes of the project behind one load balancer: two web servers (and two Celery
-workers) sharing one Redis and one Postgres behave as one. Requests alternate between servers."""
+"""Several processes of the project behind one load balancer: two web servers{% if cookiecutter.use_celery == "y" %} and two task workers{% endif %}
+sharing one Redis and one Postgres behave as one. Requests alternate between servers."""
 
 {% if cookiecutter.use_realtime == "y" -%}
 import asyncio
