@@ -31,7 +31,9 @@ from django_redis import get_redis_connection
 from redis import BlockingConnectionPool, Redis
 {%- if cookiecutter.use_realtime == "y" %}
 from redis import asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
+from redis.backoff import NoBackoff
 {%- endif %}
 from redis.sentinel import Sentinel
 
@@ -125,12 +127,12 @@ def async_pubsub_client() -> "aioredis.Redis":
     )
     kwargs.update(socket_timeout=None, retry=None, client_name=f"{settings.REALTIME_PREFIX}:hub")
     if settings.REDIS_SENTINELS:
+        to_sentinels = sentinel_kwargs(
+            socket_timeout=settings.REDIS_SOCKET_TIMEOUT, password=settings.REDIS_SENTINEL_PASSWORD
+        )
+        to_sentinels["retry"] = AsyncRetry(NoBackoff(), retries=0)  # the asyncio flavour
         sentinels = AsyncSentinel(  # type: ignore[no-untyped-call]
-            settings.REDIS_SENTINELS,
-            sentinel_kwargs=sentinel_kwargs(
-                socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
-                password=settings.REDIS_SENTINEL_PASSWORD,
-            ),
+            settings.REDIS_SENTINELS, sentinel_kwargs=to_sentinels
         )
         client: aioredis.Redis = sentinels.master_for(
             settings.REDIS_SENTINEL_MASTER, **{**kwargs, **sentinel_master_kwargs(url)}

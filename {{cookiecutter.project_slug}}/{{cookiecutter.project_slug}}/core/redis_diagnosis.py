@@ -231,10 +231,14 @@ def sentinel_diagnose() -> SentinelReport | None:
         master = manager.discover_master(report.master_name)  # type: ignore[no-untyped-call]
         replicas = manager.discover_slaves(report.master_name)  # type: ignore[no-untyped-call]
     except RedisError as error:
+        # redis-py lists every sentinel's client in the message: keep its first clause.
+        reason = str(error).split(" : ", 1)[0]
+        if "AuthenticationError" in str(error):
+            reason = "the sentinels refused the credentials"
         report.findings.append(
             Finding(
                 "error",
-                f"No sentinel named a master {report.master_name!r} ({error}).",
+                f"No sentinel named a master {report.master_name!r}: {reason}.",
                 "Check REDIS_SENTINELS and that REDIS_SENTINEL_MASTER is the name in the "
                 "sentinels' 'sentinel monitor' line (and REDIS_SENTINEL_PASSWORD).",
             )

@@ -7,7 +7,7 @@ client is built by `<slug>.core.redis_clients` from these settings, once per pro
 from urllib.parse import unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
-from redis.backoff import ExponentialWithJitterBackoff
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
 from redis.retry import Retry
 
 from config.env import dev_default, env, redis_url_with_db
@@ -75,10 +75,13 @@ def redis_connection_kwargs(url: str, *, socket_timeout: float, ca_certs: str) -
 
 
 def sentinel_kwargs(*, socket_timeout: float, password: str) -> dict[str, object]:
-    """How to talk to the sentinels themselves (their own password, not the master's)."""
+    """How to talk to the sentinels themselves (their own password, not the master's). No
+    retries: a sentinel that fails is skipped for the next one (redis-py's default would retry
+    each with seconds of backoff, even a refused password)."""
     kwargs: dict[str, object] = {
         "socket_connect_timeout": socket_timeout,
         "socket_timeout": socket_timeout,
+        "retry": Retry(NoBackoff(), retries=0),
     }
     if password:
         kwargs["password"] = password

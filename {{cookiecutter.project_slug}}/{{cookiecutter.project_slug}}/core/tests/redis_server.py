@@ -73,14 +73,23 @@ class SentinelDeployment:
     """A master, a replica of it and three sentinels (quorum 2) on loopback. The sentinels
     call a master down after 1 s without an answer, so a failover takes a few seconds."""
 
-    def __init__(self, workdir: Path) -> None:
-        self.master = OwnRedis(workdir)
-        self.replica = OwnRedis(workdir, "--replicaof", "127.0.0.1", str(self.master.port))
+    def __init__(self, workdir: Path, password: str = "", sentinel_password: str = "") -> None:
+        self.password, self.sentinel_password = password, sentinel_password
+        auth = ("--requirepass", password, "--masterauth", password) if password else ()
+        self.master = OwnRedis(workdir, *auth)
+        self.replica = OwnRedis(workdir, "--replicaof", "127.0.0.1", str(self.master.port), *auth)
         monitor = (
             f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {self.master.port} 2\n"
             f"sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n"
             f"sentinel failover-timeout {SENTINEL_MASTER} 5000\n"
         )
+        if password:
+            monitor += f"sentinel auth-pass {SENTINEL_MASTER} {password}\n"
+        if sentinel_password:
+            # The sentinels' own password; they also use it to talk to each other.
+            monitor += (
+                f"requirepass {sentinel_password}\nsentinel sentinel-pass {sentinel_password}\n"
+            )
         self.sentinels = [OwnRedis(workdir, "--sentinel", config=monitor) for _ in range(3)]
 
     @property
@@ -103,20 +112,25 @@ class SentinelDeployment:
         """The master's port, as the first sentinel that answers names it."""
         for sentinel in self.sentinels:
             try:
-                client = Redis(port=sentinel.port, socket_timeout=1, decode_responses=True)
+                client = self._sentinel_client(sentinel)
                 address = client.sentinel_get_master_addr_by_name(SENTINEL_MASTER)
             except RedisError:
                 continue
             return int(address[1]) if isinstance(address, (list, tuple)) else None
         return None
 
+    def _sentinel_client(self, sentinel: OwnRedis) -> Redis:
+        password = self.sentinel_password or None
+        return Redis(port=sentinel.port, password=password, socket_timeout=1, decode_responses=True)
+
     def _replica_seen(self) -> bool:
-        client = Redis(port=self.sentinels[0].port, socket_timeout=1)
+        client = self._sentinel_client(self.sentinels[0])
         return len(client.sentinel_slaves(SENTINEL_MASTER)) == 1
 
     def wait_for_replication(self) -> None:
         """Block until the replica has every write made so far (WAIT 1)."""
-        assert Redis(port=self.master.port).execute_command("WAIT", 1, 5000) == 1
+        master = Redis(port=self.master.port, password=self.password or None)
+        assert master.execute_command("WAIT", 1, 5000) == 1
 
     def kill_master(self) -> None:
         self.master.stop()

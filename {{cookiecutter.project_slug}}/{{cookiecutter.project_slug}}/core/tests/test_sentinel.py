@@ -8,6 +8,7 @@ import asyncio
 import time
 from collections.abc import Callable, Iterator
 from io import StringIO
+from pathlib import Path
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from pytest_django.fixtures import Settings
 
 from config.settings.components.redis import sentinel_address
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.core.redis_diagnosis import sentinel_diagnose
 from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer, run_project
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import SENTINEL_MASTER, SentinelDeployment
@@ -79,6 +81,34 @@ def test_check_redis_prints_the_master_and_its_replicas(
     master, replica = sentinel_deployment.master.port, sentinel_deployment.replica.port
     assert f"{SENTINEL_MASTER}  OK (3/3 sentinels answer)" in out.getvalue()
     assert f"master 127.0.0.1:{master}, replicas: 127.0.0.1:{replica}" in out.getvalue()
+
+
+def test_passwords_for_the_master_and_the_sentinels_are_used(
+    tmp_path: Path, settings: Settings
+) -> None:
+    deployment = SentinelDeployment(
+        tmp_path, password="master-secret", sentinel_password="s-secret"
+    )
+    deployment.start()
+    settings.REDIS_SENTINELS = [sentinel_address(a) for a in deployment.addresses.split(",")]
+    settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
+    settings.REDIS_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
+    try:
+        without_sentinel_password = sentinel_diagnose()
+        settings.REDIS_SENTINEL_PASSWORD = "s-secret"
+        redis_client("durable").set("through-sentinel", "yes")
+        stored = redis_client("durable").get("through-sentinel")
+        with_passwords = sentinel_diagnose()
+    finally:
+        deployment.stop()
+
+    assert without_sentinel_password is not None
+    assert [finding.message for finding in without_sentinel_password.findings] == [
+        f"No sentinel named a master {SENTINEL_MASTER!r}: the sentinels refused the credentials."
+    ]
+    assert stored == b"yes"
+    assert with_passwords is not None
+    assert with_passwords.ok
 
 
 @pytest.mark.parametrize(
