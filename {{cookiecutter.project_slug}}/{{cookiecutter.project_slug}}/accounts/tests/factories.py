@@ -2,6 +2,8 @@ import factory
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 
+PASSWORD = "correct horse battery staple"  # every factory user's
+
 
 class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
@@ -10,4 +12,4 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)

@@ -12,13 +12,12 @@ from pytest_django.fixtures import Settings
 {%- endif %}
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
 {%- if cookiecutter.session_backend == "redis" %}
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 {%- endif %}
 
 pytestmark = pytest.mark.django_db
-
-PASSWORD = "correct horse battery staple"
 
 
 def session_store(key: str) -> SessionBase:

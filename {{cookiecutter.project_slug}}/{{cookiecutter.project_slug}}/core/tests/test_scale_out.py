@@ -14,7 +14,7 @@ import httpx
 {% endif -%}
 import pytest
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
@@ -26,7 +26,6 @@ from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
 # The servers are other processes: they read only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery staple"
 USER_RATE = 6  # per minute, for every server together
 
 
@@ -38,7 +37,7 @@ def servers(start_server: Callable[..., LiveServer]) -> list[LiveServer]:
 @pytest.fixture
 def alice(servers: list[LiveServer]) -> Iterator[ApiSession]:
     """A logged-in user; every test below but the rate-limit one stays under USER_RATE."""
-    User.objects.create_user(username="alice", password=PASSWORD)
+    UserFactory.create(username="alice")
     session = ApiSession()
     assert session.login(servers[0], "alice", PASSWORD).status_code == 200
     yield session

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from config.settings.components.redis import sentinel_address
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.core.redis_diagnosis import SentinelReport, sentinel_diagnose
 from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer, run_project
@@ -30,7 +30,6 @@ from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-PASSWORD = "correct horse battery staple"
 # Sentinel calls the master down after 1 s and then elects and promotes: a few seconds in all.
 RECOVERY_BOUND_SECONDS = 30
 
@@ -139,7 +138,7 @@ def test_a_half_configured_sentinel_stops_the_process_with_the_reason(
 
 @pytest.fixture
 def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
-    User.objects.create_user(username="alice", password=PASSWORD)
+    UserFactory.create(username="alice")
     session = ApiSession()
     yield session
     session.close()

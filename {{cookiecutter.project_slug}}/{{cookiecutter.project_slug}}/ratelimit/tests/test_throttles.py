@@ -6,6 +6,7 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +73,7 @@ def test_login_with_the_right_password_starts_a_session(
 ) -> None:
     response = anonymous_client.post(
         LOGIN_URL,
-        {"username": user.username, "password": "correct horse battery staple"},
+        {"username": user.username, "password": PASSWORD},
         format="json",
     )
 

@@ -11,6 +11,7 @@ from django.db import connection
 from playwright.sync_api import Page, sync_playwright
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.core.tests.live_process import LiveServer
 from {{ cookiecutter.project_slug }}.notes.services import note_create
 
@@ -59,7 +60,7 @@ def test_the_page_shows_a_note_created_through_the_api_as_it_happens(
 
     page.goto(f"{server.url}/realtime/")
     page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", "correct horse battery staple")
+    page.fill("input[name=password]", PASSWORD)
     page.click("button")
     page.wait_for_selector("text=Connected.", timeout=15_000)
 
