@@ -1,6 +1,7 @@
 """Running the project in other processes (servers, workers) against the test run's database
 and Redis keys, and the project under uvicorn in a subprocess."""
 
+import json
 import os
 import signal
 import socket
@@ -50,6 +51,14 @@ def run_project(code: str, **env: str) -> subprocess.CompletedProcess[str]:
         timeout=60,
         check=False,
     )
+
+
+def check_redis_report(**env: str) -> dict[str, bool]:
+    """Each role's verdict from `manage.py check_redis --json` run with `env`."""
+    code = "from django.core.management import call_command; call_command('check_redis', json=True)"
+    result = run_project(code, **env)
+    report = json.loads(result.stdout)
+    return {role["role"]: role["ok"] for role in report["roles"]}
 
 
 class LiveServer:

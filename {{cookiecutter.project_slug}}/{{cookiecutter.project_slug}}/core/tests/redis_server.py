@@ -66,6 +66,36 @@ class OwnRedis:
             return False
 
 
+def make_certificates(directory: Path) -> dict[str, Path]:
+    """A throwaway CA and a server certificate for 127.0.0.1 that it signed."""
+    if shutil.which("openssl") is None:
+        pytest.fail("openssl is not installed: it makes the TLS test's certificates.")
+    ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
+    key, csr, crt = directory / "server.key", directory / "server.csr", directory / "server.crt"
+    extensions = directory / "extensions"
+    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost")
+    new_key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    for args in (
+        ["req", "-x509", *new_key, "-subj", "/CN=TestCA", "-keyout", ca_key, "-out", ca_crt],
+        ["req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", csr],
+        ["x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial"],
+    ):
+        if args[0] == "x509":
+            args += ["-days", "1", "-extfile", extensions, "-out", crt]
+        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)  # noqa: S603, S607
+    return {"ca.crt": ca_crt, "server.key": key, "server.crt": crt}
+
+
+def tls_server_args(certificates: dict[str, Path]) -> tuple[str, ...]:
+    """TLS only (no plain port), also to the master and from sentinels (tls-replication)."""
+    return (
+        "--port", "0", "--tls-auth-clients", "no", "--tls-replication", "yes",
+        "--tls-cert-file", str(certificates["server.crt"]),
+        "--tls-key-file", str(certificates["server.key"]),
+        "--tls-ca-cert-file", str(certificates["ca.crt"]),
+    )  # fmt: skip
+
+
 SENTINEL_MASTER = "{{ cookiecutter.project_slug }}-master"
 
 
@@ -73,11 +103,24 @@ class SentinelDeployment:
     """A master, a replica of it and three sentinels (quorum 2) on loopback. The sentinels
     call a master down after 1 s without an answer, so a failover takes a few seconds."""
 
-    def __init__(self, workdir: Path, password: str = "", sentinel_password: str = "") -> None:
+    def __init__(
+        self,
+        workdir: Path,
+        password: str = "",
+        sentinel_password: str = "",
+        certificates: dict[str, Path] | None = None,
+    ) -> None:
+        """With `certificates`, master and replica speak TLS only; the sentinels listen in plain
+        TCP and reach them over TLS."""
         self.password, self.sentinel_password = password, sentinel_password
+        self.certificates = certificates
         auth = ("--requirepass", password, "--masterauth", password) if password else ()
+        tls = tls_server_args(certificates) if certificates else ()
         self.master = OwnRedis(workdir, *auth)
         self.replica = OwnRedis(workdir, "--replicaof", "127.0.0.1", str(self.master.port), *auth)
+        for server in (self.master, self.replica):
+            # The TLS port is the server's port: the one the sentinels hand out to clients.
+            server.extra_args += (*tls, "--tls-port", str(server.port)) if tls else ()
         monitor = (
             f"sentinel monitor {SENTINEL_MASTER} 127.0.0.1 {self.master.port} 2\n"
             f"sentinel down-after-milliseconds {SENTINEL_MASTER} 1000\n"
@@ -90,7 +133,10 @@ class SentinelDeployment:
             monitor += (
                 f"requirepass {sentinel_password}\nsentinel sentinel-pass {sentinel_password}\n"
             )
-        self.sentinels = [OwnRedis(workdir, "--sentinel", config=monitor) for _ in range(3)]
+        sentinel_tls = tls[2:] if tls else ()  # all but "--port 0": sentinels listen in plain TCP
+        self.sentinels = [
+            OwnRedis(workdir, "--sentinel", *sentinel_tls, config=monitor) for _ in range(3)
+        ]
 
     @property
     def addresses(self) -> str:
@@ -129,7 +175,10 @@ class SentinelDeployment:
 
     def wait_for_replication(self) -> None:
         """Block until the replica has every write made so far (WAIT 1)."""
-        master = Redis(port=self.master.port, password=self.password or None)
+        ca = str(self.certificates["ca.crt"]) if self.certificates else None
+        master = Redis(
+            port=self.master.port, password=self.password or None, ssl=bool(ca), ssl_ca_certs=ca
+        )
         assert master.execute_command("WAIT", 1, 5000) == 1
 
     def kill_master(self) -> None:

@@ -1,6 +1,3 @@
-import json
-import shutil
-import subprocess
 from collections.abc import {% if cookiecutter.use_celery == "y" %}Callable, {% endif %}Iterator
 from pathlib import Path
 
@@ -11,8 +8,8 @@ from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
-from {{ cookiecutter.project_slug }}.core.tests.live_process import run_project
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+from {{ cookiecutter.project_slug }}.core.tests.live_process import check_redis_report{% if cookiecutter.use_celery == "y" %}, run_project{% endif %}
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, make_certificates
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
 {%- endif %}
@@ -61,26 +58,6 @@ def test_changing_the_url_setting_builds_a_new_client(
     assert after.get("moved") == b"yes"
 
 
-def make_certificates(directory: Path) -> dict[str, Path]:
-    """A throwaway CA and a server certificate for 127.0.0.1 that it signed."""
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is not installed: it makes the TLS test's certificates.")
-    ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
-    key, csr, crt = directory / "server.key", directory / "server.csr", directory / "server.crt"
-    extensions = directory / "extensions"
-    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost")
-    new_key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    for args in (
-        ["req", "-x509", *new_key, "-subj", "/CN=TestCA", "-keyout", ca_key, "-out", ca_crt],
-        ["req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", csr],
-        ["x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial"],
-    ):
-        if args[0] == "x509":
-            args += ["-days", "1", "-extfile", extensions, "-out", crt]
-        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)  # noqa: S603, S607
-    return {"ca.crt": ca_crt, "server.key": key, "server.crt": crt}
-
-
 @pytest.fixture
 def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
     files = make_certificates(tmp_path)
@@ -113,14 +90,6 @@ def test_rediss_connects_with_the_configured_ca_bundle(
     settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
 
     assert redis_client("durable").ping() is True
-
-
-def check_redis_report(**env: str) -> dict[str, bool]:
-    """Each role's verdict from `manage.py check_redis --json` run with `env`."""
-    code = "from django.core.management import call_command; call_command('check_redis', json=True)"
-    result = run_project(code, **env)
-    report = json.loads(result.stdout)
-    return {role["role"]: role["ok"] for role in report["roles"]}
 
 
 def test_every_role_speaks_tls_and_verifies_the_certificate(

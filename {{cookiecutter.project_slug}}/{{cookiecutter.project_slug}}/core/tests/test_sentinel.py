@@ -19,8 +19,17 @@ from config.settings.components.redis import sentinel_address
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.core.redis_diagnosis import SentinelReport, sentinel_diagnose
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer, run_project
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import SENTINEL_MASTER, SentinelDeployment
+from {{ cookiecutter.project_slug }}.core.tests.live_process import (
+    ApiSession,
+    LiveServer,
+    check_redis_report,
+    run_project,
+)
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import (
+    SENTINEL_MASTER,
+    SentinelDeployment,
+    make_certificates,
+)
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
 {%- endif %}
@@ -112,6 +121,25 @@ def test_passwords_for_the_master_and_the_sentinels_are_used(
     assert stored == b"yes"
     assert with_passwords is not None
     assert with_passwords.ok
+
+
+def test_every_role_reaches_a_tls_master_through_the_sentinels(tmp_path: Path) -> None:
+    certificates = make_certificates(tmp_path)
+    deployment = SentinelDeployment(tmp_path, certificates=certificates)
+    deployment.start()
+    env = {
+        "REDIS_SENTINELS": deployment.addresses,
+        "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
+        "REDIS_URL": f"rediss://{SENTINEL_MASTER}/0",
+    }
+    try:
+        verified = check_redis_report(**env, REDIS_SSL_CA_CERTS=str(certificates["ca.crt"]))
+        unverifiable = check_redis_report(**env)
+    finally:
+        deployment.stop()
+
+    assert all(verified.values()), verified
+    assert not any(unverifiable.values()), unverifiable
 
 
 @pytest.mark.parametrize(
