@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.core.checks import check_database_pool_mode
+from {{ cookiecutter.project_slug }}.core.tests.live_process import run_project
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
 
@@ -98,3 +100,24 @@ def test_the_asgi_server_takes_connections_from_a_pool() -> None:
     )
 
     assert result.stdout.split() == ["True", "3", "0"]
+
+
+@pytest.mark.django_db(transaction=True)  # DROP DATABASE cannot run inside a transaction
+def test_ensure_database_creates_a_missing_database_once() -> None:
+    name = f"ensure_{uuid.uuid4().hex[:12]}"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
+    ensure = "from django.core.management import call_command; call_command('ensure_database')"
+    try:
+        first = run_project(ensure, DATABASE_URL=url)
+        second = run_project(ensure, DATABASE_URL=url)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone()[0]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+    assert f"Created database {name!r}." in first.stdout, first.stderr
+    assert f"Database {name!r} exists." in second.stdout, second.stderr
+    assert exists == 1
