@@ -55,18 +55,11 @@ def test_iterator_works_without_server_side_cursors_in_transaction_mode(
 
 def test_transaction_mode_settings_turn_off_cursors_and_persistent_connections() -> None:
     code = (
-        "import django; django.setup(); from django.conf import settings; "
-        "db = settings.DATABASES['default']; "
+        "from django.conf import settings; db = settings.DATABASES['default']; "
         "print(db['DISABLE_SERVER_SIDE_CURSORS'], db['CONN_MAX_AGE'])"
     )
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
-        [sys.executable, "-c", code],
-        cwd=Path(__file__).resolve().parents[3],
-        env={**os.environ, "SUPABASE_DB_POOL_MODE": "transaction"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+
+    result = run_project(code, SUPABASE_DB_POOL_MODE="transaction")
 
     assert result.stdout.split() == ["True", "0"]
 
