@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from benchmarks.table import Row, render, rows_from
 from tests.bakery import DEFAULT, POSTGRES, REDIS_URL, bake, ok, run
@@ -32,12 +33,13 @@ def timed(action: Callable[[], object]) -> float:
 
 def bake_seconds(workdir: Path, times: int) -> tuple[Path, float]:
     """Median wall time of `times` bakes of the default project, and the last bake."""
-    seconds, project = [], workdir
-    for attempt in range(times):
-        started = time.perf_counter()
-        project = bake(DEFAULT, workdir / f"bake{attempt}")
-        seconds.append(time.perf_counter() - started)
-    return project, statistics.median(seconds)
+    projects: list[Path] = []
+
+    def bake_once() -> None:
+        projects.append(bake(DEFAULT, workdir / f"bake{len(projects)}"))
+
+    seconds = [timed(bake_once) for _ in range(times)]
+    return projects[-1], statistics.median(seconds)
 
 
 def psql(database_server: str, statement: str) -> None:
@@ -46,7 +48,8 @@ def psql(database_server: str, statement: str) -> None:
 
 def redis_floor(requests: int) -> dict[str, float]:
     """The physical floor: redis-benchmark's GET on loopback, one client and 50 clients."""
-    host, port = "127.0.0.1", REDIS_URL.rsplit(":", 1)[-1].split("/")[0]
+    server = urlsplit(REDIS_URL)
+    host, port = server.hostname or "127.0.0.1", str(server.port or 6379)
     floor = {}
     for clients in (1, 50):
         command = ["redis-benchmark", "-h", host, "-p", port, "-t", "get", "--csv"]
@@ -61,13 +64,12 @@ def redis_floor(requests: int) -> dict[str, float]:
     return floor
 
 
-def run_project_benchmark(project: Path, name: str, env: dict[str, str]) -> str:
+def run_project_benchmark(project: Path, name: str, env: dict[str, str]) -> None:
     result = run(
         [".venv/bin/python", "-m", f"benchmarks.{name}"], cwd=project, env=env, timeout=300
     )
-    output = ok(result)
+    ok(result)
     print(f"--- benchmarks.{name}\n{result.stdout.rstrip()}", flush=True)
-    return output
 
 
 def require_tools() -> None:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -115,3 +116,8 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
     output = f"$ {' '.join(result.args)}\n{result.stdout}\n{result.stderr}"
     assert result.returncode == 0, output
     return output
+
+
+def env_names(path: Path) -> set[str]:
+    """The variables an env file sets or documents (`NAME=` or `# NAME=`)."""
+    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", path.read_text(), re.M))

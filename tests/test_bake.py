@@ -7,7 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import ALL_VARIANTS, DEFAULT, MINIMAL, REDIS_URL, Variant, database_url, ok, run
+from tests.bakery import (
+    ALL_VARIANTS,
+    DEFAULT,
+    MINIMAL,
+    REDIS_URL,
+    Variant,
+    database_url,
+    env_names,
+    ok,
+    run,
+)
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -124,9 +134,7 @@ def test_every_variable_the_settings_read_is_documented(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
-    documented = set(
-        re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", (project / ".env.example").read_text(), re.M)
-    )
+    documented = env_names(project / ".env.example")
     read = {
         name
         for path in (project / "config").rglob("*.py")

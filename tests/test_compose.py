@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bakery import ALL_VARIANTS, DEFAULT, Variant, ok, run
+from tests.bakery import ALL_VARIANTS, DEFAULT, Variant, env_names, ok, run
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 COMPOSE_FILES = {"docker-compose.yml": ".env", "docker-compose.prod.yml": ".env.production"}
@@ -19,10 +19,6 @@ INTERPOLATION = re.compile(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*)(:?[-?])?[^}]*\}")
 def compose(project: Path, name: str) -> dict[str, Any]:
     document: dict[str, Any] = yaml.safe_load((project / name).read_text())
     return document
-
-
-def env_names(path: Path) -> set[str]:
-    return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", path.read_text(), re.M))
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)

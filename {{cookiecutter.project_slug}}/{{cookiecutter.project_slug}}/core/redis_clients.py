@@ -104,16 +104,16 @@ def redis_client(role: str) -> Redis:
     return Redis(connection_pool=pool)
 
 
+def _to_sentinels() -> dict[str, object]:
+    return sentinel_kwargs(
+        socket_timeout=settings.REDIS_SOCKET_TIMEOUT, password=settings.REDIS_SENTINEL_PASSWORD
+    )
+
+
 @cache
 def sentinel_manager() -> Sentinel:
     """The process's connection to the sentinels (REDIS_SENTINELS), shared by every role."""
-    return Sentinel(  # type: ignore[no-untyped-call]
-        settings.REDIS_SENTINELS,
-        sentinel_kwargs=sentinel_kwargs(
-            socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
-            password=settings.REDIS_SENTINEL_PASSWORD,
-        ),
-    )
+    return Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=_to_sentinels())  # type: ignore[no-untyped-call]
 {%- if cookiecutter.use_realtime == "y" %}
 
 
@@ -127,10 +127,7 @@ def async_pubsub_client() -> "aioredis.Redis":
     )
     kwargs.update(socket_timeout=None, retry=None, client_name=f"{settings.REALTIME_PREFIX}:hub")
     if settings.REDIS_SENTINELS:
-        to_sentinels = sentinel_kwargs(
-            socket_timeout=settings.REDIS_SOCKET_TIMEOUT, password=settings.REDIS_SENTINEL_PASSWORD
-        )
-        to_sentinels["retry"] = AsyncRetry(NoBackoff(), retries=0)  # the asyncio flavour
+        to_sentinels = {**_to_sentinels(), "retry": AsyncRetry(NoBackoff(), retries=0)}  # asyncio
         sentinels = AsyncSentinel(  # type: ignore[no-untyped-call]
             settings.REDIS_SENTINELS, sentinel_kwargs=to_sentinels
         )

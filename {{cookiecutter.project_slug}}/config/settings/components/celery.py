@@ -18,6 +18,7 @@ from config.settings.components.redis import (
     REDIS_SSL_CA_CERTS,
     REDIS_URL,
     sentinel_kwargs,
+    url_credentials,
 )
 
 # The Redis URLs of the broker and result roles (check_redis and the health check use these)...
@@ -28,12 +29,8 @@ REDIS_RESULTS_URL = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(R
 def celery_sentinel_url(url: str) -> str:
     """Celery's own Sentinel transport: sentinel://[:password@]host:port/db, one per sentinel,
     joined by ';' (the master's name goes in the transport options)."""
-    parts = urlsplit(url)
-    credentials = parts.netloc.rpartition("@")[0]
-    prefix = f"{credentials}@" if credentials else ""
-    return ";".join(
-        f"sentinel://{prefix}{host}:{port}{parts.path or '/0'}" for host, port in REDIS_SENTINELS
-    )
+    prefix, path = url_credentials(url), urlsplit(url).path or "/0"
+    return ";".join(f"sentinel://{prefix}{host}:{port}{path}" for host, port in REDIS_SENTINELS)
 
 
 def celery_tls(url: str) -> dict[str, object] | None:

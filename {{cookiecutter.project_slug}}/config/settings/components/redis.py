@@ -101,11 +101,15 @@ def sentinel_master_kwargs(url: str) -> dict[str, object]:
     return kwargs
 
 
+def url_credentials(url: str) -> str:
+    """The `user:password@` part of `url` (empty when it has none), to carry over to another."""
+    credentials = urlsplit(url).netloc.rpartition("@")[0]
+    return f"{credentials}@" if credentials else ""
+
+
 def sentinel_location(url: str, master: str) -> str:
     """django-redis's Sentinel URL: the master's name where the host would be."""
-    parts = urlsplit(url)
-    credentials = parts.netloc.rpartition("@")[0]
-    return f"redis://{credentials + '@' if credentials else ''}{master}{parts.path or '/0'}"
+    return f"redis://{url_credentials(url)}{master}{urlsplit(url).path or '/0'}"
 
 
 def django_redis_cache(location: str, *, ignore_exceptions: bool) -> dict[str, object]:
@@ -115,11 +119,12 @@ def django_redis_cache(location: str, *, ignore_exceptions: bool) -> dict[str, o
     options: dict[str, object] = {
         # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
         "CLIENT_CLASS": "django_redis.client.DefaultClient",
-        "CONNECTION_POOL_CLASS": "redis.BlockingConnectionPool",
-        "CONNECTION_POOL_KWARGS": {"max_connections": 50, "timeout": 20, **pool_kwargs},
         "IGNORE_EXCEPTIONS": ignore_exceptions,
     }
-    if REDIS_SENTINELS:
+    if not REDIS_SENTINELS:
+        options["CONNECTION_POOL_CLASS"] = "redis.BlockingConnectionPool"
+        options["CONNECTION_POOL_KWARGS"] = {"max_connections": 50, "timeout": 20, **pool_kwargs}
+    else:
         if location.startswith("rediss://"):
             pool_kwargs["ssl"] = True  # sentinel_location() below drops the scheme
         # The master only (DefaultClient, not SentinelClient): a read from a replica could miss

@@ -4,7 +4,6 @@ and Redis keys, and the project under uvicorn in a subprocess."""
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ import httpx
 import pytest
 from django.conf import settings
 
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import free_port
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import free_port, listening
 
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 
@@ -77,18 +76,11 @@ class LiveServer:
                 command, cwd=PROJECT_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT
             )
         deadline = time.monotonic() + 30
-        while not self._listening():
+        while not listening(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"uvicorn did not start:\n{self.log()}")
             time.sleep(0.05)
         return self
-
-    def _listening(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -22,6 +22,15 @@ def free_port() -> int:
     return port
 
 
+def listening(port: int) -> bool:
+    """Whether something accepts connections on this local port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
 class OwnRedis:
     def __init__(self, workdir: Path, *extra_args: str, config: str = "") -> None:
         binary = shutil.which("redis-server")
@@ -47,7 +56,7 @@ class OwnRedis:
         args += ["--appendonly", "no", "--dir", str(self.workdir), *self.extra_args]
         self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
         deadline = time.monotonic() + 10
-        while not self._accepts_connections():
+        while not listening(self.port):
             if self.process.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"redis-server did not start on port {self.port}")
             time.sleep(0.02)
@@ -57,13 +66,6 @@ class OwnRedis:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
-
-    def _accepts_connections(self) -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                return True
-        except OSError:
-            return False
 
 
 def make_certificates(directory: Path) -> dict[str, Path]:
