@@ -154,3 +154,17 @@ def test_ci_workflow_matches_githubs_schema(baked: Callable[[Variant], Path]) ->
             cwd=workflow.parent,
         )
     )
+
+
+def test_git_ignores_every_env_file_but_the_example(
+    baked: Callable[[Variant], Path], tmp_path: Path
+) -> None:
+    (tmp_path / ".gitignore").write_text((baked(DEFAULT) / ".gitignore").read_text())
+    candidates = [".env", ".env.production", ".env.staging", ".env.production.local"]
+    for name in [*candidates, ".env.example"]:
+        (tmp_path / name).write_text("DJANGO_SECRET_KEY=secret\n")
+    ok(run(["git", "init", "--quiet"], cwd=tmp_path))
+
+    ignored = run(["git", "check-ignore", *candidates, ".env.example"], cwd=tmp_path).stdout.split()
+
+    assert sorted(ignored) == sorted(candidates)

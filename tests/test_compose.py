@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bakery import ALL_VARIANTS, DEFAULT, Variant, env_names, ok, run
+from tests.bakery import ALL_VARIANTS, DEFAULT, MINIMAL, Variant, env_names, ok, run
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 COMPOSE_FILES = {"docker-compose.yml": ".env", "docker-compose.prod.yml": ".env.production"}
@@ -106,3 +106,15 @@ def test_production_compose_is_safe_by_default(baked: Callable[[Variant], Path])
     assert "gunicorn --config config/gunicorn.py" in services["web"]["command"]
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "memory" in services["web"]["deploy"]["resources"]["limits"]
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_development_compose_publishes_ports_on_loopback_only(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    services = compose(baked(variant), "docker-compose.yml")["services"]
+
+    published = {name: service["ports"] for name, service in services.items() if "ports" in service}
+    assert {"redis", "django"} <= set(published)
+    for name, ports in published.items():
+        assert all(str(port).startswith("127.0.0.1:") for port in ports), (name, ports)

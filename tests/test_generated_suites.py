@@ -48,6 +48,14 @@ SUITE_VARIANTS += [
 ]
 
 
+# What a user pastes into the baked .env.production in place of its placeholders.
+FILLED_IN_PRODUCTION = {
+    "DATABASE_URL": "postgres://postgres:pw@db.abcdefghijklmnop.supabase.co:5432/postgres?sslmode=require",
+    "SUPABASE_URL": "https://abcdefghijklmnop.supabase.co",
+    "SUPABASE_SECRET_KEY": "sb_secret_0123456789abcdefghijklmnop",
+}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "variant", SUITE_VARIANTS, ids=[variant.name for variant in SUITE_VARIANTS]
@@ -61,7 +69,10 @@ def test_generated_project_installs_and_passes_its_own_checks(
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "lint"], cwd=project))
     ok(run(["make", "typecheck"], cwd=project))
-    ok(run(["make", "check-deploy"], cwd=project))
+    unfilled = run(["make", "check-deploy"], cwd=project)
+    assert unfilled.returncode != 0, "check --deploy passed the baked placeholders"
+    assert ".E020" in unfilled.stderr, unfilled.stderr
+    ok(run(["make", "check-deploy"], cwd=project, env=FILLED_IN_PRODUCTION))
     tests = ok(run(["make", "test"], cwd=project, env=env))
 
     assert " passed" in tests

@@ -5,4 +5,7 @@ class CoreConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.core"
 
     def ready(self) -> None:
-        from {{ cookiecutter.project_slug }}.core import checks  # noqa: F401  (registers the checks)
+        from {{ cookiecutter.project_slug }}.core import (  # noqa: F401  (registers the checks)
+            checks,
+            deploy_checks,
+        )

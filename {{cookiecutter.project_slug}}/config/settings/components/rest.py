@@ -28,9 +28,14 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.core.exceptions.api_exception_handler",
 }
 
+# The schema and docs page (/api/schema/, /api/docs/): for anyone, or staff only (core/permissions).
+# Off unless asked for: local and test settings turn it on.
+API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.core.permissions.ApiDocsAccess"],
 }

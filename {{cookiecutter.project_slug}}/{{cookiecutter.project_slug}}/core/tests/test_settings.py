@@ -69,3 +69,24 @@ def test_production_requires_tls_to_the_database() -> None:
 
     assert result.returncode != 0
     assert "{{ cookiecutter.project_slug }}.E007" in result.stderr
+
+
+def test_production_keeps_the_api_docs_private_unless_asked() -> None:
+    show = ("shell", "-c", "from django.conf import settings; print(settings.API_DOCS_PUBLIC)")
+
+    opted_in = {**PRODUCTION_ENV, "API_DOCS_PUBLIC": "True"}
+
+    # The last word: `shell` first says what it imported.
+    assert manage(*show, env=PRODUCTION_ENV).stdout.split()[-1] == "False"
+    assert manage(*show, env=opted_in).stdout.split()[-1] == "True"
+
+
+def test_the_generated_placeholders_fail_the_deploy_check() -> None:
+    placeholder = "db.your-project-ref.supabase.co"
+    database = f"postgres://postgres:pw@{placeholder}:5432/postgres?sslmode=require"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database}
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "{{ cookiecutter.project_slug }}.E020" in result.stderr

@@ -1,0 +1,81 @@
+"""Deploy checks catch values copied from the generated env files or only safe in development."""
+
+from django.core.checks import run_checks
+from pytest_django.fixtures import Settings
+
+SLUG = "{{ cookiecutter.project_slug }}"
+
+
+def deploy_check_ids() -> set[str]:
+    return {message.id for message in run_checks(include_deployment_checks=True) if message.id}
+
+
+def test_an_unreplaced_supabase_placeholder_is_e020(settings: Settings) -> None:
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "HOST": "db.your-project-ref.supabase.co"},
+    }
+
+    assert f"{SLUG}.E020" in deploy_check_ids()
+
+
+def test_an_unreplaced_secret_placeholder_is_e020_without_showing_the_value(
+    settings: Settings,
+) -> None:
+    settings.SECRET_KEY = "replace-with-a-long-random-secret-of-your-own-0123456789"
+
+    errors = [
+        message
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == f"{SLUG}.E020"
+    ]
+
+    assert len(errors) == 1
+    assert "SECRET_KEY" in errors[0].msg
+    assert "replace-with" not in errors[0].msg
+
+
+def test_the_test_settings_hold_no_placeholder() -> None:
+    assert f"{SLUG}.E020" not in deploy_check_ids()
+
+
+def test_any_host_allowed_is_e021(settings: Settings) -> None:
+    settings.ALLOWED_HOSTS = ["api.example.org", "*"]
+
+    assert f"{SLUG}.E021" in deploy_check_ids()
+
+
+def test_named_hosts_pass_e021(settings: Settings) -> None:
+    settings.ALLOWED_HOSTS = ["api.example.org"]
+
+    assert f"{SLUG}.E021" not in deploy_check_ids()
+{%- if cookiecutter.use_supabase_auth == "y" %}
+
+
+def test_a_short_jwt_secret_is_e022(settings: Settings) -> None:
+    settings.SUPABASE_JWT_SECRET = "s" * 31
+
+    assert f"{SLUG}.E022" in deploy_check_ids()
+
+
+def test_a_long_or_absent_jwt_secret_passes_e022(settings: Settings) -> None:
+    settings.SUPABASE_JWT_SECRET = "s" * 32
+    assert f"{SLUG}.E022" not in deploy_check_ids()
+
+    settings.SUPABASE_JWT_SECRET = ""
+    assert f"{SLUG}.E022" not in deploy_check_ids()
+{%- endif %}
+
+
+def test_an_http_csrf_trusted_origin_is_e023(settings: Settings) -> None:
+    settings.CSRF_TRUSTED_ORIGINS = ["https://app.example.org", "http://app.example.org"]
+
+    errors = [
+        message
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == f"{SLUG}.E023"
+    ]
+
+    assert len(errors) == 1
+    assert "http://app.example.org" in errors[0].msg
+    assert "https://app.example.org," not in errors[0].msg
