@@ -168,3 +168,21 @@ def test_git_ignores_every_env_file_but_the_example(
     ignored = run(["git", "check-ignore", *candidates, ".env.example"], cwd=tmp_path).stdout.split()
 
     assert sorted(ignored) == sorted(candidates)
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_the_readme_security_table_names_settings_the_project_reads(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    readme = (project / "README.md").read_text()
+    section = readme.split("## Security\n", 1)[1].split("\n## ", 1)[0]
+    table_rows = [line for line in section.splitlines() if line.startswith("| ")]
+    must_set = section.split("**A deployment must set:**", 1)[1].split("\n\n", 1)[0]
+    documented = env_names(project / ".env.example")
+
+    assert len(table_rows) >= 10
+    assert {"TRUSTED_PROXIES", "RATELIMIT_ANON_RATE", "API_MAX_BODY_BYTES"} <= set(
+        re.findall(r"`([A-Z][A-Z0-9_]{3,})`", section)
+    )
+    assert set(re.findall(r"`([A-Z][A-Z0-9_]{3,})`", must_set)) - documented == set()

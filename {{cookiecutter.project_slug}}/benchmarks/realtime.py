@@ -46,7 +46,14 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(  # noqa: S603  (our own server command)
         [*command, "--lifespan", "off", "--log-level", "warning"],
         cwd=PROJECT_DIR,
-        env={**os.environ, "DJANGO_LOG_LEVEL": "WARNING", "RATELIMIT_USER_RATE": "100000/min"},
+        env={
+            **os.environ,
+            "DJANGO_LOG_LEVEL": "WARNING",
+            "RATELIMIT_USER_RATE": "100000/min",
+            # One user opens every stream of the benchmark.
+            "REALTIME_MAX_STREAMS_PER_USER": "100000",
+            "REALTIME_MAX_STREAMS_PER_PROCESS": "100000",
+        },
     )
     wait_until_listening(server, port, "uvicorn")
     return server

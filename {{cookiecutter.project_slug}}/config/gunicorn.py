@@ -6,6 +6,9 @@ Every value can be tuned from the environment without rebuilding the image.
 import multiprocessing
 import os
 
+from config.env import read_env_file
+from config.proxies import trusted_proxies
+
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
@@ -19,5 +22,7 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-# Behind the reverse proxy: trust its X-Forwarded-* headers (it is the only way in).
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "*")
+# X-Forwarded-For/-Proto are believed only from TRUSTED_PROXIES, the list Django reads too (never
+# "*": the client writes those headers). The env file is read first, as Django's settings do.
+read_env_file()
+forwarded_allow_ips = ",".join(trusted_proxies())

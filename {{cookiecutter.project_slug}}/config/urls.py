@@ -28,5 +28,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
+handler400 = "{{ cookiecutter.project_slug }}.core.views.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.core.views.permission_denied"
 handler404 = "{{ cookiecutter.project_slug }}.core.views.not_found"
 handler500 = "{{ cookiecutter.project_slug }}.core.views.server_error"

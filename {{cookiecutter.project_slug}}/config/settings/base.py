@@ -3,6 +3,7 @@
 import django_stubs_ext
 
 from config.env import BASE_DIR, dev_default, env, read_env_file
+from config.proxies import trusted_proxies
 
 # Lets the typed generics the code uses (ModelAdmin[Note], ...) exist at run time too.
 django_stubs_ext.monkeypatch()
@@ -11,6 +12,9 @@ read_env_file()
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=dev_default("insecure-development-key-only"))
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=dev_default(["localhost", "127.0.0.1"]))
+# Reverse proxies whose X-Forwarded-For/-Proto are believed (config/proxies.py; gunicorn and
+# uvicorn read the same list).
+TRUSTED_PROXIES = trusted_proxies()
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later layer (HTTPS redirect, rate limits) must see the real client address.
+    "{{ cookiecutter.project_slug }}.core.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "{{ cookiecutter.project_slug }}.ratelimit.middleware.RateLimitHeadersMiddleware",
@@ -55,6 +61,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+# Django's CSRF failure page is HTML; the project answers every error in its JSON shape.
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.core.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

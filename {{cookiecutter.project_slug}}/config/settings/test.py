@@ -3,8 +3,13 @@
 import os
 import uuid
 
+from config.env import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, STORAGES
+
+# A live server started by a test may load a URLconf with test-only probes added to the
+# project's (e.g. realtime/tests/urls.py); production settings never read this variable.
+ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="config.urls")
 
 # The suite reads the schema and docs as a developer would (its docs tests turn this off).
 API_DOCS_PUBLIC = True

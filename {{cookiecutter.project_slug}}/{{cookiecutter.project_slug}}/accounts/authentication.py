@@ -8,9 +8,10 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.accounts.services import user_sync_from_supabase
+from {{ cookiecutter.project_slug }}.accounts.services import UserSyncConflict, user_sync_from_supabase
 from {{ cookiecutter.project_slug }}.accounts.supabase_tokens import TokenRejected, supabase_token_verify
 from {{ cookiecutter.project_slug }}.integrations.supabase.jwks import JwksUnavailable
+from {{ cookiecutter.project_slug }}.ratelimit.anonymous import unauthenticated_budget_guard
 
 REALM = 'Bearer realm="api"'
 
@@ -27,6 +28,12 @@ class AuthUnavailable(exceptions.APIException):
     default_code = "auth_unavailable"
 
 
+class AccountConflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = "No account can be set up for this user; contact support."
+    default_code = "account_conflict"
+
+
 class SupabaseTokenAuthentication(BaseAuthentication):
     keyword = b"bearer"
 
@@ -34,6 +41,9 @@ class SupabaseTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None  # not ours: let the next authentication class try
+        # Checking a token costs work (signature, JWKS, user lookup): not for a client IP whose
+        # budget for failed authentication is spent (429 at once).
+        unauthenticated_budget_guard(request._request)
         if len(parts) != 2:
             raise InvalidToken("Send 'Authorization: Bearer <token>'.", "token_invalid")
         try:
@@ -45,7 +55,14 @@ class SupabaseTokenAuthentication(BaseAuthentication):
             raise InvalidToken(rejected.detail, rejected.code) from rejected
         except JwksUnavailable as error:
             raise AuthUnavailable() from error
-        return user_sync_from_supabase(claims=claims), token
+        try:
+            user = user_sync_from_supabase(claims=claims)
+        except UserSyncConflict as error:
+            raise AccountConflict() from error
+        # Session logins already refuse inactive users (ModelBackend); a valid token must too.
+        if not user.is_active:
+            raise InvalidToken("This account is deactivated.", "user_inactive")
+        return user, token
 
     def authenticate_header(self, request: Request) -> str:
         return REALM

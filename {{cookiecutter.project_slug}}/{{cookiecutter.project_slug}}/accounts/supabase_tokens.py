@@ -19,6 +19,8 @@ AUDIENCE = "authenticated"
 REQUIRED_CLAIMS = ["exp", "sub", "aud", "iss"]
 # Real access tokens are a few hundred bytes to a couple of KB; anything far larger is abuse.
 MAX_TOKEN_LENGTH = 8192
+# User.email's max_length (RFC 5321's limit for a deliverable address).
+MAX_EMAIL_LENGTH = 254
 
 
 class TokenRejected(Exception):
@@ -92,4 +94,14 @@ def supabase_token_verify(token: str) -> dict[str, Any]:
         uuid.UUID(str(claims["sub"]))
     except ValueError as error:
         raise TokenRejected("token_claims_missing", "The subject is not a user id.") from error
+    _check_email(claims.get("email"))
     return claims
+
+
+def _check_email(email: Any) -> None:
+    """The email is stored on the local user: one it cannot hold is refused, not truncated
+    (a truncated address would be someone else's) and not a database error (a 500)."""
+    if email is None:
+        return
+    if not isinstance(email, str) or len(email) > MAX_EMAIL_LENGTH:
+        raise TokenRejected("token_claims_invalid", "The token's email cannot be used.")

@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.core import (  # noqa: F401  (registers the checks)
             checks,
             deploy_checks,
+            proxies,
         )

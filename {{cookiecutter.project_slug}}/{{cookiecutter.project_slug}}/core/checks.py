@@ -3,7 +3,8 @@ the fix.
 
 IDs are stable: E001 cache shares a database, E002 unimportable PARSER_CLASS, E003 Redis
 without a password in a deployment, E004 sessions on the evicting cache, E006 unknown
-SUPABASE_DB_POOL_MODE, E007 database without TLS in a deployment.
+SUPABASE_DB_POOL_MODE, E007 database without TLS in a deployment, E035 a Redis cache that
+pickles its values.
 """
 
 from typing import Any, cast
@@ -12,6 +13,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.module_loading import import_string
+from django_redis.serializers.pickle import PickleSerializer
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_role_urls
 
@@ -144,4 +146,39 @@ def check_database_requires_tls(app_configs: Any, **kwargs: Any) -> list[CheckMe
             hint="Add ?sslmode=require (or verify-full with sslrootcert) to DATABASE_URL.",
             id=f"{SLUG}.E007",
         )
+    ]
+
+
+def pickles_its_values(cache: dict[str, Any]) -> bool:
+    """Does this CACHES entry store pickles in Redis? (django-redis's default, and the only format
+    of Django's own RedisCache.)"""
+    backend = cache.get("BACKEND", "")
+    if backend == "django.core.cache.backends.redis.RedisCache":
+        return True
+    if backend != "django_redis.cache.RedisCache":
+        return False
+    options = cast("dict[str, Any]", cache.get("OPTIONS", {}))
+    serializer = options.get("SERIALIZER", "django_redis.serializers.pickle.PickleSerializer")
+    try:
+        serializer_class = import_string(serializer) if isinstance(serializer, str) else serializer
+    except ImportError:
+        return False  # django-redis itself reports it when the cache is first used
+    return isinstance(serializer_class, type) and issubclass(serializer_class, PickleSerializer)
+
+
+@register(Tags.caches)
+def check_redis_caches_store_data_only(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return [
+        Error(
+            f'CACHES["{alias}"] stores pickles in Redis.',
+            hint=(
+                "Loading a pickle runs code: anyone who can write a key in that Redis could run "
+                "code in this app. Set OPTIONS SERIALIZER to "
+                f'"{SLUG}.core.cache_serializers.JSONSerializer" (django-redis) and cache data, '
+                "not objects."
+            ),
+            id=f"{SLUG}.E035",
+        )
+        for alias, cache in settings.CACHES.items()
+        if pickles_its_values(cache)
     ]

@@ -10,6 +10,10 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from {{ cookiecutter.project_slug }}.ratelimit.anonymous import unauthenticated_api_exception
+
+UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+
 
 def as_api_exception(exc: Exception) -> Exception:
     """Services raise Django's exceptions; the API answers them like DRF's own."""
@@ -32,6 +36,11 @@ def error_body(exc: exceptions.APIException) -> dict[str, Any]:
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = as_api_exception(exc)
+    request = context.get("request")
+    if request is not None and isinstance(exc, UNAUTHENTICATED):
+        # Missing or failed authentication spends the client IP's "anon" budget: once it is
+        # spent, 429 (DRF throttles only after authentication, so they never see these).
+        exc = unauthenticated_api_exception(exc, request._request)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django's handler500 answers it

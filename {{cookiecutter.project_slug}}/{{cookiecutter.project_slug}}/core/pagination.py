@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 SerializerClass = type[serializers.Serializer[Any]]
+DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 
 
@@ -17,7 +18,7 @@ class PageQuerySerializer(serializers.Serializer[Any]):
     page_size = serializers.IntegerField(
         min_value=1,
         max_value=MAX_PAGE_SIZE,
-        default=20,
+        default=DEFAULT_PAGE_SIZE,
         help_text=f"Items per page (at most {MAX_PAGE_SIZE}).",
     )
 

@@ -1,11 +1,26 @@
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.files.services import file_download_url, file_upload_url
+from {{ cookiecutter.project_slug }}.integrations.supabase.storage import (
+    StorageObjectNotFound,
+    StorageUnavailable,
+)
+
+
+class FileNotFound(exceptions.NotFound):
+    default_detail = "There is no file at this path."
+    default_code = "file_not_found"
+
+
+class FileStorageUnavailable(exceptions.APIException):
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = "File storage cannot be reached right now; try again shortly."
+    default_code = "storage_unavailable"
 
 
 class PathSerializer(serializers.Serializer[None]):
@@ -32,7 +47,11 @@ class FileUploadUrlApi(APIView):
     def post(self, request: Request) -> Response:
         data = PathSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        return Response(file_upload_url(user=requesting_user(request), **data.validated_data))
+        try:
+            signed = file_upload_url(user=requesting_user(request), **data.validated_data)
+        except (StorageObjectNotFound, StorageUnavailable) as error:  # nothing to find on upload
+            raise FileStorageUnavailable() from error
+        return Response(signed)
 
 
 class FileDownloadUrlApi(APIView):
@@ -43,5 +62,10 @@ class FileDownloadUrlApi(APIView):
     def get(self, request: Request) -> Response:
         data = PathSerializer(data=request.query_params)
         data.is_valid(raise_exception=True)
-        url = file_download_url(user=requesting_user(request), **data.validated_data)
+        try:
+            url = file_download_url(user=requesting_user(request), **data.validated_data)
+        except StorageObjectNotFound as error:
+            raise FileNotFound() from error
+        except StorageUnavailable as error:
+            raise FileStorageUnavailable() from error
         return Response({"url": url})

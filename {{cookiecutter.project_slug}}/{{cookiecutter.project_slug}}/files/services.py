@@ -29,8 +29,12 @@ def file_path_for(*, user: User, path: str) -> str:
     problem = None
     if not path or len(path) > MAX_PATH_LENGTH or not SAFE_PATH.match(path):
         problem = "Use 1-512 letters, digits, '.', '_', '-', ' ' and '/'."
-    elif path.startswith("/") or posixpath.normpath(path) != path or ".." in path.split("/"):
-        problem = "Give a relative path without '..' or empty segments."
+    elif (
+        path.startswith("/")
+        or posixpath.normpath(path) != path
+        or not {".", ".."}.isdisjoint(path.split("/"))  # "." is its own normal form
+    ):
+        problem = "Give a relative path without '.', '..' or empty segments."
     if problem:
         raise ValidationError({"path": [problem]}, code="invalid_path")
     return f"{user_folder(user)}/{path}"

@@ -1,18 +1,30 @@
-from dataclasses import dataclass
+from typing import TypedDict, cast
 
 from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.notes.cache import NOTES_CACHE_TTL, notes_cache_key
+from {{ cookiecutter.project_slug }}.notes.cache import (
+    notes_cache_key,
+    notes_cache_read,
+    notes_page_is_cached,
+)
 from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes.serializers import NoteData, NoteOutputSerializer
+
+STATS_CACHE_KEY = "notes:stats"
+STATS_CACHE_SECONDS = 60
 
 
-@dataclass(frozen=True)
-class NotePage:
+class NotePageData(TypedDict):
     count: int
-    notes: list[Note]
+    results: list[NoteData]
+
+
+class NoteStats(TypedDict):
+    notes: int
+    authors: int
 
 
 def note_list(*, owner: User) -> QuerySet[Note]:
@@ -28,32 +40,41 @@ def note_get(*, owner: User, note_id: int) -> Note:
     return note
 
 
-def note_get_cached(*, owner: User, note_id: int) -> Note:
-    """`note_get` through the per-user cache (for reads)."""
+def note_get_data(*, owner: User, note_id: int) -> NoteData:
+    """The owner's note as the API shows it, through the per-user cache (for reads)."""
+
+    def read() -> NoteData:
+        return cast(NoteData, NoteOutputSerializer(note_get(owner=owner, note_id=note_id)).data)
+
     key = notes_cache_key(owner_id=owner.pk, kind="note", parts=(note_id,))
-    note: Note | None = cache.get(key)
-    if note is None:
-        note = note_get(owner=owner, note_id=note_id)
-        cache.set(key, note, NOTES_CACHE_TTL)
-    return note
+    return notes_cache_read(owner_id=owner.pk, key=key, compute=read)
 
 
-def note_list_page(*, owner: User, page: int, page_size: int) -> NotePage:
-    """One page of the owner's notes, newest first, through the per-user cache."""
+def note_list_page(*, owner: User, page: int, page_size: int) -> NotePageData:
+    """One page of the owner's notes as the API shows them, newest first; the first pages of the
+    default size come through the per-user cache (notes/cache.py says which and why)."""
+
+    def read() -> NotePageData:
+        notes = note_list(owner=owner)
+        count = notes.count()
+        if page > 1 and (page - 1) * page_size >= count:
+            raise Http404("Invalid page.")
+        results = NoteOutputSerializer(notes[(page - 1) * page_size : page * page_size], many=True)
+        return {"count": count, "results": cast(list[NoteData], results.data)}
+
+    if not notes_page_is_cached(page=page, page_size=page_size):
+        return read()
     key = notes_cache_key(owner_id=owner.pk, kind="list", parts=(page, page_size))
-    cached: NotePage | None = cache.get(key)
-    if cached is not None:
-        return cached
-    notes = note_list(owner=owner)
-    count = notes.count()
-    if page > 1 and (page - 1) * page_size >= count:
-        raise Http404("Invalid page.")
-    result = NotePage(count=count, notes=list(notes[(page - 1) * page_size : page * page_size]))
-    cache.set(key, result, NOTES_CACHE_TTL)
-    return result
+    return notes_cache_read(owner_id=owner.pk, key=key, compute=read)
 
 
-def note_stats() -> dict[str, int]:
-    """Totals across all users: public, and cheap to serve from the page cache."""
+def note_stats() -> NoteStats:
+    """Totals across all users: public, so one cached copy serves everyone for up to
+    STATS_CACHE_SECONDS (fine for numbers nobody acts on)."""
+    cached = cache.get(STATS_CACHE_KEY)
+    if isinstance(cached, dict):
+        return cast(NoteStats, cached)
     totals = Note.objects.aggregate(notes=Count("id"), authors=Count("owner", distinct=True))
-    return {"notes": totals["notes"], "authors": totals["authors"]}
+    stats: NoteStats = {"notes": totals["notes"], "authors": totals["authors"]}
+    cache.set(STATS_CACHE_KEY, stats, STATS_CACHE_SECONDS)
+    return stats

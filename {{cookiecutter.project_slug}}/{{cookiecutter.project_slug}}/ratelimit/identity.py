@@ -2,7 +2,6 @@
 
 import ipaddress
 
-from django.conf import settings
 from django.http import HttpRequest
 
 # One IPv6 host usually owns a whole /64: limiting single addresses would let it rotate freely.
@@ -23,21 +22,9 @@ def _normalized(address: str) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address, trusting X-Forwarded-For only through RATELIMIT_TRUSTED_PROXIES
-    proxies, counted from the right (each proxy appends the address it received from).
-
-    With no trusted proxy the header is ignored: anyone can send it. With N, the chain is the
-    header plus REMOTE_ADDR, and the client is the address N places from its right end.
-    """
-    remote = _normalized(request.META.get("REMOTE_ADDR", "")) or "unknown"
-    trusted = settings.RATELIMIT_TRUSTED_PROXIES
-    if trusted <= 0:
-        return remote
-    header = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    # Empty or malformed hops keep their place: dropping them would shift the count.
-    chain = [*(header.split(",") if header else []), request.META.get("REMOTE_ADDR", "")]
-    candidate = chain[max(len(chain) - 1 - trusted, 0)]
-    return _normalized(candidate) or remote
+    """The client's address: REMOTE_ADDR, which core.proxies has already set from X-Forwarded-For
+    when, and only when, the request came through a trusted proxy (settings.TRUSTED_PROXIES)."""
+    return _normalized(request.META.get("REMOTE_ADDR", "")) or "unknown"
 
 
 def user_or_ip(request: HttpRequest) -> str:

@@ -1,11 +1,17 @@
 """An exact, atomic rate limiter: GCRA in one Lua script, one round trip per check.
 
-Why GCRA (the generic cell rate algorithm) rather than a fixed or sliding window: it keeps one
-number per key (the "theoretical arrival time"), allows at most `limit` requests in any window of
-`period` seconds wherever the window starts, so nobody can burst 2x across a window boundary, and
-spreads the budget evenly (one request back every period/limit seconds) instead of refilling it all
-at once. The script reads the clock of the Redis server, so app servers with skewed clocks agree,
-and it sets the key with its expiry in the same command: no counter can outlive its window.
+What a rate of `limit` per `period` seconds allows. GCRA (the generic cell rate algorithm) keeps
+one number per key (the "theoretical arrival time") and lets a client send a burst of `limit`
+requests at once, then one more every `period/limit` seconds as its budget refills evenly. So in
+any span of T seconds at most `limit + floor(T * limit / period)` requests pass, wherever the span
+starts: `limit` in an instant, and in the long run `limit` per `period`. It is not "at most `limit`
+per window": at 5/min a client that starts with a full burst gets 5 at once and one every 12 s
+after, so 9 within 48.5 s and 10 within 60 s. What it prevents is the fixed window's 2x burst
+(`limit` at the end of one window and `limit` again at the start of the next, within a moment).
+A refused request is not counted, so waiting `retry_after` is always enough.
+
+The script reads the clock of the Redis server, so app servers with skewed clocks agree, and it
+sets the key with its expiry in the same command: no counter can outlive its window.
 """
 
 import hashlib
@@ -24,11 +30,13 @@ from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate
 
 logger = logging.getLogger(__name__)
 
-# KEYS[1]: the limited key. ARGV: limit, period (ms). Returns allowed, remaining, retry_after_ms,
-# reset_after_ms. Times are milliseconds from the server's own clock.
+# KEYS[1]: the limited key. ARGV: limit, period (ms), peek ("1": answer whether one more request
+# would pass without counting it). Returns allowed, remaining, retry_after_ms, reset_after_ms.
+# Times are milliseconds from the server's own clock.
 GCRA_SCRIPT = """
 local limit = tonumber(ARGV[1])
 local period = tonumber(ARGV[2])
+local peek = ARGV[3] == '1'
 local interval = period / limit
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
@@ -40,7 +48,9 @@ if now < allowed_at then
   return {0, 0, math.ceil(allowed_at - now), math.ceil(tat - now)}
 end
 local reset_after = math.max(1, math.ceil(new_tat - now))
-redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', reset_after)
+if not peek then
+  redis.call('SET', KEYS[1], string.format('%.3f', new_tat), 'PX', reset_after)
+end
 return {1, math.floor((now - allowed_at) / interval), 0, reset_after}
 """
 
@@ -77,8 +87,11 @@ def _seconds(milliseconds: int) -> int:
     return -(-int(milliseconds) // 1000)  # ceiling: never tell a client to retry too early
 
 
-def rate_limit_check(*, policy: str, identity: str, rate: Rate) -> RateLimitResult | None:
-    """Count one request of `identity` against `rate`.
+def rate_limit_check(
+    *, policy: str, identity: str, rate: Rate, peek: bool = False
+) -> RateLimitResult | None:
+    """Count one request of `identity` against `rate` (with `peek`, only say whether one more
+    would pass: nothing is written, and the same one round trip).
 
     Returns None when Redis cannot be reached and the project fails open (the default): the
     request passes and the failure is logged. Raises RateLimitUnavailable when it fails closed.
@@ -87,7 +100,7 @@ def rate_limit_check(*, policy: str, identity: str, rate: Rate) -> RateLimitResu
     try:
         client = redis_client("ratelimit")
         allowed, remaining, retry_ms, reset_ms = _gcra(client)(
-            keys=[key], args=[rate.limit, rate.period * 1000]
+            keys=[key], args=[rate.limit, rate.period * 1000, int(peek)]
         )
     except (RedisConnectionError, RedisTimeoutError) as error:
         # Only an unreachable Redis fails open or closed; a script error is a bug and raises.

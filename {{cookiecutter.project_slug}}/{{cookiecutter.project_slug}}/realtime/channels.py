@@ -22,3 +22,8 @@ def channel_of(pubsub_name: str) -> str:
 
 def stream_key(channel: str) -> str:
     return f"{settings.REALTIME_PREFIX}:replay:{channel}"
+
+
+def stream_lease_key(user_id: int) -> str:
+    """The user's open streams (leases), counted against REALTIME_MAX_STREAMS_PER_USER."""
+    return f"{settings.REALTIME_PREFIX}:streams:user:{user_id}"

@@ -3,7 +3,7 @@ from typing import cast
 from asgiref.sync import sync_to_async
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.realtime.channels import stream_key
+from {{ cookiecutter.project_slug }}.realtime.channels import stream_key, stream_lease_key
 from {{ cookiecutter.project_slug }}.realtime.hub import Event
 
 StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
@@ -23,3 +23,11 @@ def _replay(channel: str, after: str) -> list[Event]:
 async def realtime_replay(*, channel: str, after: str) -> list[Event]:
     """Events of `channel` newer than `after` that are still in its replay stream."""
     return await sync_to_async(_replay, thread_sensitive=False)(channel, after)
+
+
+def stream_lease_count(*, user_id: int) -> int:
+    """How many streams the user has open across every process (unexpired leases)."""
+    client = redis_client("realtime")
+    seconds, microseconds = client.time()
+    now = seconds * 1000 + microseconds // 1000
+    return int(client.zcount(stream_lease_key(user_id), f"({now}", "+inf"))

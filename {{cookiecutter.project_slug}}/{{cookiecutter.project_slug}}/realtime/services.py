@@ -5,11 +5,13 @@ import secrets
 from typing import Any
 
 from django.conf import settings
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.realtime.channels import pubsub_channel, stream_key
+from {{ cookiecutter.project_slug }}.realtime.channels import pubsub_channel, stream_key, stream_lease_key
 
 logger = logging.getLogger(__name__)
 
@@ -61,6 +63,74 @@ def stream_token_issue(*, user: User) -> str:
 
 
 def stream_token_redeem(*, token: str) -> int | None:
-    """The user id behind `token`, which is spent by reading it."""
+    """The id of the active user behind `token`, which is spent by reading it. A user deactivated
+    since the token was issued gets None, like one whose token is unknown."""
     user_id = redis_client("realtime").getdel(_token_key(token))
-    return int(user_id) if user_id is not None else None
+    if user_id is None or not User.objects.filter(pk=int(user_id), is_active=True).exists():
+        return None
+    return int(user_id)
+
+
+# A user's open streams: a sorted set of stream ids scored by when each lease lapses (ms on the
+# Redis server's clock, so app servers with skewed clocks agree). Lapsed leases are pruned in the
+# same script that counts them, so a process that died without closing its streams holds its
+# users' slots for one lease at most.
+STREAM_LEASE_TAKE_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
+  return 0
+end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+# Renewing re-adds a lease that is gone (Redis restarted): the stream is open either way.
+STREAM_LEASE_RENEW_SCRIPT = """
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+"""
+
+
+def _lease_milliseconds() -> int:
+    return int(settings.REALTIME_STREAM_LEASE_SECONDS * 1000)
+
+
+def stream_lease_take(*, user_id: int, stream_id: str) -> bool:
+    """Whether `stream_id` may open: True while the user holds fewer than
+    REALTIME_MAX_STREAMS_PER_USER unexpired leases (it then holds one more). An unreachable Redis
+    admits the stream, like the rate limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
+    client = redis_client("realtime")
+    try:
+        taken = client.register_script(STREAM_LEASE_TAKE_SCRIPT)(
+            keys=[stream_lease_key(user_id)],
+            args=[stream_id, settings.REALTIME_MAX_STREAMS_PER_USER, _lease_milliseconds()],
+        )
+    except (RedisConnectionError, RedisTimeoutError) as error:
+        logger.warning("Stream leases unavailable, stream admitted (fail open): %s", error)
+        return True
+    return bool(taken)
+
+
+def stream_lease_renew(*, user_id: int, stream_id: str) -> None:
+    """Keep an open stream's lease from lapsing (called every REALTIME_HEARTBEAT_SECONDS)."""
+    client = redis_client("realtime")
+    try:
+        client.register_script(STREAM_LEASE_RENEW_SCRIPT)(
+            keys=[stream_lease_key(user_id)], args=[stream_id, _lease_milliseconds()]
+        )
+    except RedisError as error:
+        logger.warning("Stream lease of user %s not renewed: %s", user_id, error)
+
+
+def stream_lease_release(*, user_id: int, stream_id: str) -> None:
+    """Give a closed stream's slot back at once (it would lapse by itself otherwise)."""
+    try:
+        redis_client("realtime").zrem(stream_lease_key(user_id), stream_id)
+    except RedisError as error:
+        logger.warning("Stream lease of user %s not released (it will lapse): %s", user_id, error)

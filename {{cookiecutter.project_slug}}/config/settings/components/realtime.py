@@ -17,5 +17,13 @@ REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=3600)
 # grow the server's memory), and the keep-alive comment interval.
 REALTIME_CLIENT_BUFFER = env.int("REALTIME_CLIENT_BUFFER", default=100)
 REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.0)
+# Every open stream holds a socket, a queue and a task for hours. Beyond these caps a stream is
+# refused: 429 past the user's (counted in Redis, so it holds across every web process), 503 past
+# the process's.
+REALTIME_MAX_STREAMS_PER_USER = env.int("REALTIME_MAX_STREAMS_PER_USER", default=5)
+REALTIME_MAX_STREAMS_PER_PROCESS = env.int("REALTIME_MAX_STREAMS_PER_PROCESS", default=1000)
+# A stream renews its lease on its user's slot every heartbeat; the lease of a stream whose process
+# died lapses after this, so a crash locks nobody out for longer.
+REALTIME_STREAM_LEASE_SECONDS = 3 * REALTIME_HEARTBEAT_SECONDS
 # One-time stream tokens (EventSource cannot send an Authorization header).
 REALTIME_TOKEN_SECONDS = 60

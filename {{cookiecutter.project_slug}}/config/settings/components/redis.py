@@ -120,6 +120,9 @@ def django_redis_cache(location: str, *, ignore_exceptions: bool) -> dict[str, o
         # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
         "CLIENT_CLASS": "django_redis.client.DefaultClient",
         "IGNORE_EXCEPTIONS": ignore_exceptions,
+        # JSON, not django-redis's default pickle: loading a pickle runs code, so anyone able to
+        # write a key in Redis could run code in the web processes (core/cache_serializers.py).
+        "SERIALIZER": "{{ cookiecutter.project_slug }}.core.cache_serializers.JSONSerializer",
     }
     if not REDIS_SENTINELS:
         options["CONNECTION_POOL_CLASS"] = "redis.BlockingConnectionPool"

@@ -18,15 +18,26 @@ REST_FRAMEWORK = {
         "user": env.str("RATELIMIT_USER_RATE", default="600/min"),
         # Views with throttle_scope = "auth" (logging in): strict, against password guessing.
         "auth": env.str("RATELIMIT_AUTH_RATE", default="10/min"),
+        # Per client IP, every request refused for missing or failed authentication (401/403),
+        # and checked before a Bearer token is (ratelimit/anonymous.py).
+        "anon": env.str("RATELIMIT_ANON_RATE", default="60/min"),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Ours, not DRF's: bounded by API_MAX_BODY_BYTES, hostile JSON is a 400 (core/parsers.py).
+    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.core.exceptions.api_exception_handler",
 }
+
+# What one request may make the server hold and store. A larger JSON body is a 413
+# `request_too_large` before it is parsed; Django's own check (forms, the admin) gets the same bound.
+API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+# A note's body, in characters: every cached read of a note carries it (notes/cache.py).
+NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
 
 # The schema and docs page (/api/schema/, /api/docs/): for anyone, or staff only (core/permissions).
 # Off unless asked for: local and test settings turn it on.

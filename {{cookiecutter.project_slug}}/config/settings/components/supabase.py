@@ -29,4 +29,6 @@ SUPABASE_SERVICE_ROLE_KEY = env_str_first(
 SUPABASE_STORAGE_BUCKET = env.str("SUPABASE_STORAGE_BUCKET", default="user-files")
 # Lifetime of signed download URLs, in seconds.
 SUPABASE_SIGNED_URL_SECONDS = env.int("SUPABASE_SIGNED_URL_SECONDS", default=300)
+# A hanging Storage holds a request (and its worker thread) this long, not supabase-py's 20 s.
+SUPABASE_STORAGE_TIMEOUT_SECONDS = env.int("SUPABASE_STORAGE_TIMEOUT_SECONDS", default=5)
 {%- endif %}

@@ -1,4 +1,10 @@
+{% if cookiecutter.session_backend != "database" -%}
+import json
+{% endif -%}
 from importlib import import_module
+{%- if cookiecutter.session_backend != "database" %}
+from pathlib import Path
+{%- endif %}
 
 import pytest
 from django.conf import settings
@@ -13,6 +19,10 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
+{%- if cookiecutter.session_backend != "database" %}
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.core.tests.pickles import pickle_that_creates
+{%- endif %}
 {%- if cookiecutter.session_backend == "redis" %}
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 {%- endif %}
@@ -53,6 +63,14 @@ def test_logout_deletes_the_session(user: User) -> None:
 
     assert not session_store(key).exists(key)
     assert client.get("/api/notes/").status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
+
+
+def test_a_deactivated_users_session_no_longer_authenticates(user: User) -> None:
+    client, _ = logged_in(user)
+
+    User.objects.filter(pk=user.pk).update(is_active=False)
+
+    assert client.get("/api/notes/").status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
 {%- if cookiecutter.session_backend != "database" %}
 
 
@@ -74,6 +92,36 @@ def test_logout_removes_the_session_from_redis(user: User) -> None:
     client.logout()
 
     assert caches["sessions"].get(session_cache_key(key)) is None
+
+
+def test_sessions_are_stored_in_redis_as_json_text(user: User) -> None:
+    _, key = logged_in(user)
+
+    raw = redis_client("sessions").get(caches["sessions"].make_key(session_cache_key(key)))
+
+    assert raw is not None
+    assert json.loads(raw)["_auth_user_id"] == str(user.pk)  # data, not a pickle
+
+
+def test_a_pickle_planted_in_a_session_key_is_not_run(user: User, tmp_path: Path) -> None:
+    client, key = logged_in(user)
+    marker = tmp_path / "pwned"
+    redis_key = caches["sessions"].make_key(session_cache_key(key))
+    redis_client("sessions").set(redis_key, pickle_that_creates(marker))
+
+    response = client.get("/api/notes/")
+
+    assert not marker.exists(), "the planted pickle was loaded: code from Redis ran"
+{%- if cookiecutter.session_backend == "redis_with_db_fallback" %}
+    # Not a session as far as Redis goes: read back from Postgres, and Redis holds JSON again.
+    assert response.status_code == 200
+    raw = redis_client("sessions").get(redis_key)
+    assert raw is not None
+    assert json.loads(raw)["_auth_user_id"] == str(user.pk)
+{%- else %}
+    # Not a session: the request is anonymous (no 500), and the user signs in again.
+    assert response.status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
+{%- endif %}
 {%- endif %}
 {%- if cookiecutter.session_backend == "redis_with_db_fallback" %}
 

@@ -5,9 +5,12 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -18,8 +21,11 @@ from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
+from werkzeug import Request, Response
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
+from {{ cookiecutter.project_slug }}.integrations.supabase import jwks
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +276,211 @@ def test_the_notes_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
     )
 
     assert response.status_code == 201
+
+
+# Deactivated, deleted and colliding users.
+
+INACTIVE_PROBES = [
+    ("get", ME_URL),
+    ("get", "/api/notes/"),
+    ("post", "/api/notes/"),
+{%- if cookiecutter.use_realtime == "y" %}
+    ("post", "/api/events/token/"),
+{%- endif %}
+]
+
+
+def test_a_deactivated_user_gets_401_on_every_api_despite_a_valid_token(
+    supabase: HTTPServer,
+) -> None:
+    payload = claims(supabase)
+    token = sign(payload)
+    assert call_me(token).status_code == 200
+    User.objects.filter(supabase_id=payload["sub"]).update(is_active=False)
+
+    client = APIClient()
+    for method, url in INACTIVE_PROBES:
+        response = getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        assert_rejected(response, "user_inactive")
+
+
+def test_deleting_the_local_user_does_not_lock_them_out_their_next_token_recreates_it(
+    supabase: HTTPServer,
+) -> None:
+    # Documented: to lock someone out, deactivate them (or delete them in Supabase).
+    payload = claims(supabase)
+    token = sign(payload)
+    first_id = call_me(token).json()["id"]
+    User.objects.filter(supabase_id=payload["sub"]).delete()
+
+    response = call_me(token)
+
+    assert response.status_code == 200
+    assert response.json()["id"] != first_id
+    assert User.objects.filter(supabase_id=payload["sub"]).count() == 1
+
+
+def test_a_first_sign_in_whose_username_is_taken_gets_another_username(
+    supabase: HTTPServer,
+) -> None:
+    payload = claims(supabase)
+    squatter = User.objects.create(username=f"supabase-{payload['sub']}")
+
+    response = call_me(sign(payload))
+
+    assert response.status_code == 200
+    user = User.objects.get(supabase_id=payload["sub"])
+    assert user.pk != squatter.pk
+    assert user.username.startswith(f"supabase-{payload['sub']}-")
+    squatter.refresh_from_db()
+    assert squatter.supabase_id is None
+
+
+# Signed claims of a shape the project did not expect: never a 500.
+
+
+@pytest.mark.parametrize(
+    ("app_metadata", "roles"),
+    [
+        (["staff"], []),
+        ("staff", []),
+        (42, []),
+        (True, []),
+        ({"roles": "staff"}, []),
+        ({"roles": {"staff": True}}, []),
+        ({"roles": [{"name": "staff"}, 7, "editor"]}, ["editor"]),
+    ],
+)
+def test_app_metadata_of_the_wrong_shape_grants_no_roles(
+    supabase: HTTPServer, app_metadata: Any, roles: list[str]
+) -> None:
+    payload = claims(supabase, app_metadata=app_metadata)
+
+    response = call_me(sign(payload))
+
+    assert response.status_code == 200
+    assert response.json()["roles"] == roles
+    assert not User.objects.get(supabase_id=payload["sub"]).is_staff
+
+
+@pytest.mark.parametrize("email", ["a" * 250 + "@example.com", ["ada@example.com"], 42])
+def test_an_email_claim_that_cannot_be_stored_is_rejected(supabase: HTTPServer, email: Any) -> None:
+    payload = claims(supabase, email=email)
+
+    assert_rejected(call_me(sign(payload)), "token_claims_invalid")
+    assert not User.objects.filter(supabase_id=payload["sub"]).exists()
+
+
+# The JWKS when Supabase Auth or the cache misbehaves: fetched once, never by every request.
+
+
+def jwks_fetches(server: HTTPServer) -> int:
+    return sum(1 for entry, _ in server.log if entry.path == JWKS_PATH)
+
+
+def test_a_failing_jwks_endpoint_is_fetched_once_while_requests_fail_fast(
+    supabase: HTTPServer,
+) -> None:
+    supabase.clear_all_handlers()
+    supabase.expect_request(JWKS_PATH).respond_with_data("oops", status=500)
+
+    for _ in range(5):
+        response = call_me(sign(claims(supabase)))
+        assert response.status_code == 503
+        assert response.json()["code"] == "auth_unavailable"
+
+    assert jwks_fetches(supabase) == 1
+
+
+@dataclass
+class SlowJwks:
+    server: HTTPServer
+    delay: float = 0.0
+    fetches: int = 0  # counted when a request arrives, not when it is answered
+
+
+@pytest.fixture
+def slow_jwks(settings: Settings) -> Iterator[SlowJwks]:
+    """A JWKS endpoint that takes `delay` seconds to answer, on a server that handles requests
+    concurrently (as Supabase would), so every fetch made is counted."""
+    endpoint = SlowJwks(HTTPServer(host="127.0.0.1", port=0, threaded=True))
+    lock = threading.Lock()
+
+    def answer_slowly(request: Request) -> Response:
+        with lock:
+            endpoint.fetches += 1
+        time.sleep(endpoint.delay)
+        return Response(
+            json.dumps({"keys": [public_jwk(EC_KEY, "ec-1")]}), content_type="application/json"
+        )
+
+    endpoint.server.expect_request(JWKS_PATH).respond_with_handler(answer_slowly)
+    endpoint.server.start()
+    settings.SUPABASE_URL = endpoint.server.url_for("/").rstrip("/")
+    settings.SUPABASE_JWT_SECRET = ""
+    yield endpoint
+    endpoint.server.clear()
+    endpoint.server.stop()
+
+
+def in_threads(count: int, work: Callable[[], Any]) -> list[Any]:
+    """Run `work` in `count` threads released at once; each one's result or exception."""
+    barrier = threading.Barrier(count)
+
+    def run() -> Any:
+        barrier.wait()
+        try:
+            return work()
+        except Exception as error:  # noqa: BLE001 - the caller inspects what each got
+            return error
+
+    with ThreadPoolExecutor(count) as pool:
+        return list(pool.map(lambda _: run(), range(count)))
+
+
+def test_a_hanging_jwks_endpoint_is_waited_for_once_not_by_every_request(
+    slow_jwks: SlowJwks, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slow_jwks.delay = 1.5
+    monkeypatch.setattr(jwks, "FETCH_TIMEOUT_SECONDS", 0.5)
+
+    outcomes = in_threads(6, lambda: jwks.jwks_key("ec-1"))
+    for _ in range(3):
+        assert call_me(sign(claims(slow_jwks.server))).status_code == 503
+
+    assert all(isinstance(outcome, jwks.JwksUnavailable) for outcome in outcomes)
+    assert slow_jwks.fetches == 1
+
+
+def test_concurrent_first_requests_share_one_jwks_fetch(slow_jwks: SlowJwks) -> None:
+    slow_jwks.delay = 0.2  # a slow but healthy endpoint: the waiting threads get its answer
+
+    outcomes = in_threads(6, lambda: jwks.jwks_key("ec-1"))
+
+    assert all(getattr(outcome, "key_id", None) == "ec-1" for outcome in outcomes), outcomes
+    assert slow_jwks.fetches == 1
+
+
+def test_tokens_verify_from_the_process_copy_while_the_cache_redis_is_down(
+    supabase: HTTPServer, settings: Settings, own_redis: OwnRedis
+) -> None:
+    cache = settings.CACHES["default"]
+    settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": own_redis.url(db=1)}}
+    own_redis.stop()
+
+    for _ in range(5):
+        assert call_me(sign(claims(supabase))).status_code == 200
+
+    assert jwks_fetches(supabase) == 1
+
+
+def test_the_process_copy_expires_with_supabase_jwks_cache_seconds(
+    supabase: HTTPServer, settings: Settings
+) -> None:
+    settings.SUPABASE_JWKS_CACHE_SECONDS = 1
+    assert call_me(sign(claims(supabase))).status_code == 200
+
+    time.sleep(1.2)
+    assert call_me(sign(claims(supabase))).status_code == 200
+
+    assert jwks_fetches(supabase) == 2

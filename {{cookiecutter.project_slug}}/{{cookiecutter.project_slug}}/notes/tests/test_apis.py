@@ -80,6 +80,28 @@ def test_malformed_json_is_a_400_with_the_error_shape(api_client: APIClient) -> 
     assert response.json()["code"] == "parse_error"
 
 
+def test_a_body_over_the_length_limit_is_rejected(api_client: APIClient) -> None:
+    response = api_client.post(NOTES_URL, {"title": "Long", "body": "x" * 10_001}, format="json")
+
+    assert response.status_code == 400
+    assert "10000 characters" in response.json()["errors"]["body"][0]
+    assert not Note.objects.exists()
+
+
+def test_a_body_at_the_length_limit_is_stored(api_client: APIClient) -> None:
+    response = api_client.post(NOTES_URL, {"title": "Long", "body": "x" * 10_000}, format="json")
+
+    assert response.status_code == 201
+    assert len(Note.objects.get().body) == 10_000
+
+
+def test_the_schema_documents_the_body_length_limit(anonymous_client: APIClient) -> None:
+    schema = anonymous_client.get("/api/schema/", {"format": "json"}).json()
+
+    note_input = schema["components"]["schemas"]["NoteInput"]
+    assert note_input["properties"]["body"]["maxLength"] == 10_000
+
+
 def test_form_encoded_body_is_refused_as_unsupported(api_client: APIClient) -> None:
     response = api_client.post(NOTES_URL, {"title": "form"})
 

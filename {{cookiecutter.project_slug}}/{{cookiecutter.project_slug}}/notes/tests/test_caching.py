@@ -1,6 +1,9 @@
-"""The notes reads are cached per user in Redis and never served stale after a write."""
+"""The notes reads are cached per user in Redis as JSON, bounded, and never served stale after a
+write; a value planted in the cache is data, never code."""
 
+import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -8,13 +11,35 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_version
+from {{ cookiecutter.project_slug }}.core.pagination import DEFAULT_PAGE_SIZE
+from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.core.tests.pickles import pickle_that_creates
+from {{ cookiecutter.project_slug }}.notes.cache import (
+    NOTES_CACHED_PAGES,
+    notes_cache_key,
+    notes_cache_version,
+)
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
 
 # Writes invalidate on commit, so these tests commit for real.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NOTES_URL = "/api/notes/"
+
+
+def raw_cache_value(key: str) -> bytes | str | None:
+    """What Redis itself holds under the cache key `key` (prefix and version added)."""
+    return redis_client("cache").get(cache.make_key(key))
+
+
+def list_key(owner: User, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> str:
+    return notes_cache_key(owner_id=owner.pk, kind="list", parts=(page, page_size))
+
+
+def cached_keys(owner: User, kind: str) -> list[bytes]:
+    """Every cache key in Redis holding `kind` reads of the owner's notes, any version."""
+    pattern = cache.make_key(f"notes:owner:{owner.pk}:*{kind}:*")
+    return list(redis_client("cache").scan_iter(match=pattern, count=1000))
 
 
 def test_a_second_list_read_is_served_from_redis_without_sql(
@@ -27,8 +52,9 @@ def test_a_second_list_read_is_served_from_redis_without_sql(
         second = api_client.get(NOTES_URL)
 
     assert second.json() == first.json()
-    version = notes_cache_version(owner_id=user.pk)
-    assert cache.get(f"notes:owner:{user.pk}:v{version}:list:1:20") is not None
+    entry = cache.get(list_key(user))
+    assert entry["version"] == notes_cache_version(owner_id=user.pk)
+    assert entry["data"]["results"] == first.json()["results"]
 
 
 def test_a_second_detail_read_is_served_from_redis_without_sql(
@@ -86,7 +112,7 @@ def test_one_users_write_leaves_another_users_cache_alone(
     assert notes_cache_version(owner_id=other_user.pk) == theirs_before
 
 
-def test_public_stats_are_page_cached(
+def test_public_stats_are_cached_and_say_so_to_browsers_and_proxies(
     anonymous_client: APIClient, user: User, django_assert_num_queries: Callable[..., Any]
 ) -> None:
     NoteFactory.create_batch(3, owner=user)
@@ -96,4 +122,106 @@ def test_public_stats_are_page_cached(
         second = anonymous_client.get(f"{NOTES_URL}stats/")
 
     assert first.json() == {"notes": 3, "authors": 1}
+    assert second.json() == first.json()
+    assert set(second["Cache-Control"].split(", ")) == {"public", "max-age=60"}
+
+
+def test_a_cached_notes_page_is_stored_as_json_text(api_client: APIClient, user: User) -> None:
+    note = NoteFactory.create(owner=user, title="Plain data")
+
+    api_client.get(NOTES_URL)
+
+    raw = raw_cache_value(list_key(user))
+    assert raw is not None
+    stored = json.loads(raw)  # JSON, not a pickle of Note instances
+    assert stored["data"]["count"] == 1
+    assert stored["data"]["results"][0]["id"] == note.pk
+    assert stored["data"]["results"][0]["title"] == "Plain data"
+
+
+def test_cached_stats_are_stored_as_json_text(anonymous_client: APIClient, user: User) -> None:
+    NoteFactory.create(owner=user)
+
+    anonymous_client.get(f"{NOTES_URL}stats/")
+
+    raw = raw_cache_value("notes:stats")
+    assert raw is not None
+    assert json.loads(raw) == {"notes": 1, "authors": 1}
+
+
+@pytest.mark.parametrize("kind", ["list", "note", "version"])
+def test_a_pickle_planted_in_a_notes_cache_key_is_not_run(
+    api_client: APIClient, user: User, tmp_path: Path, kind: str
+) -> None:
+    note = NoteFactory.create(owner=user, title="From Postgres")
+    api_client.get(NOTES_URL)  # the entries exist, as they would on a live site
+    api_client.get(f"{NOTES_URL}{note.pk}/")
+    key = {
+        "list": list_key(user),
+        "note": notes_cache_key(owner_id=user.pk, kind="note", parts=(note.pk,)),
+        "version": f"notes:owner:{user.pk}:version",
+    }[kind]
+    marker = tmp_path / "pwned"
+    redis_client("cache").set(cache.make_key(key), pickle_that_creates(marker))
+
+    listing = api_client.get(NOTES_URL)
+    detail = api_client.get(f"{NOTES_URL}{note.pk}/")
+
+    assert not marker.exists(), "the planted pickle was loaded: code from Redis ran"
+    assert listing.status_code == 200
+    assert listing.json()["results"][0]["title"] == "From Postgres"
+    assert detail.status_code == 200
+    assert detail.json()["title"] == "From Postgres"
+    # The planted value was treated as a miss and replaced by data...
+    raw = raw_cache_value(key)
+    assert raw is not None
+    json.loads(raw)
+    # ...and writes still invalidate the reads.
+    api_client.patch(f"{NOTES_URL}{note.pk}/", {"title": "Edited"}, format="json")
+    assert api_client.get(NOTES_URL).json()["results"][0]["title"] == "Edited"
+    assert api_client.get(f"{NOTES_URL}{note.pk}/").json()["title"] == "Edited"
+
+
+def test_only_the_first_pages_of_the_default_size_are_cached(
+    api_client: APIClient, user: User
+) -> None:
+    pages = NOTES_CACHED_PAGES + 1
+    NoteFactory.create_batch(pages * DEFAULT_PAGE_SIZE, owner=user)
+
+    for page_size in (1, 2, 3, 5, 7, 10, 15, 19, 21, 30, 50, 100):
+        assert api_client.get(NOTES_URL, {"page_size": page_size}).status_code == 200
+    for page in range(1, pages + 1):
+        assert api_client.get(NOTES_URL, {"page": page}).status_code == 200
+
+    # Twelve page sizes and every page were asked for; the cache holds the first pages only.
+    expected = {
+        cache.make_key(list_key(user, page, DEFAULT_PAGE_SIZE)).encode()
+        for page in range(1, NOTES_CACHED_PAGES + 1)
+    }
+    assert set(cached_keys(user, "list")) == expected
+
+
+def test_writes_do_not_add_copies_of_cached_reads(api_client: APIClient, user: User) -> None:
+    notes = NoteFactory.create_batch(3, owner=user)
+
+    for round_ in range(10):
+        api_client.patch(f"{NOTES_URL}{notes[0].pk}/", {"title": f"Edit {round_}"}, format="json")
+        api_client.get(NOTES_URL)
+        for note in notes:
+            api_client.get(f"{NOTES_URL}{note.pk}/")
+
+    # One list page and one entry per note, whatever the number of versions written.
+    assert len(cached_keys(user, "list")) == 1
+    assert len(cached_keys(user, "note")) == 3
+
+
+def test_a_page_that_is_not_cached_is_read_from_postgres_each_time(
+    api_client: APIClient, user: User, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    NoteFactory.create_batch(3, owner=user)
+    first = api_client.get(NOTES_URL, {"page_size": 2})
+
+    with django_assert_num_queries(2):  # count + page
+        second = api_client.get(NOTES_URL, {"page_size": 2})
+
     assert second.json() == first.json()

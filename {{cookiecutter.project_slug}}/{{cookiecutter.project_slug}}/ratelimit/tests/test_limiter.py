@@ -103,6 +103,49 @@ def test_waiting_half_the_period_returns_about_half_the_budget_not_all_of_it() -
     assert 4 <= allowed_after_half <= 6
 
 
+def test_a_full_burst_passes_at_once_then_one_request_per_period_over_limit() -> None:
+    # The documented semantics (limiter.py, README "Rate limiting"): a burst of `limit`, then one
+    # request every period/limit seconds, here 0.2 s.
+    identity, rate = new_identity(), Rate(limit=5, period=1)
+
+    burst = [check(identity, rate) for _ in range(6)]
+    time.sleep(0.25)
+    refilled = [check(identity, rate) for _ in range(2)]
+
+    assert [r.allowed for r in burst] == [True] * 5 + [False]
+    assert burst[5].retry_after == 1  # 0.2 s, rounded up: never too early
+    assert [r.allowed for r in refilled] == [True, False]
+
+
+def test_in_any_span_of_t_seconds_at_most_limit_plus_t_times_rate_pass() -> None:
+    identity, rate = new_identity(), Rate(limit=5, period=1)
+
+    started = time.monotonic()
+    allowed = 0
+    while time.monotonic() - started < 1.0:
+        allowed += check(identity, rate).allowed
+    span = time.monotonic() - started
+
+    # limit + floor(T * limit / period): 5 at once, then one every 0.2 s (5 more within 1 s).
+    assert allowed <= rate.limit + int(span * rate.limit / rate.period)
+    assert allowed >= rate.limit + int(span * rate.limit / rate.period) - 1
+
+
+def test_a_peek_answers_without_counting() -> None:
+    identity, rate = new_identity(), Rate(limit=2, period=60)
+
+    peeks = [rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)]
+    peeks += [rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)]
+    counted = [check(identity, rate) for _ in range(3)]
+    spent = rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)
+
+    assert [p is not None and p.allowed for p in peeks] == [True, True]
+    assert [r.allowed for r in counted] == [True, True, False]
+    assert spent is not None
+    assert not spent.allowed
+    assert 29 <= spent.retry_after <= 30
+
+
 def hammer(barrier: Barrier, results: Queue, identity: str, attempts: int) -> None:  # type: ignore[type-arg]
     barrier.wait()
     rate = Rate(limit=100, period=3600)

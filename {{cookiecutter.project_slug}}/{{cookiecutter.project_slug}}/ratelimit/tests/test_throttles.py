@@ -103,8 +103,13 @@ def test_the_view_decorator_limits_the_admin_login_page(settings: Settings) -> N
 
 @pytest.mark.usefixtures("tight_rates")
 def test_a_spoofed_forwarded_for_does_not_escape_the_limit(anonymous_client: APIClient) -> None:
+    # From a client that is not a trusted proxy (the test client's default 127.0.0.1 is one).
     responses = [
-        anonymous_client.get("/api/notes/stats/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
+        anonymous_client.get(
+            "/api/notes/stats/",
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
         for n in range(4)
     ]
 

@@ -11,9 +11,9 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.live_process import LiveServer
+from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.notes.services import note_create
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
@@ -86,7 +86,7 @@ def hub_connections() -> list[dict[str, str]]:
 def test_two_hundred_clients_share_one_redis_subscription(
     start_server: Callable[..., LiveServer], user: User
 ) -> None:
-    server = start_server()
+    server = start_server(REALTIME_MAX_STREAMS_PER_USER="100")
     users = [user] * 100 + UserFactory.create_batch(100)
 
     async def scenario() -> None:
@@ -153,6 +153,23 @@ def test_a_stream_token_works_once(start_server: Callable[..., LiveServer], user
 
     assert second.status_code == 401
     assert second.json()["code"] == "not_authenticated"
+
+
+def test_a_user_deactivated_since_logging_in_or_getting_a_token_cannot_open_a_stream(
+    start_server: Callable[..., LiveServer], user: User
+) -> None:
+    server = start_server()
+    session = ApiSession()
+    assert session.login(server, user.username, PASSWORD).status_code == 200
+    url = stream_url(server, user)
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+
+    with_token = httpx.get(url, timeout=10)
+    with_session = session.get(server, STREAM)
+
+    assert (with_token.status_code, with_session.status_code) == (401, 401)
+    assert with_token.json()["code"] == with_session.json()["code"] == "not_authenticated"
 
 
 def test_under_wsgi_the_stream_is_refused_with_a_reason(user: User) -> None:

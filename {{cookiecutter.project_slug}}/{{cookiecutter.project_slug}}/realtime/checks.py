@@ -1,0 +1,49 @@
+"""System checks for the event stream's settings (IDs: E015 per-user cap, E016 per-process cap,
+E017 heartbeat)."""
+
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import CheckMessage, Error, Tags, register
+
+SLUG = "{{ cookiecutter.project_slug }}"
+
+
+@register(Tags.compatibility)
+def check_stream_caps(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    errors: list[CheckMessage] = []
+    if settings.REALTIME_MAX_STREAMS_PER_USER < 1:
+        errors.append(
+            Error(
+                f"REALTIME_MAX_STREAMS_PER_USER is {settings.REALTIME_MAX_STREAMS_PER_USER}: "
+                "every event stream would be refused with 429.",
+                hint="Set REALTIME_MAX_STREAMS_PER_USER to 1 or more (a user's open tabs).",
+                id=f"{SLUG}.E015",
+            )
+        )
+    if settings.REALTIME_MAX_STREAMS_PER_PROCESS < 1:
+        errors.append(
+            Error(
+                f"REALTIME_MAX_STREAMS_PER_PROCESS is {settings.REALTIME_MAX_STREAMS_PER_PROCESS}: "
+                "every event stream would be refused with 503.",
+                hint="Set REALTIME_MAX_STREAMS_PER_PROCESS to 1 or more (the default is 1000).",
+                id=f"{SLUG}.E016",
+            )
+        )
+    return errors
+
+
+@register(Tags.compatibility)
+def check_stream_heartbeat(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if settings.REALTIME_HEARTBEAT_SECONDS > 0:
+        return []
+    return [
+        Error(
+            f"REALTIME_HEARTBEAT_SECONDS is {settings.REALTIME_HEARTBEAT_SECONDS}.",
+            hint=(
+                "Streams send keep-alives and renew their leases every heartbeat; set it to a "
+                "positive number of seconds (15 by default), below proxies' idle timeouts."
+            ),
+            id=f"{SLUG}.E017",
+        )
+    ]
