@@ -28,7 +28,11 @@ UNCHOSEN_PATHS = (
             "config/settings/components/celery.py",
             "{{ cookiecutter.project_slug }}/jobs",
             "{{ cookiecutter.project_slug }}/notes/tasks.py",
+            "{{ cookiecutter.project_slug }}/notes/summary.py",
+            "{{ cookiecutter.project_slug }}/notes/tests/test_summary.py",
+            "{{ cookiecutter.project_slug }}/testing/probe/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
+            "{{ cookiecutter.project_slug }}/testing/workers.py",
             "benchmarks/celery.py",
         ),
     ),
@@ -40,6 +44,7 @@ UNCHOSEN_PATHS = (
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
+    ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
         ("{{ cookiecutter.project_slug }}/core/sessions.py",),
@@ -48,6 +53,8 @@ UNCHOSEN_PATHS = (
         "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/realtime",
+            "{{ cookiecutter.project_slug }}/testing/browser.py",
+            "{{ cookiecutter.project_slug }}/testing/sse.py",
             "config/settings/components/realtime.py",
             "benchmarks/realtime.py",
         ),

@@ -18,6 +18,7 @@ ANSWERS = {
     "use_supabase_auth": "{{ cookiecutter.use_supabase_auth }}",
     "use_supabase_storage": "{{ cookiecutter.use_supabase_storage }}",
     "use_realtime": "{{ cookiecutter.use_realtime }}",
+    "include_example": "{{ cookiecutter.include_example }}",
 }
 YES_NO_OPTIONS = (
     "use_celery",
@@ -26,6 +27,7 @@ YES_NO_OPTIONS = (
     "use_supabase_auth",
     "use_supabase_storage",
     "use_realtime",
+    "include_example",
 )
 
 # Names a Django project package must not take: they shadow modules the project imports.

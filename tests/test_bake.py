@@ -18,6 +18,7 @@ from tests.bakery import (
     ok,
     run,
 )
+from tests.env_reads import env_reads
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -108,8 +109,9 @@ def test_no_parser_class_and_no_client_built_outside_the_clients_module(
         path
         for path in project_files(project)
         if path.suffix == ".py"
-        and not {"tests", "benchmarks"}
-        & set(path.parts)  # benchmarks time the seed's way on purpose
+        # benchmarks time the seed's way on purpose; the harness (testing/) builds clients for the
+        # redis-servers and sentinels a test starts itself
+        and not {"tests", "testing", "benchmarks"} & set(path.parts)
         and path.name != "redis_clients.py"
     ]
 
@@ -126,23 +128,29 @@ def test_no_parser_class_and_no_client_built_outside_the_clients_module(
     assert client_builders == []
 
 
-ENV_READ = re.compile(r"env\.\w+\(\s*\"([A-Z][A-Z0-9_]*)\"")
-
-
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
 def test_every_variable_the_settings_read_is_documented(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
     documented = env_names(project / ".env.example")
-    read = {
-        name
-        for path in (project / "config").rglob("*.py")
-        for name in ENV_READ.findall(path.read_text())
-    }
+    reads = env_reads(project)
 
-    assert read, "the settings read no variables: the pattern no longer matches env reads"
-    assert read - documented == set()
+    assert {"DATABASE_URL", "REDIS_URL"} <= reads.names, "the reads are no longer found"
+    assert reads.names - documented == set()
+    # A name the reader cannot see cannot be checked against .env.example.
+    assert reads.unnamed == []
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_only_the_environment_reader_reads_the_environment(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    reads = env_reads(baked(variant))
+
+    # os.environ / os.getenv outside config/env.py; the DJANGO_SETTINGS_MODULE default and the
+    # tests, harness and benchmarks are left out (tests/env_reads.py says why).
+    assert reads.direct == []
 
 
 def test_ci_workflow_matches_githubs_schema(baked: Callable[[Variant], Path]) -> None:
@@ -186,3 +194,20 @@ def test_the_readme_security_table_names_settings_the_project_reads(
         re.findall(r"`([A-Z][A-Z0-9_]{3,})`", section)
     )
     assert set(re.findall(r"`([A-Z][A-Z0-9_]{3,})`", must_set)) - documented == set()
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_make_target_has_its_own_recipe(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    phony = re.search(r"^\.PHONY:(.*)$", (project / "Makefile").read_text(), re.M)
+    assert phony is not None
+
+    empty = [
+        target
+        for target in phony.group(1).split()
+        if "Nothing to be done" in run(["make", "-n", target], cwd=project).stdout
+    ]
+
+    assert empty == []

@@ -1,7 +1,6 @@
 """Fixtures shared by every app's tests. Postgres and Redis are real (DATABASE_URL, REDIS_URL)."""
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 from django.conf import settings
@@ -12,11 +11,14 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.live_process import LiveServer
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, SentinelDeployment
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
+
+# The harness: fixtures that start processes of their own, and the `system` tier they mark.
+pytest_plugins = [
+    "{{ cookiecutter.project_slug }}.testing.fixtures",
+{%- if cookiecutter.use_realtime == "y" %}
+    "{{ cookiecutter.project_slug }}.testing.browser",
 {%- endif %}
+]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -30,56 +32,6 @@ def _redis_is_running() -> None:
             "Start it, or point REDIS_URL at a running server.",
             pytrace=False,
         )
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
-    """A redis-server on a free port that this test may stop, restart or fill."""
-    server = OwnRedis(tmp_path)
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def sentinel_deployment(tmp_path: Path) -> Iterator[SentinelDeployment]:
-    """A master, a replica and three sentinels of this test's own, stopped when it ends."""
-    deployment = SentinelDeployment(tmp_path)
-    deployment.start()
-    yield deployment
-    deployment.stop()
-
-
-@pytest.fixture
-def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
-    """Start the project under uvicorn for this test; every server stops when it ends."""
-    servers: list[LiveServer] = []
-
-    def start(**env: str) -> LiveServer:
-        server = LiveServer(tmp_path / f"uvicorn-{len(servers)}.log", **env)
-        servers.append(server)
-        return server.start()
-
-    yield start
-    for server in servers:
-        server.stop()
-{%- if cookiecutter.use_celery == "y" %}
-
-
-@pytest.fixture
-def start_worker(tmp_path: Path) -> Iterator[Callable[..., WorkerProcess]]:
-    """Start real Celery workers for this test; all are stopped when it ends."""
-    workers: list[WorkerProcess] = []
-
-    def start(name: str, **env: str) -> WorkerProcess:
-        worker = WorkerProcess(name, tmp_path / f"{name}.log", **env)
-        workers.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in workers:
-        worker.stop()
-{%- endif %}
 
 
 @pytest.fixture(autouse=True)

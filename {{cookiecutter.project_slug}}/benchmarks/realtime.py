@@ -22,13 +22,14 @@ import httpx
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
-from benchmarks.report import emit, free_port, wait_until_listening  # noqa: E402
+from benchmarks.report import emit, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel  # noqa: E402
 from {{ cookiecutter.project_slug }}.realtime.services import (  # noqa: E402
     realtime_publish,
     stream_token_issue,
 )
+from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EVENTS_PER_ROUND = 20
@@ -49,6 +50,8 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
         env={
             **os.environ,
             "DJANGO_LOG_LEVEL": "WARNING",
+            # As every command that starts the ASGI server (config/asgi.py): the database pool.
+            "DATABASE_POOL": "True",
             "RATELIMIT_USER_RATE": "100000/min",
             # One user opens every stream of the benchmark.
             "REALTIME_MAX_STREAMS_PER_USER": "100000",

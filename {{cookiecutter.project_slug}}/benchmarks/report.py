@@ -1,15 +1,17 @@
 """Where every benchmark puts its numbers: a table on stdout, and one JSON line per benchmark in
 $BENCH_JSON when it is set (the template's `make bench` collects them). And the helpers the
-benchmarks share: timing, free ports, waiting for a server they started."""
+benchmarks share: timing, waiting for a server they started (ports come from the harness's
+`testing.ports`, which imports nothing of pytest)."""
 
 import json
 import os
-import socket
 import statistics
 import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
+
+from {{ cookiecutter.project_slug }}.testing.ports import listening
 
 
 def per_call_microseconds(call: Callable[[], object], calls: int) -> float:
@@ -45,21 +47,10 @@ def verdict(ratio: float, goal: float, *, at_most: bool) -> str:
     return f"goal {'<=' if at_most else '>='} {goal}x: {'met' if met else 'MISSED'}"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 def wait_until_listening(server: subprocess.Popen[bytes], port: int, name: str) -> None:
     """Return once `server` accepts connections on `port`; exit naming it if it never does."""
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                raise SystemExit(f"{name} did not start") from None
-            time.sleep(0.05)
+    while not listening(port):
+        if server.poll() is not None or time.monotonic() > deadline:
+            raise SystemExit(f"{name} did not start")
+        time.sleep(0.05)

@@ -1,11 +1,10 @@
 """The one environment reader: every setting that comes from the environment goes through `env`."""
 
-import os
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from typing import Any, NamedTuple
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,24 +25,72 @@ def read_env_file() -> None:
 def dev_default(value: Any) -> Any:
     """`value` as a default in local and test settings; in any other settings module the
     variable becomes required, so production never runs on a development default."""
-    if os.environ.get("DJANGO_SETTINGS_MODULE") in SETTINGS_WITH_DEV_DEFAULTS:
+    if settings_module() in SETTINGS_WITH_DEV_DEFAULTS:
         return value
     return environ.Env.NOTSET
+
+
+def settings_module() -> str:
+    """The settings module this process runs: the variable Django itself finds them by."""
+    module: str = env.str("DJANGO_SETTINGS_MODULE", default="")
+    return module
 
 
 {% if cookiecutter.use_supabase_storage == "y" -%}
 def env_str_first(names: tuple[str, ...], *, default: Any) -> Any:
     """The first of `names` that is set (for settings known by an old and a new name)."""
     for name in names:
-        if name in os.environ:
-            return env.str(name)
+        value = env.str(name, default=None)
+        if value is not None:
+            return value
     if default is environ.Env.NOTSET:
-        raise environ.ImproperlyConfigured(f"Set one of these environment variables: {names}")
+        raise ImproperlyConfigured(f"Set one of these environment variables: {names}")
     return default
 
 
 {% endif -%}
-def redis_url_with_db(url: str, db: int) -> str:
-    """The same Redis server as `url`, on database number `db` (query string kept)."""
-    parts = urlsplit(url)
-    return urlunsplit(parts._replace(path=f"/{db}"))
+class RedisEnv(NamedTuple):
+    """The Redis variables more than one settings component needs: read here, each with its one
+    default, so no component imports another and their order in base.py does not matter."""
+
+    url: str
+    socket_timeout: float
+    ssl_ca_certs: str
+    key_prefix: str
+    sentinels: list[tuple[str, int]]
+    sentinel_master: str
+    sentinel_password: str
+
+
+def redis_env() -> RedisEnv:
+    """The shared Redis variables; ImproperlyConfigured when the Sentinel ones disagree."""
+    sentinels = [sentinel_address(entry) for entry in env.list("REDIS_SENTINELS", default=[])]
+    sentinel_master = env.str("REDIS_SENTINEL_MASTER", default="")
+    if sentinels and not sentinel_master:
+        raise ImproperlyConfigured(
+            "REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not: set it to the master's name "
+            "in the sentinels' configuration (sentinel monitor <name> ...)."
+        )
+    return RedisEnv(
+        # The durable role (application data such as the direct-access examples) lives on
+        # REDIS_URL itself; every other role defaults to the same server on its own database.
+        url=env.str("REDIS_URL", default=dev_default("redis://127.0.0.1:6379/0")),
+        # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
+        socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
+        # rediss:// verifies the server certificate against the system CAs, or this bundle.
+        ssl_ca_certs=env.str("REDIS_SSL_CA_CERTS", default=""),
+        key_prefix=env.str("CACHE_KEY_PREFIX", default="{{ cookiecutter.project_slug }}"),
+        sentinels=sentinels,
+        sentinel_master=sentinel_master,
+        sentinel_password=env.str("REDIS_SENTINEL_PASSWORD", default=""),
+    )
+
+
+def sentinel_address(entry: str) -> tuple[str, int]:
+    """One REDIS_SENTINELS entry, `host:port`, as redis-py takes it."""
+    host, _, port = entry.strip().rpartition(":")
+    if not host or not port.isdigit():
+        raise ImproperlyConfigured(
+            f"REDIS_SENTINELS entry {entry!r} is not host:port (e.g. sentinel-1:26379)."
+        )
+    return host, int(port)

@@ -4,25 +4,29 @@ Every value can be tuned from the environment without rebuilding the image.
 """
 
 import multiprocessing
-import os
 
-from config.env import read_env_file
+from config.env import env, read_env_file
 from config.proxies import trusted_proxies
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+# The env file is read first, as Django's settings do, so its values count here too.
+read_env_file()
+
+bind = env.str("GUNICORN_BIND", default="0.0.0.0:8000")
 worker_class = "uvicorn_worker.UvicornWorker"
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+workers = env.int("WEB_CONCURRENCY", default=multiprocessing.cpu_count() * 2 + 1)
 # A request stuck longer than this gets its worker restarted; streams send keep-alives well within.
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = env.int("GUNICORN_TIMEOUT", default=60)
+graceful_timeout = env.int("GUNICORN_GRACEFUL_TIMEOUT", default=30)
+keepalive = env.int("GUNICORN_KEEPALIVE", default=5)
 # Recycle workers now and then (jittered, so they do not all restart at once): bounds any leak.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+max_requests = env.int("GUNICORN_MAX_REQUESTS", default=2000)
+max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=200)
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
 # X-Forwarded-For/-Proto are believed only from TRUSTED_PROXIES, the list Django reads too (never
-# "*": the client writes those headers). The env file is read first, as Django's settings do.
-read_env_file()
+# "*": the client writes those headers).
 forwarded_allow_ips = ",".join(trusted_proxies())
+# Each worker serves requests on threads of its own (ASGI), so Django takes its connections from
+# psycopg's pool (components/database.py). On unless DATABASE_POOL says otherwise.
+raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]

@@ -13,7 +13,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
     path("api/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+{%- if cookiecutter.include_example == "y" %}
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
+{%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
     path("api/files/", include("{{ cookiecutter.project_slug }}.files.urls")),
 {%- endif %}

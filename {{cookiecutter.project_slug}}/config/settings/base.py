@@ -43,7 +43,10 @@ INSTALLED_APPS = [
 {%- if cookiecutter.use_realtime == "y" %}
     "{{ cookiecutter.project_slug }}.realtime",
 {%- endif %}
+{%- if cookiecutter.include_example == "y" %}
+    # The product: the example app, yours to replace (README: Replace the example).
     "{{ cookiecutter.project_slug }}.notes",
+{%- endif %}
 ]
 
 MIDDLEWARE = [

@@ -1,15 +1,17 @@
 """The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_URL)."""
 
-import os
 import uuid
 
 from config.env import env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, STORAGES
+from config.settings.base import CACHES, INSTALLED_APPS, STORAGES
 
-# A live server started by a test may load a URLconf with test-only probes added to the
-# project's (e.g. realtime/tests/urls.py); production settings never read this variable.
-ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="config.urls")
+# The platform's own tests drive a test-only probe app (testing/probe), never a product app, so
+# they pass with the example deleted. Its URLconf is the project's plus the probe's.
+INSTALLED_APPS = [*INSTALLED_APPS, "{{ cookiecutter.project_slug }}.testing.probe"]
+# A live server started by a test may load a URLconf with more test-only probes (e.g.
+# realtime/tests/urls.py); production settings never read this variable.
+ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="{{ cookiecutter.project_slug }}.testing.probe.urls")
 
 # The suite reads the schema and docs as a developer would (its docs tests turn this off).
 API_DOCS_PUBLIC = True
@@ -27,7 +29,7 @@ STORAGES = {
 # Each test run writes under its own key prefix, so runs sharing one Redis never see each
 # other's keys and cleaning up after a test deletes only what that run wrote.
 # A worker the tests start is handed the prefix of the run that started it.
-TEST_RUN_KEY_PREFIX = os.environ.get("TEST_RUN_KEY_PREFIX") or f"test-{uuid.uuid4().hex[:12]}"
+TEST_RUN_KEY_PREFIX = env.str("TEST_RUN_KEY_PREFIX", default="") or f"test-{uuid.uuid4().hex[:12]}"
 for cache_settings in CACHES.values():
     cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
 RATELIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"

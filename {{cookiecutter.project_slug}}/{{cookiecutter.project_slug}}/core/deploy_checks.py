@@ -32,9 +32,15 @@ CHECKED_SETTINGS = (
     "SECRET_KEY",
     "ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS",
+{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
     "SUPABASE_URL",
+{%- endif %}
+{%- if cookiecutter.use_supabase_storage == "y" %}
     "SUPABASE_SERVICE_ROLE_KEY",
+{%- endif %}
+{%- if cookiecutter.use_supabase_auth == "y" %}
     "SUPABASE_JWT_SECRET",
+{%- endif %}
 )
 
 
@@ -51,7 +57,7 @@ def _texts(value: Any) -> Iterator[str]:
 
 def settings_with_placeholders() -> list[str]:
     """Names (never values: they may be secrets) of settings that still hold a placeholder."""
-    values: dict[str, Any] = {name: getattr(settings, name, "") for name in CHECKED_SETTINGS}
+    values: dict[str, Any] = {name: getattr(settings, name) for name in CHECKED_SETTINGS}
     values["DATABASES"] = settings.DATABASES["default"]
     values.update({f"Redis URL ({role})": url for role, url in redis_role_urls().items()})
     return [

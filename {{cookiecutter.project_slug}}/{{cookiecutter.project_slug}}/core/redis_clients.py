@@ -37,7 +37,8 @@ from redis.backoff import NoBackoff
 {%- endif %}
 from redis.sentinel import Sentinel
 
-from config.settings.components.redis import (
+from {{ cookiecutter.project_slug }}.core.redis_config import (
+    MAX_CONNECTIONS_PER_ROLE,
     redis_connection_kwargs,
     sentinel_kwargs,
     sentinel_master_kwargs,
@@ -66,7 +67,6 @@ RELEVANT_SETTINGS = {
     "REDIS_SENTINEL_PASSWORD",
     *URL_SETTING_ROLES.values(),
 }
-MAX_CONNECTIONS_PER_ROLE = 50
 
 
 def redis_role_urls() -> dict[str, str]:

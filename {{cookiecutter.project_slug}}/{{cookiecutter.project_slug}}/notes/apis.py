@@ -27,14 +27,10 @@ from {{ cookiecutter.project_slug }}.notes.selectors import (
     note_stats,
 )
 from {{ cookiecutter.project_slug }}.notes.serializers import NoteOutputSerializer
-from {{ cookiecutter.project_slug }}.notes.services import (
-    note_create,
-    note_delete,
+from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
 {%- if cookiecutter.use_celery == "y" %}
-    note_summary_request,
+from {{ cookiecutter.project_slug }}.notes.summary import note_summary_request
 {%- endif %}
-    note_update,
-)
 
 
 class NoteInputSerializer(serializers.Serializer[Note]):

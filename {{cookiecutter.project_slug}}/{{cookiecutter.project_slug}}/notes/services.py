@@ -1,30 +1,16 @@
 from django.db import transaction
-{%- if cookiecutter.use_celery == "y" %}
-from django.db.models import QuerySet
-{%- endif %}
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.models import Job
-from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
-{%- endif %}
+from {{ cookiecutter.project_slug }}.core.events import domain_event
 from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_invalidate
-from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
-{%- if cookiecutter.use_realtime == "y" %}
-from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
-from {{ cookiecutter.project_slug }}.realtime.services import realtime_publish
-{%- endif %}
+from {{ cookiecutter.project_slug }}.notes.models import Note
 
 
-def _after_commit(owner_id: int{% if cookiecutter.use_realtime == "y" %}, event: str, data: dict[str, object]{% endif %}) -> None:
+def _note_changed(*, owner_id: int, event: str, data: dict[str, object]) -> None:
     # After commit: invalidating earlier would let a concurrent read cache the old rows again.
-    def effects() -> None:
-        notes_cache_invalidate(owner_id=owner_id)
-{%- if cookiecutter.use_realtime == "y" %}
-        realtime_publish(channel=user_channel(owner_id), event=event, data=data)
-{%- endif %}
-
-    transaction.on_commit(effects)
+    # Registered before the event, so a client told of the change reads it, not the cached past.
+    transaction.on_commit(lambda: notes_cache_invalidate(owner_id=owner_id))
+    domain_event(name=event, owner_id=owner_id, data=data)
 
 
 @transaction.atomic
@@ -32,7 +18,9 @@ def note_create(*, owner: User, title: str, body: str = "") -> Note:
     note = Note(owner=owner, title=title, body=body)
     note.full_clean()
     note.save()
-    _after_commit(owner.pk{% if cookiecutter.use_realtime == "y" %}, "note.created", {"id": note.pk, "title": note.title}{% endif %})
+    _note_changed(
+        owner_id=owner.pk, event="note.created", data={"id": note.pk, "title": note.title}
+    )
     return note
 
 
@@ -49,39 +37,14 @@ def note_update(*, note: Note, title: str | None = None, body: str | None = None
         setattr(note, field, value)
     note.full_clean()
     note.save(update_fields=[*changed, "updated_at"])
-    _after_commit(note.owner_id{% if cookiecutter.use_realtime == "y" %}, "note.updated", {"id": note.pk, "title": note.title}{% endif %})
+    _note_changed(
+        owner_id=note.owner_id, event="note.updated", data={"id": note.pk, "title": note.title}
+    )
     return note
 
 
 @transaction.atomic
 def note_delete(*, note: Note) -> None:
-    owner_id{% if cookiecutter.use_realtime == "y" %}, note_id{% endif %} = note.owner_id{% if cookiecutter.use_realtime == "y" %}, note.pk{% endif %}
+    owner_id, note_id = note.owner_id, note.pk
     note.delete()
-    _after_commit(owner_id{% if cookiecutter.use_realtime == "y" %}, "note.deleted", {"id": note_id}{% endif %})
-{%- if cookiecutter.use_celery == "y" %}
-
-
-def _word_count(notes: QuerySet[Note]) -> int:
-    return sum(len(f"{title} {body}".split()) for title, body in notes.values_list("title", "body"))
-
-
-def note_summary_refresh(*, owner_id: int) -> NoteSummary:
-    """Recompute the owner's totals. Idempotent: running it twice leaves one row, same values."""
-    notes = Note.objects.filter(owner_id=owner_id)
-    summary, _ = NoteSummary.objects.update_or_create(
-        owner_id=owner_id,
-        defaults={"note_count": notes.count(), "word_count": _word_count(notes)},
-    )
-    return summary
-
-
-def note_summary_request(*, owner: User) -> Job:
-    """Enqueue a refresh of the owner's summary; the returned job tracks it."""
-    from {{ cookiecutter.project_slug }}.notes.tasks import note_summary_refresh_task
-
-    return job_enqueue(
-        owner=owner,
-        name="notes.summary",
-        send=lambda job_id: note_summary_refresh_task.apply_async(args=(owner.pk,), task_id=job_id),
-    )
-{%- endif %}
+    _note_changed(owner_id=owner_id, event="note.deleted", data={"id": note_id})

@@ -7,4 +7,9 @@ class RealtimeConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.realtime"
 
     def ready(self) -> None:
+        from {{ cookiecutter.project_slug }}.core.events import on_domain_event
         from {{ cookiecutter.project_slug }}.realtime import checks  # noqa: F401  (registers the checks)
+        from {{ cookiecutter.project_slug }}.realtime.services import realtime_forward
+
+        # Every domain event reaches its owner's browsers: products announce, never publish.
+        on_domain_event("*", realtime_forward)

@@ -10,8 +10,14 @@ from redis.exceptions import RedisError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core.events import DomainEvent
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.realtime.channels import pubsub_channel, stream_key, stream_lease_key
+from {{ cookiecutter.project_slug }}.realtime.channels import (
+    pubsub_channel,
+    stream_key,
+    stream_lease_key,
+    user_channel,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +52,15 @@ def realtime_publish(*, channel: str, event: str, data: dict[str, Any]) -> str |
         logger.warning("Realtime event %s on %s was not published: %s", event, channel, error)
         return None
     return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
+
+
+def realtime_forward(event: DomainEvent) -> None:
+    """A domain event, sent to its owner's channel (events about nobody in particular are not
+    streamed: every stream belongs to one user)."""
+    if event.owner_id is not None:
+        realtime_publish(
+            channel=user_channel(event.owner_id), event=event.name, data=dict(event.data)
+        )
 
 
 def _token_key(token: str) -> str:

@@ -1,52 +1,36 @@
 """Celery on Redis. Broker and results get their own database numbers: the cache is flushed
 and evicted, and an evicted broker key is a lost task."""
 
-import ssl
-from urllib.parse import urlsplit
-
 {% if cookiecutter.use_celery_beat == "y" -%}
 from celery.schedules import crontab
 
 {% endif -%}
-from config.env import env, redis_url_with_db
-from config.settings.components.redis import (
-    CACHE_KEY_PREFIX,
-    REDIS_SENTINEL_MASTER,
-    REDIS_SENTINEL_PASSWORD,
-    REDIS_SENTINELS,
-    REDIS_SOCKET_TIMEOUT,
-    REDIS_SSL_CA_CERTS,
-    REDIS_URL,
+from config.env import env, redis_env
+from {{ cookiecutter.project_slug }}.core.redis_config import (
+    celery_sentinel_url,
+    celery_tls,
+    redis_url_with_db,
     sentinel_kwargs,
-    url_credentials,
 )
 
+_REDIS = redis_env()
 # The Redis URLs of the broker and result roles (check_redis and the health check use these)...
-REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(REDIS_URL, 3))
-REDIS_RESULTS_URL = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(REDIS_URL, 4))
-
-
-def celery_sentinel_url(url: str) -> str:
-    """Celery's own Sentinel transport: sentinel://[:password@]host:port/db, one per sentinel,
-    joined by ';' (the master's name goes in the transport options)."""
-    prefix, path = url_credentials(url), urlsplit(url).path or "/0"
-    return ";".join(f"sentinel://{prefix}{host}:{port}{path}" for host, port in REDIS_SENTINELS)
-
-
-def celery_tls(url: str) -> dict[str, object] | None:
-    """rediss:// for Celery: verify the server's certificate (Celery's default is not to)."""
-    if not url.startswith("rediss://"):
-        return None
-    return {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": REDIS_SSL_CA_CERTS or None}
-
+REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(_REDIS.url, 3))
+REDIS_RESULTS_URL = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.url, 4))
 
 # ...and what Celery connects with: the same URLs, or the sentinels when REDIS_SENTINELS is set.
-CELERY_BROKER_URL = celery_sentinel_url(REDIS_BROKER_URL) if REDIS_SENTINELS else REDIS_BROKER_URL
-CELERY_RESULT_BACKEND = (
-    celery_sentinel_url(REDIS_RESULTS_URL) if REDIS_SENTINELS else REDIS_RESULTS_URL
+CELERY_BROKER_URL = (
+    celery_sentinel_url(REDIS_BROKER_URL, sentinels=_REDIS.sentinels)
+    if _REDIS.sentinels
+    else REDIS_BROKER_URL
 )
-CELERY_BROKER_USE_SSL = celery_tls(REDIS_BROKER_URL)
-CELERY_REDIS_BACKEND_USE_SSL = celery_tls(REDIS_RESULTS_URL)
+CELERY_RESULT_BACKEND = (
+    celery_sentinel_url(REDIS_RESULTS_URL, sentinels=_REDIS.sentinels)
+    if _REDIS.sentinels
+    else REDIS_RESULTS_URL
+)
+CELERY_BROKER_USE_SSL = celery_tls(REDIS_BROKER_URL, ca_certs=_REDIS.ssl_ca_certs)
+CELERY_REDIS_BACKEND_USE_SSL = celery_tls(REDIS_RESULTS_URL, ca_certs=_REDIS.ssl_ca_certs)
 
 # JSON only: a pickled message from anyone who can write to Redis would run code in the worker.
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -75,14 +59,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": 1,
 }
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS: dict[str, object] = {}
-if REDIS_SENTINELS:
-    for transport_options in (
+if _REDIS.sentinels:
+    for _transport_options in (
         CELERY_BROKER_TRANSPORT_OPTIONS,
         CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS,
     ):
-        transport_options["master_name"] = REDIS_SENTINEL_MASTER
-        transport_options["sentinel_kwargs"] = sentinel_kwargs(
-            socket_timeout=REDIS_SOCKET_TIMEOUT, password=REDIS_SENTINEL_PASSWORD
+        _transport_options["master_name"] = _REDIS.sentinel_master
+        _transport_options["sentinel_kwargs"] = sentinel_kwargs(
+            socket_timeout=_REDIS.socket_timeout, password=_REDIS.sentinel_password
         )
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 # Celery logs through Django's LOGGING (config/celery.py) instead of replacing it.
@@ -90,7 +74,7 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Worker liveness (jobs/heartbeat.py): a key per worker, refreshed every interval.
 WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
-WORKER_HEARTBEAT_PREFIX = f"{CACHE_KEY_PREFIX}:worker-heartbeat"
+WORKER_HEARTBEAT_PREFIX = f"{_REDIS.key_prefix}:worker-heartbeat"
 # True: /api/health/ answers 503 when no worker is alive; False: it reports "degraded".
 HEALTH_WORKER_CRITICAL = env.bool("HEALTH_WORKER_CRITICAL", default=False)
 {%- if cookiecutter.use_celery_beat == "y" %}
@@ -106,3 +90,6 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 {%- endif %}
+
+# base.py star-imports this module: only the settings above may leave it.
+del {% if cookiecutter.use_celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env, redis_url_with_db, sentinel_kwargs

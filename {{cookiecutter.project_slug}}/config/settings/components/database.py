@@ -30,8 +30,9 @@ DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Under ASGI each request runs its sync code in a thread of its own, so a persistent connection
-# (CONN_MAX_AGE) is never reused and every request would open a new one. config/asgi.py turns on
-# psycopg's pool instead (measured: 2.5x the requests/s); workers, WSGI and commands keep
+# (CONN_MAX_AGE) is never reused and every request would open a new one. Every command that starts
+# the ASGI server sets DATABASE_POOL=True for psycopg's pool instead (config/gunicorn.py, `make
+# run`, the compose files; measured: 2.5x the requests/s); workers, WSGI and commands keep
 # persistent connections, which suit one thread per process.
 DATABASE_POOL = env.bool("DATABASE_POOL", default=False)
 if DATABASE_POOL:
@@ -45,3 +46,6 @@ if DATABASE_POOL:
 if SUPABASE_DB_POOL_MODE == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# base.py star-imports this module: only the settings above may leave it.
+del dev_default, env

@@ -25,3 +25,6 @@ LOGGING = {
 {%- endif %}
     },
 }
+
+# base.py star-imports this module: only the settings above may leave it.
+del env

@@ -9,3 +9,6 @@ from config.env import env
 # When Redis cannot be asked: let requests through (and log a warning), or answer 503.
 RATELIMIT_FAIL_OPEN = env.bool("RATELIMIT_FAIL_OPEN", default=True)
 RATELIMIT_KEY_PREFIX = env.str("RATELIMIT_KEY_PREFIX", default="{{ cookiecutter.project_slug }}:rl")
+
+# base.py star-imports this module: only the settings above may leave it.
+del env

@@ -1,14 +1,11 @@
 """Server-Sent Events fed by Redis pub/sub (<slug>/realtime)."""
 
-import os
-
-from config.env import env
-from config.settings.components.redis import CACHE_KEY_PREFIX
+from config.env import env, redis_env, settings_module
 
 # Pub/sub channels are global to a Redis server: the project and environment prefix keeps
 # staging's events out of production's streams when they share one.
-_ENVIRONMENT = os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local").rsplit(".", 1)[-1]
-REALTIME_PREFIX = env.str("REALTIME_PREFIX", default=f"{CACHE_KEY_PREFIX}:{_ENVIRONMENT}:rt")
+_ENVIRONMENT = settings_module().rpartition(".")[2]
+REALTIME_PREFIX = env.str("REALTIME_PREFIX", default=f"{redis_env().key_prefix}:{_ENVIRONMENT}:rt")
 # Events kept per channel for Last-Event-ID replay (a capped Redis Stream), and how long an idle
 # channel's stream lives.
 REALTIME_REPLAY_LENGTH = env.int("REALTIME_REPLAY_LENGTH", default=100)
@@ -27,3 +24,6 @@ REALTIME_MAX_STREAMS_PER_PROCESS = env.int("REALTIME_MAX_STREAMS_PER_PROCESS", d
 REALTIME_STREAM_LEASE_SECONDS = 3 * REALTIME_HEARTBEAT_SECONDS
 # One-time stream tokens (EventSource cannot send an Authorization header).
 REALTIME_TOKEN_SECONDS = 60
+
+# base.py star-imports this module: only the settings above may leave it.
+del env, redis_env, settings_module

@@ -36,8 +36,10 @@ REST_FRAMEWORK = {
 # `request_too_large` before it is parsed; Django's own check (forms, the admin) gets the same bound.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
+{%- if cookiecutter.include_example == "y" %}
 # A note's body, in characters: every cached read of a note carries it (notes/cache.py).
 NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
+{%- endif %}
 
 # The schema and docs page (/api/schema/, /api/docs/): for anyone, or staff only (core/permissions).
 # Off unless asked for: local and test settings turn it on.
@@ -50,3 +52,6 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.core.permissions.ApiDocsAccess"],
 }
+
+# base.py star-imports this module: only the settings above may leave it.
+del env

@@ -20,3 +20,6 @@ CSRF_TRUSTED_ORIGINS = env.list(
     "DJANGO_CSRF_TRUSTED_ORIGINS",
     default=["https://{{ cookiecutter.domain_name }}"],
 )
+
+# base.py star-imports this module: only the settings above may leave it.
+del env

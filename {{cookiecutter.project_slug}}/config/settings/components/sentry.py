@@ -23,3 +23,6 @@ if SENTRY_DSN:
 {%- endif %}
         ],
     )
+
+# base.py star-imports this module: only the settings above may leave it.
+del {% if cookiecutter.use_celery == "y" %}CeleryIntegration, {% endif %}DjangoIntegration, env, sentry_sdk

@@ -32,3 +32,6 @@ SUPABASE_SIGNED_URL_SECONDS = env.int("SUPABASE_SIGNED_URL_SECONDS", default=300
 # A hanging Storage holds a request (and its worker thread) this long, not supabase-py's 20 s.
 SUPABASE_STORAGE_TIMEOUT_SECONDS = env.int("SUPABASE_STORAGE_TIMEOUT_SECONDS", default=5)
 {%- endif %}
+
+# base.py star-imports this module: only the settings above may leave it.
+del dev_default, env{% if cookiecutter.use_supabase_storage == "y" %}, env_str_first{% endif %}

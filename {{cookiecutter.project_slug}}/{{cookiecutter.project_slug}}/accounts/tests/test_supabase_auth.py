@@ -24,8 +24,9 @@ from rest_framework.test import APIClient
 from werkzeug import Request, Response
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.integrations.supabase import jwks
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 pytestmark = pytest.mark.django_db
 
@@ -265,12 +266,12 @@ def test_jwks_endpoint_down_is_a_503_with_a_code(supabase: HTTPServer) -> None:
     assert response.json()["code"] == "auth_unavailable"
 
 
-def test_the_notes_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
+def test_an_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
     token = sign(claims(supabase))
 
     response = APIClient().post(
-        "/api/notes/",
-        {"title": "From Supabase"},
+        PROBE_URL,
+        {"name": "From Supabase"},
         format="json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
@@ -282,8 +283,8 @@ def test_the_notes_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
 
 INACTIVE_PROBES = [
     ("get", ME_URL),
-    ("get", "/api/notes/"),
-    ("post", "/api/notes/"),
+    ("get", PROBE_URL),
+    ("post", PROBE_URL),
 {%- if cookiecutter.use_realtime == "y" %}
     ("post", "/api/events/token/"),
 {%- endif %}

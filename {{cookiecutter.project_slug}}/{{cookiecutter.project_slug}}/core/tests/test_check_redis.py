@@ -8,7 +8,8 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_role_urls
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, free_port
+from {{ cookiecutter.project_slug }}.testing.ports import free_port
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 
 def check_redis(*args: str) -> tuple[int, str]:
@@ -71,6 +72,7 @@ def redis_with_password(tmp_path: Path) -> Iterator[OwnRedis]:
     server.stop()
 
 
+@pytest.mark.system
 def test_a_missing_password_is_diagnosed(settings: Settings, redis_with_password: OwnRedis) -> None:
     settings.REDIS_URL = redis_with_password.url()
 
@@ -81,6 +83,7 @@ def test_a_missing_password_is_diagnosed(settings: Settings, redis_with_password
     assert "redis://:<password>@host" in output
 
 
+@pytest.mark.system
 def test_a_wrong_password_is_diagnosed_and_not_printed(
     settings: Settings, redis_with_password: OwnRedis
 ) -> None:
@@ -105,6 +108,7 @@ def test_the_seeds_hiredis_parser_setting_is_diagnosed(settings: Settings) -> No
     assert "Remove PARSER_CLASS" in output
 
 
+@pytest.mark.system
 def test_a_durable_role_on_an_evicting_redis_is_a_warning(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -120,6 +124,7 @@ def test_a_durable_role_on_an_evicting_redis_is_a_warning(
     assert "warning: The durable role is on a Redis that evicts keys (allkeys-lru)" in output
 
 
+@pytest.mark.system
 def test_a_cache_that_cannot_evict_is_a_warning(settings: Settings, tmp_path: Path) -> None:
     server = OwnRedis(tmp_path, "--maxmemory", "10mb", "--maxmemory-policy", "noeviction")
     server.start()

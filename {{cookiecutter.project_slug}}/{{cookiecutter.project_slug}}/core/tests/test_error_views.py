@@ -9,6 +9,7 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,7 @@ def test_a_csrf_failure_on_an_api_view_is_a_json_403(user: User) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.login(username=user.username, password=PASSWORD)
 
-    response = client.post("/api/notes/", {"title": "x"}, content_type="application/json")
+    response = client.post(PROBE_URL, {"name": "x"}, content_type="application/json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"

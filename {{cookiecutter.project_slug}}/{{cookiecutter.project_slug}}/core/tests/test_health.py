@@ -6,7 +6,8 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.core.health import Dependency, health_check
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_role_urls
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, free_port
+from {{ cookiecutter.project_slug }}.testing.ports import free_port
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 HEALTH_URL = "/api/health/"
 

@@ -5,11 +5,12 @@ import pytest
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
 
 pytestmark = pytest.mark.django_db
 
-URL = "/api/notes/"
+URL = PROBE_URL
 
 
 def post_raw(client: APIClient, body: bytes) -> dict[str, object]:
@@ -18,9 +19,12 @@ def post_raw(client: APIClient, body: bytes) -> dict[str, object]:
     return {"status": response.status_code, **response.json()}
 
 
-def note_body(size: int) -> bytes:
-    """A note whose JSON is exactly `size` bytes."""
-    frame = b'{"title":"t","body":""}'
+FRAME = b'{"name":"t","text":""}'
+
+
+def probe_body(size: int) -> bytes:
+    """A probe write whose JSON is exactly `size` bytes."""
+    frame = FRAME
     return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
 
 
@@ -31,15 +35,16 @@ def test_a_deeply_nested_body_is_a_400_parse_error(api_client: APIClient) -> Non
     assert answer["code"] == "parse_error"
 
 
-def test_a_5_mb_body_is_a_413_in_the_error_shape(api_client: APIClient) -> None:
-    answer = post_raw(api_client, note_body(5 * 1024 * 1024))
+def test_a_5_mb_body_is_a_413_in_the_error_shape(api_client: APIClient, user: User) -> None:
+    answer = post_raw(api_client, probe_body(5 * 1024 * 1024))
 
     assert answer == {
         "status": 413,
         "detail": answer["detail"],
         "code": "request_too_large",
     }
-    assert not Note.objects.exists()
+    user.refresh_from_db()
+    assert user.first_name == ""  # nothing was stored
 
 
 def test_a_body_one_byte_over_the_limit_is_refused(
@@ -47,7 +52,7 @@ def test_a_body_one_byte_over_the_limit_is_refused(
 ) -> None:
     settings.API_MAX_BODY_BYTES = 1000
 
-    answer = post_raw(api_client, note_body(1001))
+    answer = post_raw(api_client, probe_body(1001))
 
     assert answer["status"] == 413
     assert answer["code"] == "request_too_large"
@@ -56,10 +61,10 @@ def test_a_body_one_byte_over_the_limit_is_refused(
 def test_a_body_at_the_limit_is_accepted(api_client: APIClient, settings: Settings) -> None:
     settings.API_MAX_BODY_BYTES = 1000
 
-    answer = post_raw(api_client, note_body(1000))
+    answer = post_raw(api_client, probe_body(1000))
 
     assert answer["status"] == 201
-    assert len(Note.objects.get().body) == 1000 - len(b'{"title":"t","body":""}')
+    assert answer["text_length"] == 1000 - len(FRAME)
 
 
 def test_the_default_limit_is_256_kib(settings: Settings) -> None:
@@ -70,14 +75,14 @@ def test_the_default_limit_is_256_kib(settings: Settings) -> None:
 
 @pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
 def test_non_standard_json_constants_are_a_400(api_client: APIClient, constant: bytes) -> None:
-    answer = post_raw(api_client, b'{"title": ' + constant + b"}")
+    answer = post_raw(api_client, b'{"name": ' + constant + b"}")
 
     assert answer["status"] == 400
     assert answer["code"] == "parse_error"
 
 
 def test_a_body_that_is_not_utf8_is_a_400(api_client: APIClient) -> None:
-    answer = post_raw(api_client, b'{"title": "\xff\xfe"}')
+    answer = post_raw(api_client, b'{"name": "\xff\xfe"}')
 
     assert answer["status"] == 400
     assert answer["code"] == "parse_error"

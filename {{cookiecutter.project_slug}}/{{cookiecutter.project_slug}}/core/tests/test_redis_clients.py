@@ -8,10 +8,11 @@ from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client, redis_role_urls
-from {{ cookiecutter.project_slug }}.core.tests.live_process import check_redis_report{% if cookiecutter.use_celery == "y" %}, run_project{% endif %}
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis, make_certificates
+from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.project import check_redis_report{% if cookiecutter.use_celery == "y" %}, run_project{% endif %}
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 {%- endif %}
 
 
@@ -72,6 +73,7 @@ def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
     server.stop()
 
 
+@pytest.mark.system
 def test_rediss_verifies_the_server_certificate_by_default(
     settings: Settings, tls_redis: tuple[OwnRedis, Path]
 ) -> None:
@@ -82,6 +84,7 @@ def test_rediss_verifies_the_server_certificate_by_default(
         redis_client("durable").ping()
 
 
+@pytest.mark.system
 def test_rediss_connects_with_the_configured_ca_bundle(
     settings: Settings, tls_redis: tuple[OwnRedis, Path]
 ) -> None:
@@ -92,6 +95,7 @@ def test_rediss_connects_with_the_configured_ca_bundle(
     assert redis_client("durable").ping() is True
 
 
+@pytest.mark.system
 def test_every_role_speaks_tls_and_verifies_the_certificate(
     tls_redis: tuple[OwnRedis, Path],
 ) -> None:

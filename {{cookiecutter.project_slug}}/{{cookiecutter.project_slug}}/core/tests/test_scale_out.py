@@ -15,12 +15,13 @@ import httpx
 import pytest
 
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
-{%- endif %}
+from {{ cookiecutter.project_slug }}.testing.probe.urls import {% if cookiecutter.use_celery == "y" %}PROBE_JOB_URL, {% endif %}PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 {%- if cookiecutter.use_realtime == "y" %}
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
+from {{ cookiecutter.project_slug }}.testing.sse import SseClient
+{%- endif %}
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 {%- endif %}
 
 # The servers are other processes: they read only committed rows.
@@ -49,15 +50,15 @@ def test_a_session_started_on_one_server_works_and_ends_on_the_other(
 ) -> None:
     first, second = servers
 
-    assert alice.get(second, "/api/notes/").status_code == 200
+    assert alice.get(second, PROBE_URL).status_code == 200
     assert alice.post(second, "/api/auth/logout/").status_code == 204
-    assert alice.get(first, "/api/notes/").status_code in (401, 403)
+    assert alice.get(first, PROBE_URL).status_code in (401, 403)
 
 
 def test_the_rate_limit_counts_requests_on_both_servers_together(
     servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    answers = [alice.get(servers[n % 2], "/api/notes/") for n in range(USER_RATE + 2)]
+    answers = [alice.get(servers[n % 2], PROBE_URL) for n in range(USER_RATE + 2)]
 
     assert [answer.status_code for answer in answers] == [200] * USER_RATE + [429, 429]
     remaining = [answer.headers["RateLimit"] for answer in answers[:USER_RATE]]
@@ -70,13 +71,12 @@ def test_a_write_on_one_server_invalidates_the_cache_the_other_reads(
     servers: list[LiveServer], alice: ApiSession
 ) -> None:
     first, second = servers
-    assert alice.get(first, "/api/notes/").json()["count"] == 0  # now cached
+    assert alice.get(first, PROBE_URL).json()["name"] == ""  # now cached
 
-    created = alice.post(second, "/api/notes/", {"title": "From the second server", "body": ""})
+    created = alice.post(second, PROBE_URL, {"name": "From the second server"})
 
     assert created.status_code == 201
-    titles = [note["title"] for note in alice.get(first, "/api/notes/").json()["results"]]
-    assert titles == ["From the second server"]
+    assert alice.get(first, PROBE_URL).json()["name"] == "From the second server"
 {%- if cookiecutter.use_realtime == "y" %}
 
 
@@ -93,15 +93,15 @@ def test_an_event_published_through_one_server_reaches_a_stream_on_the_other(
             url = f"{second.url}/api/events/{stream_path}"
             reader = asyncio.create_task(client.run(http, url, {}))
             await asyncio.wait_for(client.connected.wait(), timeout=20)
-            body = {"title": "Seen elsewhere", "body": ""}
-            created = await asyncio.to_thread(alice.post, first, "/api/notes/", body)
+            body = {"name": "Seen elsewhere"}
+            created = await asyncio.to_thread(alice.post, first, PROBE_URL, body)
             assert created.status_code == 201
             names = await client.wait_for(1)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         return names
 
-    assert asyncio.run(scenario()) == ["note.created"]
+    assert asyncio.run(scenario()) == ["probe.saved"]
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 
@@ -113,7 +113,7 @@ def test_tasks_requested_on_either_server_are_done_by_the_workers_and_seen_on_th
 ) -> None:
     for name in ("worker-one", "worker-two"):
         start_worker(name)
-    jobs = [alice.post(servers[n], "/api/notes/summary/").json()["id"] for n in range(2)]
+    jobs = [alice.post(servers[n], PROBE_JOB_URL).json()["id"] for n in range(2)]
     time.sleep(2)  # both done by then; polling stays within the user's rate
 
     states = [job_state(alice, servers[(n + 1) % 2], job) for n, job in enumerate(jobs)]

@@ -15,29 +15,24 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
-from config.settings.components.redis import sentinel_address
+from config.env import sentinel_address
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.core.redis_diagnosis import SentinelReport, sentinel_diagnose
-from {{ cookiecutter.project_slug }}.core.tests.live_process import (
-    ApiSession,
-    LiveServer,
-    check_redis_report,
-    run_project,
-)
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import (
-    SENTINEL_MASTER,
-    SentinelDeployment,
-    make_certificates,
-)
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
-{%- endif %}
+from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.probe.urls import {% if cookiecutter.use_celery == "y" %}PROBE_JOB_URL, {% endif %}PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.project import check_redis_report, run_project
+from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 {%- if cookiecutter.use_realtime == "y" %}
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
+from {{ cookiecutter.project_slug }}.testing.sse import SseClient
+{%- endif %}
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 {%- endif %}
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Every test starts redis-servers and sentinels, or a process of the project.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 # Sentinel calls the master down after 1 s and then elects and promotes: a few seconds in all.
 RECOVERY_BOUND_SECONDS = 30
@@ -177,14 +172,13 @@ def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool
     invalidates the cached list and the read that refills it (cache), and the limiter's answer
     (ratelimit). False while any of them fails."""
     try:
-        created = alice.post(server, "/api/notes/", {"title": title, "body": ""})
-        listed = alice.get(server, "/api/notes/")
+        created = alice.post(server, PROBE_URL, {"name": title})
+        listed = alice.get(server, PROBE_URL)
     except httpx.HTTPError:
         return False
     if created.status_code != 201 or listed.status_code != 200:
         return False
-    titles = [note["title"] for note in listed.json()["results"]]
-    return title in titles and "RateLimit" in listed.headers
+    return listed.json()["name"] == title and "RateLimit" in listed.headers
 
 
 def test_the_project_carries_on_through_a_sentinel_failover(
@@ -212,21 +206,19 @@ def test_the_project_carries_on_through_a_sentinel_failover(
             await asyncio.wait_for(stream.connected.wait(), timeout=20)
             await asyncio.to_thread(fail_over_and_recover, sentinel_deployment, alice, server)
             assert (await stream.wait_for(1, timeout=RECOVERY_BOUND_SECONDS))[0] == "stream.gap"
-            await asyncio.to_thread(
-                alice.post, server, "/api/notes/", {"title": "after", "body": ""}
-            )
+            await asyncio.to_thread(alice.post, server, PROBE_URL, {"name": "after"})
             names = await stream.wait_for(2)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         assert names[0] == "stream.gap"
-        assert "note.created" in names[1:]
+        assert "probe.saved" in names[1:]
 
     asyncio.run(scenario())
 {%- else %}
     fail_over_and_recover(sentinel_deployment, alice, server)
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    job = alice.post(server, "/api/notes/summary/").json()["id"]
+    job = alice.post(server, PROBE_JOB_URL).json()["id"]
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while (state := alice.get(server, f"/api/tasks/{job}/").json()["state"]) != "SUCCESS":
         assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"

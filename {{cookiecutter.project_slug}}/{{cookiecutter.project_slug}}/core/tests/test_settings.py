@@ -5,6 +5,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+# Each test runs manage.py in a fresh interpreter: a process of its own.
+pytestmark = pytest.mark.system
+
 PROJECT_DIR = Path(__file__).resolve().parents[3]
 PASS_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
 PRODUCTION_ENV = {

@@ -13,8 +13,8 @@ from rest_framework.test import APIClient
 from werkzeug import Request, Response
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import free_port
 from {{ cookiecutter.project_slug }}.files.services import user_folder
+from {{ cookiecutter.project_slug }}.testing.ports import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -13,17 +13,22 @@ from rest_framework.test import APIClient
 from config.celery import app as celery_app
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.jobs.tasks import ping
-from {{ cookiecutter.project_slug }}.jobs.tests.slow_tasks import slow_note_summary
-from {{ cookiecutter.project_slug }}.jobs.tests.worker_process import WorkerProcess
-from {{ cookiecutter.project_slug }}.notes.models import NoteSummary
-from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.jobs.tests.slow_tasks import slow_probe_word_count
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_JOB_URL
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
 # The worker is another process: it only sees committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 StartWorker = Callable[..., WorkerProcess]
+
+
+@pytest.fixture
+def worker_task_modules() -> tuple[str, ...]:
+    """The workers of these tests also run the slow task the fault tests kill."""
+    return (slow_probe_word_count.__module__,)
 
 
 def poll_until_finished(client: APIClient, url: str, timeout: float = 60) -> dict[str, object]:
@@ -36,31 +41,29 @@ def poll_until_finished(client: APIClient, url: str, timeout: float = 60) -> dic
     pytest.fail(f"the task at {url} did not finish in {timeout} s")
 
 
-def test_the_summary_task_runs_on_a_real_worker(
+def test_a_job_runs_on_a_real_worker_and_its_result_is_read_through_the_api(
     api_client: APIClient, user: User, start_worker: StartWorker
 ) -> None:
-    NoteFactory.create(owner=user, title="one two", body="three")
-    NoteFactory.create(owner=user, title="four", body="")
+    User.objects.filter(pk=user.pk).update(first_name="one two three four")
     start_worker("api")
 
-    accepted = api_client.post("/api/notes/summary/")
+    accepted = api_client.post(PROBE_JOB_URL)
     assert accepted.status_code == 202
     finished = poll_until_finished(api_client, accepted.json()["status_url"])
 
     assert finished == {
         "id": accepted.json()["id"],
         "state": "SUCCESS",
-        "result": {"note_count": 2, "word_count": 4},
+        "result": {"words": 4},
     }
-    summary = NoteSummary.objects.get(owner=user)
-    assert (summary.note_count, summary.word_count) == (2, 4)
-    assert api_client.get("/api/notes/summary/").json()["word_count"] == 4
+    user.refresh_from_db()
+    assert user.last_name == "4 words"  # the task's effect, in Postgres
 
 
 def test_only_the_user_who_enqueued_a_task_can_read_it(
     api_client: APIClient, other_user: User
 ) -> None:
-    accepted = api_client.post("/api/notes/summary/").json()
+    accepted = api_client.post(PROBE_JOB_URL).json()
     intruder = APIClient()
     intruder.force_authenticate(user=other_user)
 
@@ -73,13 +76,13 @@ def test_only_the_user_who_enqueued_a_task_can_read_it(
 def test_a_task_whose_worker_is_killed_runs_again_on_another_and_takes_effect_once(
     user: User, start_worker: StartWorker
 ) -> None:
-    NoteFactory.create(owner=user, title="a b c", body="")
+    User.objects.filter(pk=user.pk).update(first_name="a b c")
     runs_key = f"test:runs:{uuid.uuid4().hex}"
     durable = redis_client("durable")
     # Messages of a dead worker come back after the visibility timeout: a short one here.
     first = start_worker("doomed", CELERY_VISIBILITY_TIMEOUT="4")
 
-    result = slow_note_summary.apply_async((user.pk, 2.0, runs_key))
+    result = slow_probe_word_count.apply_async((user.pk, 2.0, runs_key))
     deadline = time.monotonic() + 30
     while durable.get(runs_key) != b"1":
         assert time.monotonic() < deadline, first.log()
@@ -87,9 +90,10 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another_and_takes_effect_on
     first.kill()  # mid-task: the message was never acknowledged
     start_worker("rescuer", CELERY_VISIBILITY_TIMEOUT="4")
 
-    assert result.get(timeout=60) == {"note_count": 1, "word_count": 3}
+    assert result.get(timeout=60) == {"words": 3}
     assert durable.get(runs_key) == b"2"  # ran twice...
-    assert NoteSummary.objects.filter(owner=user).count() == 1  # ...took effect once
+    user.refresh_from_db()
+    assert user.last_name == "3 words"  # ...with the one effect an idempotent task has
     durable.delete(runs_key)
 
 

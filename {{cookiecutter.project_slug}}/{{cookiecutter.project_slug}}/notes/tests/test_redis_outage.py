@@ -10,9 +10,9 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 pytestmark = pytest.mark.django_db
 

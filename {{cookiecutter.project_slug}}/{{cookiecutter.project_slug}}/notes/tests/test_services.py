@@ -1,9 +1,15 @@
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import Any
+
 import pytest
 from django.core.exceptions import ValidationError
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.core import events
+from {{ cookiecutter.project_slug }}.core.events import DomainEvent, on_domain_event
 from {{ cookiecutter.project_slug }}.notes.models import Note
-from {{ cookiecutter.project_slug }}.notes.services import note_create, note_update
+from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +41,26 @@ def test_note_update_saves_the_changed_field(user: User) -> None:
     note.refresh_from_db()
     assert (note.title, note.body) == ("Old", "New body")
     assert note.updated_at > note.created_at
+
+
+def test_each_note_write_is_announced_as_a_domain_event_after_commit(
+    user: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., AbstractContextManager[Any]],
+) -> None:
+    monkeypatch.setattr(events, "_subscribers", [])
+    got: list[DomainEvent] = []
+    on_domain_event("note.*", got.append)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        note = note_create(owner=user, title="First")
+        note_id = note.pk
+        note_update(note=note, title="Second")
+        note_delete(note=note)
+        assert got == []  # nothing before the commit
+
+    assert got == [
+        DomainEvent(name="note.created", owner_id=user.pk, data={"id": note_id, "title": "First"}),
+        DomainEvent(name="note.updated", owner_id=user.pk, data={"id": note_id, "title": "Second"}),
+        DomainEvent(name="note.deleted", owner_id=user.pk, data={"id": note_id}),
+    ]

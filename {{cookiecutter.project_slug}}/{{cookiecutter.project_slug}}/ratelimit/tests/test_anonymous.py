@@ -16,10 +16,11 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer, client_from
 from {{ cookiecutter.project_slug }}.ratelimit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.proxy import client_from
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
-NOTES_URL = "/api/notes/"
 ANON_RATE = 3
 
 
@@ -39,7 +40,7 @@ def refused_as_unauthenticated(status: int) -> bool:
 def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
     client = APIClient(REMOTE_ADDR="203.0.113.7")
 
-    answers = [client.get(NOTES_URL) for _ in range(ANON_RATE + 2)]
+    answers = [client.get(PROBE_URL) for _ in range(ANON_RATE + 2)]
 
     assert all(refused_as_unauthenticated(a.status_code) for a in answers[:ANON_RATE])
     assert [a.status_code for a in answers[ANON_RATE:]] == [429, 429]
@@ -47,13 +48,13 @@ def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
     assert refused.json()["code"] == "throttled"
     assert int(refused["Retry-After"]) >= 1
     assert f'"anon";q={ANON_RATE};w=60' in refused["RateLimit-Policy"]
-    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(NOTES_URL)
+    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(PROBE_URL)
     assert refused_as_unauthenticated(other_ip.status_code)
 
 
 @pytest.mark.usefixtures("tight_anon_rate")
 def test_authenticated_requests_spend_nothing(api_client: APIClient) -> None:
-    statuses = {api_client.get(NOTES_URL).status_code for _ in range(ANON_RATE + 2)}
+    statuses = {api_client.get(PROBE_URL).status_code for _ in range(ANON_RATE + 2)}
 
     assert statuses == {200}
 
@@ -103,14 +104,14 @@ def test_invalid_tokens_spend_the_budget_and_then_no_token_is_even_checked(
 ) -> None:
     attacker = APIClient(REMOTE_ADDR="203.0.113.7")
     guesses = [
-        attacker.get(NOTES_URL, HTTP_AUTHORIZATION="Bearer not.a.token").status_code
+        attacker.get(PROBE_URL, HTTP_AUTHORIZATION="Bearer not.a.token").status_code
         for _ in range(ANON_RATE + 1)
     ]
     # Spent: even a valid token from that address is refused before it is verified...
-    valid_from_attacker = attacker.get(NOTES_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}")
+    valid_from_attacker = attacker.get(PROBE_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}")
     # ...while other addresses are not affected.
     valid_elsewhere = APIClient(REMOTE_ADDR="203.0.113.8").get(
-        NOTES_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}"
+        PROBE_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}"
     )
 
     assert guesses == [401] * ANON_RATE + [429]
@@ -134,16 +135,16 @@ def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users
     ]
 
     statuses = [
-        attacker.get(f"{server.url}{NOTES_URL}", headers=attempts[n % len(attempts)]).status_code
+        attacker.get(f"{server.url}{PROBE_URL}", headers=attempts[n % len(attempts)]).status_code
         for n in range(ANON_RATE + 3)
     ]
     member = ApiSession()
     logged_in = member.login(server, user.username, PASSWORD)
-    notes = member.get(server, NOTES_URL)
+    served = member.get(server, PROBE_URL)
     attacker.close()
     member.close()
 
     assert all(refused_as_unauthenticated(status) for status in statuses[:ANON_RATE])
     assert statuses[ANON_RATE:] == [429] * 3
     assert logged_in.status_code == 200
-    assert notes.status_code == 200
+    assert served.status_code == 200

@@ -10,7 +10,6 @@ from django.conf import settings
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
     RateLimitResult,
     RateLimitUnavailable,
@@ -19,6 +18,7 @@ from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
     rate_limit_key,
 )
 from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 
 def new_identity() -> str:

@@ -13,14 +13,14 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
-from {{ cookiecutter.project_slug }}.notes.services import note_create
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.realtime.services import realtime_publish, stream_token_issue
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
+from {{ cookiecutter.project_slug }}.testing.probe.services import probe_save
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 
-# The server is another process: it reads only committed rows (the notes, the users).
+# The server is another process: it reads only committed rows (the users).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STREAM = "/api/events/stream/"
@@ -60,18 +60,18 @@ def test_every_client_gets_its_owners_events_in_order(
         async with httpx.AsyncClient() as http:
             clients, tasks = await open_streams(http, server, [user, user, user, other_user])
             for title in ("first", "second", "third"):
-                await asyncio.to_thread(note_create, owner=user, title=title)
-            await asyncio.to_thread(note_create, owner=other_user, title="theirs")
+                await asyncio.to_thread(probe_save, user=user, name=title)
+            await asyncio.to_thread(probe_save, user=other_user, name="theirs")
             for client in clients[:3]:
-                assert await client.wait_for(3) == ["note.created"] * 3
-                assert [data["title"] for _, _, data in client.events] == [
+                assert await client.wait_for(3) == ["probe.saved"] * 3
+                assert [data["name"] for _, _, data in client.events] == [
                     "first",
                     "second",
                     "third",
                 ]
-            assert await clients[3].wait_for(1) == ["note.created"]
+            assert await clients[3].wait_for(1) == ["probe.saved"]
             await asyncio.sleep(0.3)  # anything misrouted would have arrived by now
-            assert [data["title"] for _, _, data in clients[3].events] == ["theirs"]
+            assert [data["name"] for _, _, data in clients[3].events] == ["theirs"]
             assert all(len(client.events) == 3 for client in clients[:3])
             await close(tasks)
 

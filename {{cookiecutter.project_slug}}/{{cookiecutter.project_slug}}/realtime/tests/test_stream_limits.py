@@ -18,12 +18,12 @@ from redis import Redis
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.core.tests.live_process import ApiSession, LiveServer
-from {{ cookiecutter.project_slug }}.core.tests.redis_server import OwnRedis
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.realtime.services import realtime_publish, stream_token_issue
-from {{ cookiecutter.project_slug }}.realtime.tests.live_server import SseClient
 from {{ cookiecutter.project_slug }}.realtime.tests.urls import PROBE
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

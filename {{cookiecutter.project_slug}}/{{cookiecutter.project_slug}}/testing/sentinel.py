@@ -1,10 +1,6 @@
-"""A redis-server of the test's own, on a free port: tests may stop, restart or fill it
-without touching the shared Redis. And a Sentinel deployment of them: a master, a replica and
-three sentinels, for failover tests."""
+"""A Sentinel deployment of the test's own: a master, a replica and three sentinels on loopback,
+for failover tests."""
 
-import shutil
-import socket
-import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -13,90 +9,8 @@ import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
-
-def free_port() -> int:
-    """A local port nothing listens on (bound, read, released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def listening(port: int) -> bool:
-    """Whether something accepts connections on this local port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
-
-
-class OwnRedis:
-    def __init__(self, workdir: Path, *extra_args: str, config: str = "") -> None:
-        binary = shutil.which("redis-server")
-        if binary is None:
-            pytest.fail("redis-server is not installed: install Redis to run the outage tests.")
-        self.binary = binary
-        self.workdir = workdir
-        self.extra_args = extra_args
-        self.port = free_port()
-        # A configuration file comes first on the command line (sentinels must have one: they
-        # rewrite it with what they learn).
-        self.config_file = workdir / f"redis-{self.port}.conf"
-        self.config_file.write_text(config)
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def url(self, db: int = 0, password: str | None = None) -> str:
-        credentials = f":{password}@" if password else ""
-        return f"redis://{credentials}127.0.0.1:{self.port}/{db}"
-
-    def start(self) -> None:
-        args = [self.binary, str(self.config_file), "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--save", ""]
-        args += ["--appendonly", "no", "--dir", str(self.workdir), *self.extra_args]
-        self.process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)  # noqa: S603
-        deadline = time.monotonic() + 10
-        while not listening(self.port):
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"redis-server did not start on port {self.port}")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-        self.process = None
-
-
-def make_certificates(directory: Path) -> dict[str, Path]:
-    """A throwaway CA and a server certificate for 127.0.0.1 that it signed."""
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is not installed: it makes the TLS test's certificates.")
-    ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
-    key, csr, crt = directory / "server.key", directory / "server.csr", directory / "server.crt"
-    extensions = directory / "extensions"
-    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost")
-    new_key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"]
-    for args in (
-        ["req", "-x509", *new_key, "-subj", "/CN=TestCA", "-keyout", ca_key, "-out", ca_crt],
-        ["req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", csr],
-        ["x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial"],
-    ):
-        if args[0] == "x509":
-            args += ["-days", "1", "-extfile", extensions, "-out", crt]
-        subprocess.run(["openssl", *map(str, args)], check=True, capture_output=True)  # noqa: S603, S607
-    return {"ca.crt": ca_crt, "server.key": key, "server.crt": crt}
-
-
-def tls_server_args(certificates: dict[str, Path]) -> tuple[str, ...]:
-    """TLS only (no plain port), also to the master and from sentinels (tls-replication)."""
-    return (
-        "--port", "0", "--tls-auth-clients", "no", "--tls-replication", "yes",
-        "--tls-cert-file", str(certificates["server.crt"]),
-        "--tls-key-file", str(certificates["server.key"]),
-        "--tls-ca-cert-file", str(certificates["ca.crt"]),
-    )  # fmt: skip
-
+from {{ cookiecutter.project_slug }}.testing.certificates import tls_server_args
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 SENTINEL_MASTER = "{{ cookiecutter.project_slug }}-master"
 
@@ -181,7 +95,7 @@ class SentinelDeployment:
         master = Redis(
             port=self.master.port, password=self.password or None, ssl=bool(ca), ssl_ca_certs=ca
         )
-        assert master.execute_command("WAIT", 1, 5000) == 1
+        assert master.wait(1, 5000) == 1
 
     def kill_master(self) -> None:
         self.master.stop()

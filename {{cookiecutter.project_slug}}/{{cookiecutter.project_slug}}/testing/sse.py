@@ -1,4 +1,4 @@
-"""Server-Sent Events clients for the project served in a subprocess (core.tests.live_process)."""
+"""A Server-Sent Events client for the project served in a subprocess (testing.servers)."""
 
 import asyncio
 import json

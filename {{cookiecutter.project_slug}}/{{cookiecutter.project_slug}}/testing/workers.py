@@ -5,27 +5,30 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.core.tests.live_process import live_process_env
 from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeats
-
-PROJECT_DIR = Path(__file__).resolve().parents[3]
+from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR, live_process_env
 
 
 class WorkerProcess:
-    def __init__(self, name: str, log_path: Path, **env: str) -> None:
+    def __init__(
+        self, name: str, log_path: Path, *, task_modules: Sequence[str] = (), **env: str
+    ) -> None:
+        """`task_modules`: modules of tasks the project does not import itself (a test's own)."""
         self.name = name
         self.log_path = log_path
+        self.task_modules = task_modules
         self.env = live_process_env(WORKER_HEARTBEAT_INTERVAL="0.5", **env)
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=prefork"]
         command += ["--concurrency=1", "--without-gossip", "--without-mingle"]
-        command += ["--include={{ cookiecutter.project_slug }}.jobs.tests.slow_tasks"]
+        command += [f"--include={module}" for module in self.task_modules]
         command += [f"--hostname={self.name}@%h", "--loglevel=INFO"]
         with self.log_path.open("ab") as log:
             self.process = subprocess.Popen(  # noqa: S603  (our own worker command)

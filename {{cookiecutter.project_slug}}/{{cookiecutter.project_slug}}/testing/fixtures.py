@@ -1,0 +1,122 @@
+"""The pytest plugin of the harness (the root conftest loads it): fixtures that start processes
+for a test and stop them when it ends, and the `system` tier they put their tests in."""
+
+import sys
+from collections.abc import Callable, Generator, Iterator
+from pathlib import Path
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
+from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+{%- endif %}
+
+# A test that uses one of these starts processes of its own: it belongs to the `system` tier.
+PROCESS_FIXTURES = frozenset(
+    ("own_redis", "sentinel_deployment", "start_server", "start_worker", "page")
+)
+# What the harness runs: the project (Python, which also runs uvicorn and workers with -m; gunicorn),
+# redis-servers and sentinels, openssl for certificates, and Playwright's driver (node).
+PROCESS_PROGRAMS = frozenset(
+    (
+        *(Path(sys.executable).name, "python", "python3", "gunicorn"),
+        *("redis-server", "redis-sentinel", "openssl", "node"),
+    )
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m "not system"` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if PROCESS_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.system)
+
+
+class FastTierGuard:
+    """Fails a test outside the `system` tier that starts a process anyway, naming the fix, so
+    `make test-fast` stays free of processes as tests are added (an audit hook sees every Popen)."""
+
+    running: pytest.Item | None = None  # the test in progress, unless it is a `system` test
+
+    @classmethod
+    def audit(cls, event: str, args: tuple[object, ...]) -> None:
+        if event != "subprocess.Popen" or cls.running is None:
+            return
+        program = str(args[0])
+        if Path(program).name in PROCESS_PROGRAMS:
+            raise RuntimeError(
+                f"{cls.running.nodeid} starts a process ({program}): mark it "
+                "@pytest.mark.system (the tier `make test-fast` leaves out)."
+            )
+
+
+sys.addaudithook(FastTierGuard.audit)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
+    FastTierGuard.running = None if item.get_closest_marker("system") else item
+    yield
+    FastTierGuard.running = None
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
+    """A redis-server on a free port that this test may stop, restart or fill."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def sentinel_deployment(tmp_path: Path) -> Iterator[SentinelDeployment]:
+    """A master, a replica and three sentinels of this test's own, stopped when it ends."""
+    deployment = SentinelDeployment(tmp_path)
+    deployment.start()
+    yield deployment
+    deployment.stop()
+
+
+@pytest.fixture
+def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
+    """Start the project under uvicorn for this test; every server stops when it ends."""
+    servers: list[LiveServer] = []
+
+    def start(**env: str) -> LiveServer:
+        server = LiveServer(tmp_path / f"uvicorn-{len(servers)}.log", **env)
+        servers.append(server)
+        return server.start()
+
+    yield start
+    for server in servers:
+        server.stop()
+{%- if cookiecutter.use_celery == "y" %}
+
+
+@pytest.fixture
+def worker_task_modules() -> tuple[str, ...]:
+    """Modules of test-only tasks the workers load; a test module overrides this to add its own."""
+    return ()
+
+
+@pytest.fixture
+def start_worker(
+    tmp_path: Path, worker_task_modules: tuple[str, ...]
+) -> Iterator[Callable[..., WorkerProcess]]:
+    """Start real Celery workers for this test; all are stopped when it ends."""
+    workers: list[WorkerProcess] = []
+
+    def start(name: str, **env: str) -> WorkerProcess:
+        log_path = tmp_path / f"{name}.log"
+        worker = WorkerProcess(name, log_path, task_modules=worker_task_modules, **env)
+        workers.append(worker)
+        return worker.start()
+
+    yield start
+    for worker in workers:
+        worker.stop()
+{%- endif %}

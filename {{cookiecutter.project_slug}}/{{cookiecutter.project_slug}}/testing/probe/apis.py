@@ -1,0 +1,76 @@
+{% if cookiecutter.use_celery == "y" -%}
+from django.urls import reverse
+{% endif -%}
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.accounts.models import User
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
+{%- endif %}
+from {{ cookiecutter.project_slug }}.testing.probe.services import probe_read, probe_save
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.testing.probe.tasks import probe_word_count
+{%- endif %}
+
+
+class ProbeInputSerializer(serializers.Serializer[dict[str, str]]):
+    name = serializers.CharField(max_length=150, allow_blank=True)
+    # Any length: lets the parser tests send a body of an exact size. Counted, never stored.
+    text = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+def _user(request: Request) -> User:
+    assert isinstance(request.user, User)  # the default permission refused anonymous requests
+    return request.user
+
+
+@extend_schema(exclude=True)  # test-only: not part of the API's documentation
+class ProbeApi(APIView):
+    """GET: the caller's stored name (cached). POST {"name", "text"}: store the name."""
+
+    def get(self, request: Request) -> Response:
+        return Response(probe_read(user=_user(request)))
+
+    def post(self, request: Request) -> Response:
+        data = ProbeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = probe_save(user=_user(request), name=data.validated_data["name"])
+        return Response(
+            {**saved, "text_length": len(data.validated_data["text"])},
+            status=status.HTTP_201_CREATED,
+        )
+
+
+@extend_schema(exclude=True)  # test-only: not part of the API's documentation
+class ProbePublicApi(APIView):
+    """A public, anonymous endpoint (rate limited per client address like any other)."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    def get(self, request: Request) -> Response:
+        return Response({"ok": True})
+{%- if cookiecutter.use_celery == "y" %}
+
+
+@extend_schema(exclude=True)  # test-only: not part of the API's documentation
+class ProbeJobApi(APIView):
+    """POST: enqueue the word count of the caller's stored name as a job."""
+
+    def post(self, request: Request) -> Response:
+        user = _user(request)
+        job = job_enqueue(
+            owner=user,
+            name="probe.word_count",
+            send=lambda job_id: probe_word_count.apply_async(args=(user.pk,), task_id=job_id),
+        )
+        status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
+        return Response(
+            {"id": str(job.id), "status_url": status_url}, status=status.HTTP_202_ACCEPTED
+        )
+{%- endif %}
