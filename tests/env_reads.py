@@ -105,7 +105,7 @@ def env_reads(project: Path) -> EnvReads:
             names = _names(argument)
             if names is None:
                 if relative != READER:
-                    reads.unnamed.append(f"{relative}:{node.lineno} {how}")
+                    reads.unnamed.append(f"{relative}:{getattr(node, 'lineno', '?')} {how}")
                 continue
             reads.names.update(names)
             if (

@@ -250,7 +250,7 @@ def test_production_compose_services_run_natively(
         )
         status, accepted = http("POST", f"{base}/api/notes/summary/", token, {})
         assert status == 202
-        task_url = f"{base}/api/tasks/{accepted['id']}/"
+        task_url = f"{base}/api/jobs/{accepted['id']}/"
         wait_until(lambda: http("GET", task_url, token)[1]["state"] == "SUCCESS", "the task")
         assert http("GET", task_url, token)[1]["result"] == {"note_count": 1, "word_count": 3}
     finally:

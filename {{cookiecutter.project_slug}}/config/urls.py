@@ -24,7 +24,7 @@ urlpatterns = [
     path("realtime/", realtime_page, name="realtime-page"),
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    path("api/tasks/", include("{{ cookiecutter.project_slug }}.jobs.urls")),
+    path("api/jobs/", include("{{ cookiecutter.project_slug }}.jobs.urls")),
 {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,6 +8,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.accounts.models import User
+{%- if cookiecutter.use_supabase_auth == "y" %}
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
+{%- endif %}
 
 
 class InvalidCredentials(APIException):
@@ -69,6 +72,5 @@ class MeApi(APIView):
 
     @extend_schema(responses=MeOutputSerializer)
     def get(self, request: Request) -> Response:
-        assert isinstance(request.user, User)  # IsAuthenticated let only users through
-        return Response(MeOutputSerializer(request.user).data)
+        return Response(MeOutputSerializer(requesting_user(request)).data)
 {%- endif %}

@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from {{ cookiecutter.project_slug }}.core.errors import error_body
 from {{ cookiecutter.project_slug }}.ratelimit.anonymous import unauthenticated_api_exception
 
 UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
@@ -26,12 +27,12 @@ def as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
-def error_body(exc: exceptions.APIException) -> dict[str, Any]:
+def api_error_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
-        return {"detail": "Invalid input.", "code": "invalid", "errors": exc.detail}
+        return {**error_body(detail="Invalid input.", code="invalid"), "errors": exc.detail}
     detail = exc.detail
     code = detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code
-    return {"detail": str(detail), "code": code}
+    return error_body(detail=str(detail), code=str(code))
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -44,7 +45,7 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django's handler500 answers it
-    response.data = error_body(exc)
+    response.data = api_error_body(exc)
     # An authentication class may say why a credential failed (RFC 6750's error="...").
     www_authenticate = getattr(exc, "www_authenticate", None)
     if www_authenticate:

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.files.services import file_download_url, file_upload_url
 from {{ cookiecutter.project_slug }}.integrations.supabase.storage import (
     StorageObjectNotFound,
@@ -25,11 +25,6 @@ class FileStorageUnavailable(exceptions.APIException):
 
 class PathSerializer(serializers.Serializer[None]):
     path = serializers.CharField(help_text="Relative to your own folder, e.g. 'photos/cat.png'.")
-
-
-def requesting_user(request: Request) -> User:
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class FileUploadUrlApi(APIView):

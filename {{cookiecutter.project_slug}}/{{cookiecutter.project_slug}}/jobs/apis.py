@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.jobs.selectors import job_get, job_status
 
 JobStatusSerializer = inline_serializer(
@@ -25,8 +25,7 @@ JobStatusSerializer = inline_serializer(
 class JobStatusApi(APIView):
     @extend_schema(responses=JobStatusSerializer)
     def get(self, request: Request, job_id: UUID) -> Response:
-        assert isinstance(request.user, User)
-        status = job_status(job=job_get(owner=request.user, job_id=job_id))
+        status = job_status(job=job_get(owner=requesting_user(request), job_id=job_id))
         body = {"id": status.id, "state": status.state}
         if status.error is not None:
             body["error"] = status.error

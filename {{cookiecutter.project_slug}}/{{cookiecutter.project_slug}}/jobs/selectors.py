@@ -21,7 +21,7 @@ def job_get(*, owner: User, job_id: UUID) -> Job:
     """The owner's job; anyone else's is a 404, so ids cannot be probed."""
     job = Job.objects.filter(owner=owner, pk=job_id).first()
     if job is None:
-        raise Http404("No such task.")
+        raise Http404("No such job.")
     return job
 
 

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.core.pagination import (
     PageQuerySerializer,
     page_request,
@@ -42,12 +42,6 @@ class NoteInputSerializer(serializers.Serializer[Note]):
 
 
 NotePageSerializer = page_serializer("NotePage", NoteOutputSerializer)
-
-
-def requesting_user(request: Request) -> User:
-    # IsAuthenticated (the default permission) has already turned away anonymous requests.
-    assert isinstance(request.user, User)
-    return request.user
 
 
 class NoteListCreateApi(APIView):

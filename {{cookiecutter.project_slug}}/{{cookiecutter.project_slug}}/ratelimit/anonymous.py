@@ -21,7 +21,7 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.ratelimit.decorators import THROTTLED, UNAVAILABLE, _error
+from {{ cookiecutter.project_slug }}.ratelimit.decorators import throttled_response, unavailable_response
 from {{ cookiecutter.project_slug }}.ratelimit.identity import client_ip
 from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
     RateLimitResult,
@@ -30,7 +30,6 @@ from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
 )
 from {{ cookiecutter.project_slug }}.ratelimit.middleware import remember_rate_limit_result
 from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate, parse_rate
-from {{ cookiecutter.project_slug }}.ratelimit.throttles import RateLimiterUnavailable
 
 ANONYMOUS_SCOPE = "anon"
 # Addresses remembered per process; the oldest are forgotten first (a forgotten one costs one
@@ -86,15 +85,13 @@ def unauthenticated_request_count(request: HttpRequest) -> RateLimitResult | Non
 
 def unauthenticated_budget_guard(request: HttpRequest) -> None:
     """Call before checking credentials: raises Throttled (429) when the client IP's "anon" budget
-    is spent (a read-only peek, nothing is counted), RateLimiterUnavailable (503) when the limiter
+    is spent (a read-only peek, nothing is counted), RateLimitUnavailable (503) when the limiter
     fails closed. Free for addresses that have not failed authentication here lately."""
     ip, rate = client_ip(request), anonymous_rate()
     if rate is None or ip not in _recent_failures:
         return
-    try:
-        result = rate_limit_check(policy=ANONYMOUS_SCOPE, identity=ip, rate=rate, peek=True)
-    except RateLimitUnavailable as error:
-        raise RateLimiterUnavailable() from error
+    # Failing closed, the limiter raises RateLimitUnavailable: DRF answers it with a 503.
+    result = rate_limit_check(policy=ANONYMOUS_SCOPE, identity=ip, rate=rate, peek=True)
     if result is not None and not result.allowed:
         remember_rate_limit_result(request, result)
         raise exceptions.Throttled(wait=result.retry_after)
@@ -107,8 +104,8 @@ def unauthenticated_api_exception(
     while the client IP's budget lasts, then Throttled (429)."""
     try:
         result = unauthenticated_request_count(request)
-    except RateLimitUnavailable:
-        return RateLimiterUnavailable()
+    except RateLimitUnavailable as unavailable:
+        return unavailable
     if result is None or result.allowed:
         return exc
     return exceptions.Throttled(wait=result.retry_after)
@@ -121,8 +118,7 @@ def unauthenticated_refusal(request: HttpRequest) -> JsonResponse | None:
     try:
         result = unauthenticated_request_count(request)
     except RateLimitUnavailable:
-        return _error(503, "rate_limit_unavailable", UNAVAILABLE, retry_after=1)
+        return unavailable_response()
     if result is None or result.allowed:
         return None
-    detail = THROTTLED.format(wait=result.retry_after)
-    return _error(429, "throttled", detail, retry_after=result.retry_after)
+    return throttled_response(retry_after=result.retry_after)

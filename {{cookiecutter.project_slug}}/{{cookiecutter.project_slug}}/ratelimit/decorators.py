@@ -6,8 +6,13 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from {{ cookiecutter.project_slug }}.core.errors import error_response
 from {{ cookiecutter.project_slug }}.ratelimit.identity import client_ip, user_or_ip
-from {{ cookiecutter.project_slug }}.ratelimit.limiter import RateLimitUnavailable, rate_limit_check
+from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
+    UNAVAILABLE,
+    RateLimitUnavailable,
+    rate_limit_check,
+)
 from {{ cookiecutter.project_slug }}.ratelimit.middleware import remember_rate_limit_result
 from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate
 
@@ -16,7 +21,6 @@ KeyFunction = Callable[[HttpRequest], str]
 IDENTITIES: dict[str, KeyFunction] = {"ip": client_ip, "user": user_or_ip}
 # The same words as DRF's throttled responses, so every 429 and 503 of the API reads alike.
 THROTTLED = "Request was throttled. Expected available in {wait} seconds."
-UNAVAILABLE = "The rate limiter is unavailable; try again shortly."
 
 
 def _identity_function(key: Literal["ip", "user"] | KeyFunction) -> KeyFunction:
@@ -27,11 +31,20 @@ def _identity_function(key: Literal["ip", "user"] | KeyFunction) -> KeyFunction:
     return IDENTITIES[key]
 
 
-def _error(status: int, code: str, detail: str, retry_after: int) -> JsonResponse:
-    return JsonResponse(
-        {"detail": detail, "code": code},
-        status=status,
+def throttled_response(*, retry_after: int) -> JsonResponse:
+    """429 for views outside DRF, worded like DRF's own throttled responses."""
+    return error_response(
+        status=429,
+        code="throttled",
+        detail=THROTTLED.format(wait=retry_after),
         headers={"Retry-After": str(retry_after)},
+    )
+
+
+def unavailable_response() -> JsonResponse:
+    """503 when the limiter cannot be asked and the project fails closed."""
+    return error_response(
+        status=503, code="rate_limit_unavailable", detail=UNAVAILABLE, headers={"Retry-After": "1"}
     )
 
 
@@ -55,12 +68,11 @@ def rate_limit(
             try:
                 result = rate_limit_check(policy=policy, identity=identify(request), rate=rate)
             except RateLimitUnavailable:
-                return _error(503, "rate_limit_unavailable", UNAVAILABLE, retry_after=1)
+                return unavailable_response()
             if result is not None:
                 remember_rate_limit_result(request, result)
                 if not result.allowed:
-                    detail = THROTTLED.format(wait=result.retry_after)
-                    return _error(429, "throttled", detail, retry_after=result.retry_after)
+                    return throttled_response(retry_after=result.retry_after)
             return view(request, *args, **kwargs)
 
         return limited

@@ -24,11 +24,15 @@ from redis import Redis
 from redis.commands.core import Script
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
+from rest_framework import status
+from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate
 
 logger = logging.getLogger(__name__)
+
+UNAVAILABLE = "The rate limiter is unavailable; try again shortly."
 
 # KEYS[1]: the limited key. ARGV: limit, period (ms), peek ("1": answer whether one more request
 # would pass without counting it). Returns allowed, remaining, retry_after_ms, reset_after_ms.
@@ -65,8 +69,13 @@ class RateLimitResult:
     reset_after: int  # seconds until the full quota is available again
 
 
-class RateLimitUnavailable(Exception):
-    """Redis could not be asked, and the project fails closed (RATELIMIT_FAIL_OPEN=False)."""
+class RateLimitUnavailable(APIException):
+    """Redis could not be asked, and the project fails closed (RATELIMIT_FAIL_OPEN=False): the API
+    answers 503 (DRF's handler); the decorator and the event stream answer the same."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_detail = UNAVAILABLE
+    default_code = "rate_limit_unavailable"
 
 
 @cache
@@ -105,7 +114,9 @@ def rate_limit_check(
     except (RedisConnectionError, RedisTimeoutError) as error:
         # Only an unreachable Redis fails open or closed; a script error is a bug and raises.
         if not settings.RATELIMIT_FAIL_OPEN:
-            raise RateLimitUnavailable(str(error)) from error
+            # The client sees the fixed detail; Redis's own message stays in the log.
+            logger.warning("Rate limiter unavailable, request refused (fail closed): %s", error)
+            raise RateLimitUnavailable() from error
         logger.warning("Rate limiter unavailable, request allowed (fail open): %s", error)
         return None
     return RateLimitResult(

@@ -2,17 +2,13 @@
 
 from typing import TYPE_CHECKING, Any
 
-from rest_framework import status
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from {{ cookiecutter.project_slug }}.ratelimit.decorators import UNAVAILABLE
 from {{ cookiecutter.project_slug }}.ratelimit.identity import user_or_ip
 from {{ cookiecutter.project_slug }}.ratelimit.limiter import (
     RateLimitResult,
-    RateLimitUnavailable,
     rate_limit_check,
 )
 from {{ cookiecutter.project_slug }}.ratelimit.middleware import remember_rate_limit_result
@@ -20,12 +16,6 @@ from {{ cookiecutter.project_slug }}.ratelimit.rates import parse_rate
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes named in settings
     from rest_framework.views import APIView
-
-
-class RateLimiterUnavailable(APIException):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_detail = UNAVAILABLE
-    default_code = "rate_limit_unavailable"
 
 
 class RedisRateThrottle(BaseThrottle):
@@ -44,10 +34,8 @@ class RedisRateThrottle(BaseThrottle):
         if scope is None:
             return True
         rate = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES[scope]))
-        try:
-            self.result = rate_limit_check(policy=scope, identity=user_or_ip(request), rate=rate)
-        except RateLimitUnavailable as error:
-            raise RateLimiterUnavailable() from error
+        # Failing closed, RateLimitUnavailable (a 503 APIException) propagates to DRF's handler.
+        self.result = rate_limit_check(policy=scope, identity=user_or_ip(request), rate=rate)
         if self.result is None:  # failed open
             return True
         remember_rate_limit_result(request._request, self.result)
@@ -57,13 +45,13 @@ class RedisRateThrottle(BaseThrottle):
         return float(self.result.retry_after) if self.result else None
 
 
-class UserRateThrottle(RedisRateThrottle):
+class RedisUserThrottle(RedisRateThrottle):
     """The default for every API view (DEFAULT_THROTTLE_CLASSES)."""
 
     scope = "user"
 
 
-class ScopedRateThrottle(RedisRateThrottle):
+class RedisScopedThrottle(RedisRateThrottle):
     """Uses the view's `throttle_scope` (for example "auth" on login endpoints)."""
 
     def get_scope(self, view: "APIView") -> str | None:

@@ -4,7 +4,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.realtime.services import stream_token_issue
 
 
@@ -20,6 +20,5 @@ class StreamTokenApi(APIView):
         ),
     )
     def post(self, request: Request) -> Response:
-        assert isinstance(request.user, User)
-        token = stream_token_issue(user=request.user)
+        token = stream_token_issue(user=requesting_user(request))
         return Response({"token": token, "stream_url": f"/api/events/stream/?token={token}"})

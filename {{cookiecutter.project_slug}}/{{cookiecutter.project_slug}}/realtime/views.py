@@ -17,10 +17,11 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from {{ cookiecutter.project_slug }}.core.errors import error_response
 from {{ cookiecutter.project_slug }}.ratelimit.anonymous import unauthenticated_refusal
 from {{ cookiecutter.project_slug }}.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.realtime.hub import Event, current_hub
@@ -38,12 +39,6 @@ EVENT_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
 MAX_EVENT_ID_PART = 2**64 - 1
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 CAPACITY_RETRY_AFTER_SECONDS = 5
-
-
-def _error(
-    status: int, code: str, detail: str, headers: dict[str, str] | None = None
-) -> JsonResponse:
-    return JsonResponse({"detail": detail, "code": code}, status=status, headers=headers)
 
 
 def valid_event_id(value: str) -> bool:
@@ -182,37 +177,43 @@ class EventStream:
 
 async def event_stream(request: HttpRequest) -> HttpResponseBase:
     if not isinstance(request, ASGIRequest):
-        return _error(
-            501,
-            "asgi_required",
-            "The event stream needs the ASGI server (uvicorn, or gunicorn with uvicorn "
+        return error_response(
+            status=501,
+            code="asgi_required",
+            detail="The event stream needs the ASGI server (uvicorn, or gunicorn with uvicorn "
             "workers); under WSGI it would be buffered forever.",
         )
     user_id = await sync_to_async(_stream_user_id)(request)
     if user_id is None:
         # Refusals spend the client IP's "anon" budget, as the API's 401s do (429 once spent).
         refusal = await sync_to_async(unauthenticated_refusal, thread_sensitive=False)(request)
-        return refusal or _error(
-            401, "not_authenticated", "Log in, or use ?token= from /api/events/token/."
+        return refusal or error_response(
+            status=401,
+            code="not_authenticated",
+            detail="Log in, or use ?token= from /api/events/token/.",
         )
     last_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     if last_id is not None and not valid_event_id(last_id):
-        return _error(400, "invalid_last_event_id", "Last-Event-ID must look like 1700000000000-0.")
+        return error_response(
+            status=400,
+            code="invalid_last_event_id",
+            detail="Last-Event-ID must look like 1700000000000-0.",
+        )
     if not process_slots.take():
-        return _error(
-            503,
-            "stream_capacity",
-            "This server holds as many event streams as it may; retry shortly.",
+        return error_response(
+            status=503,
+            code="stream_capacity",
+            detail="This server holds as many event streams as it may; retry shortly.",
             headers={"Retry-After": str(CAPACITY_RETRY_AFTER_SECONDS)},
         )
     stream = EventStream(user_id=user_id, last_id=last_id)
     if not await stream.take_lease():
         stream.close()
-        return _error(
-            429,
-            "too_many_streams",
-            f"At most {settings.REALTIME_MAX_STREAMS_PER_USER} event streams per user may be "
-            "open at once; close one first.",
+        return error_response(
+            status=429,
+            code="too_many_streams",
+            detail=f"At most {settings.REALTIME_MAX_STREAMS_PER_USER} event streams per user may "
+            "be open at once; close one first.",
         )
     return StreamingHttpResponse(stream, content_type="text/event-stream", headers=STREAM_HEADERS)
 

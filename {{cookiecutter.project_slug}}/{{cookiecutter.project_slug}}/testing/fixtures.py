@@ -18,7 +18,7 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 PROCESS_FIXTURES = frozenset(
     ("own_redis", "sentinel_deployment", "start_server", "start_worker", "page")
 )
-# What the harness runs: the project (Python, which also runs uvicorn and workers with -m; gunicorn),
+# What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, and Playwright's driver (node).
 PROCESS_PROGRAMS = frozenset(
     (

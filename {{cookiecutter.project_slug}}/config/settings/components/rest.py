@@ -10,8 +10,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "{{ cookiecutter.project_slug }}.ratelimit.throttles.UserRateThrottle",
-        "{{ cookiecutter.project_slug }}.ratelimit.throttles.ScopedRateThrottle",
+        "{{ cookiecutter.project_slug }}.ratelimit.throttles.RedisUserThrottle",
+        "{{ cookiecutter.project_slug }}.ratelimit.throttles.RedisScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # Every API request, per user (or per client IP when anonymous): generous.

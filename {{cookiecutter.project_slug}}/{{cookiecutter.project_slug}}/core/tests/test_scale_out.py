@@ -122,5 +122,5 @@ def test_tasks_requested_on_either_server_are_done_by_the_workers_and_seen_on_th
 
 
 def job_state(session: ApiSession, server: LiveServer, job_id: str) -> str:
-    return str(session.get(server, f"/api/tasks/{job_id}/").json()["state"])
+    return str(session.get(server, f"/api/jobs/{job_id}/").json()["state"])
 {%- endif %}

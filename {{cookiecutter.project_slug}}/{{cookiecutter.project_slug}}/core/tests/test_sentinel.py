@@ -220,7 +220,7 @@ def test_the_project_carries_on_through_a_sentinel_failover(
 {%- if cookiecutter.use_celery == "y" %}
     job = alice.post(server, PROBE_JOB_URL).json()["id"]
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
-    while (state := alice.get(server, f"/api/tasks/{job}/").json()["state"]) != "SUCCESS":
+    while (state := alice.get(server, f"/api/jobs/{job}/").json()["state"]) != "SUCCESS":
         assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"
         time.sleep(0.2)
 {%- endif %}

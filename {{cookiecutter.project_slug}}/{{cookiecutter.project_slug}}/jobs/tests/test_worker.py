@@ -70,7 +70,7 @@ def test_only_the_user_who_enqueued_a_task_can_read_it(
     response = intruder.get(accepted["status_url"])
 
     assert response.status_code == 404
-    assert intruder.get(f"/api/tasks/{uuid.uuid4()}/").status_code == 404
+    assert intruder.get(f"/api/jobs/{uuid.uuid4()}/").status_code == 404
 
 
 def test_a_task_whose_worker_is_killed_runs_again_on_another_and_takes_effect_once(

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
 {%- endif %}
@@ -24,22 +24,17 @@ class ProbeInputSerializer(serializers.Serializer[dict[str, str]]):
     text = serializers.CharField(required=False, default="", allow_blank=True)
 
 
-def _user(request: Request) -> User:
-    assert isinstance(request.user, User)  # the default permission refused anonymous requests
-    return request.user
-
-
 @extend_schema(exclude=True)  # test-only: not part of the API's documentation
 class ProbeApi(APIView):
     """GET: the caller's stored name (cached). POST {"name", "text"}: store the name."""
 
     def get(self, request: Request) -> Response:
-        return Response(probe_read(user=_user(request)))
+        return Response(probe_read(user=requesting_user(request)))
 
     def post(self, request: Request) -> Response:
         data = ProbeInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        saved = probe_save(user=_user(request), name=data.validated_data["name"])
+        saved = probe_save(user=requesting_user(request), name=data.validated_data["name"])
         return Response(
             {**saved, "text_length": len(data.validated_data["text"])},
             status=status.HTTP_201_CREATED,
@@ -63,7 +58,7 @@ class ProbeJobApi(APIView):
     """POST: enqueue the word count of the caller's stored name as a job."""
 
     def post(self, request: Request) -> Response:
-        user = _user(request)
+        user = requesting_user(request)
         job = job_enqueue(
             owner=user,
             name="probe.word_count",
