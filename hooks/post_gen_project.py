@@ -26,7 +26,7 @@ UNCHOSEN_PATHS = (
         (
             "config/celery.py",
             "config/settings/components/celery.py",
-            "{{ cookiecutter.project_slug }}/jobs",
+            "{{ cookiecutter.project_slug }}/platform/jobs",
             "{{ cookiecutter.project_slug }}/notes/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/summary.py",
             "{{ cookiecutter.project_slug }}/notes/tests/test_summary.py",
@@ -39,20 +39,20 @@ UNCHOSEN_PATHS = (
     (
         "{{ cookiecutter.use_celery_beat }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/jobs/beat.py",
-            "{{ cookiecutter.project_slug }}/jobs/tests/test_beat.py",
+            "{{ cookiecutter.project_slug }}/platform/jobs/beat.py",
+            "{{ cookiecutter.project_slug }}/platform/jobs/tests/test_beat.py",
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
     ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/core/sessions.py",),
+        ("{{ cookiecutter.project_slug }}/platform/core/sessions.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/realtime",
+            "{{ cookiecutter.project_slug }}/platform/realtime",
             "{{ cookiecutter.project_slug }}/testing/browser.py",
             "{{ cookiecutter.project_slug }}/testing/sse.py",
             "config/settings/components/realtime.py",
@@ -62,26 +62,26 @@ UNCHOSEN_PATHS = (
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/accounts/authentication.py",
-            "{{ cookiecutter.project_slug }}/accounts/services.py",
-            "{{ cookiecutter.project_slug }}/accounts/supabase_tokens.py",
-            "{{ cookiecutter.project_slug }}/accounts/migrations/0002_user_supabase.py",
-            "{{ cookiecutter.project_slug }}/accounts/tests/test_supabase_auth.py",
-            "{{ cookiecutter.project_slug }}/integrations/supabase/jwks.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/migrations/0002_user_supabase.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
         ),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/files",
-            "{{ cookiecutter.project_slug }}/integrations/supabase/storage.py",
+            "{{ cookiecutter.project_slug }}/platform/files",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
         ),
     ),
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n"
         and "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/integrations",
+            "{{ cookiecutter.project_slug }}/platform/integrations",
             "config/settings/components/supabase.py",
         ),
     ),

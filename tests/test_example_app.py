@@ -102,13 +102,13 @@ def test_the_import_contract_refuses_a_platform_module_that_imports_the_example(
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(baked(DEFAULT), project)
-    health = project / SLUG / "core" / "health.py"
+    health = project / SLUG / "platform" / "core" / "health.py"
     health.write_text(f"from {SLUG}.notes.models import Note  # noqa\n" + health.read_text())
 
     verdict = lint_imports(project, checker_python)
 
     assert verdict.startswith("exit 1"), verdict
-    assert f"{SLUG}.core.health -> {SLUG}.notes.models" in verdict
+    assert f"{SLUG}.platform.core.health -> {SLUG}.notes.models" in verdict
 
 
 def readme_steps(project: Path) -> str:

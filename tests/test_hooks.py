@@ -123,7 +123,7 @@ def test_minimal_project_has_no_trace_of_unchosen_features(
     assert (
         files_mentioning(project, r"import jwt|from supabase|pytest-httpserver|SUPABASE_URL") == []
     )
-    assert not (project / project.name / "integrations").exists()
+    assert not (project / project.name / "platform" / "integrations").exists()
     assert not (project / ".github").exists()
     assert not (project / "LICENSE").exists()
 

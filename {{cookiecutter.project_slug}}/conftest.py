@@ -8,9 +8,9 @@ from django.core.cache import caches
 from redis.exceptions import RedisError
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
-from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 
 # The harness: fixtures that start processes of their own, and the `system` tier they mark.
 pytest_plugins = [

@@ -27,7 +27,7 @@ from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
-from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

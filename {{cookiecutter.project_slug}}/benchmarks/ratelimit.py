@@ -21,9 +21,9 @@ import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from benchmarks.report import emit, interleaved_medians, verdict  # noqa: E402
-from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client  # noqa: E402
-from {{ cookiecutter.project_slug }}.ratelimit.limiter import rate_limit_check  # noqa: E402
-from {{ cookiecutter.project_slug }}.ratelimit.rates import Rate  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import rate_limit_check  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate  # noqa: E402
 
 RATE = Rate(limit=10**9, period=60)  # never refuses: every check does the full work
 

@@ -23,9 +23,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
-from {{ cookiecutter.project_slug }}.accounts.models import User  # noqa: E402
-from {{ cookiecutter.project_slug }}.realtime.channels import user_channel  # noqa: E402
-from {{ cookiecutter.project_slug }}.realtime.services import (  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.realtime.services import (  # noqa: E402
     realtime_publish,
     stream_token_issue,
 )

@@ -28,7 +28,7 @@ class Heartbeat(bootsteps.StartStopStep):
     def start(self, worker: Any) -> None:
         from django.conf import settings
 
-        from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeat_record
+        from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeat_record
 
         worker_heartbeat_record(hostname=worker.hostname)
         self.timer_entry = worker.timer.call_repeatedly(
@@ -38,7 +38,7 @@ class Heartbeat(bootsteps.StartStopStep):
         )
 
     def stop(self, worker: Any) -> None:
-        from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeat_clear
+        from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeat_clear
 
         self.timer_entry.cancel()
         worker_heartbeat_clear(hostname=worker.hostname)

@@ -2,35 +2,35 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from {{ cookiecutter.project_slug }}.ratelimit.decorators import rate_limit
+from {{ cookiecutter.project_slug }}.platform.ratelimit.decorators import rate_limit
 {%- if cookiecutter.use_realtime == "y" %}
-from {{ cookiecutter.project_slug }}.realtime.views import realtime_page
+from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_page
 {%- endif %}
 
 urlpatterns = [
     # The admin's login form is a plain Django view: the decorator guards it against guessing.
     path("admin/login/", rate_limit(limit=20, period=60, scope="admin-login")(admin.site.login)),
     path("admin/", admin.site.urls),
-    path("api/", include("{{ cookiecutter.project_slug }}.core.urls")),
-    path("api/", include("{{ cookiecutter.project_slug }}.accounts.urls")),
+    path("api/", include("{{ cookiecutter.project_slug }}.platform.core.urls")),
+    path("api/", include("{{ cookiecutter.project_slug }}.platform.accounts.urls")),
 {%- if cookiecutter.include_example == "y" %}
     path("api/notes/", include("{{ cookiecutter.project_slug }}.notes.urls")),
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
-    path("api/files/", include("{{ cookiecutter.project_slug }}.files.urls")),
+    path("api/files/", include("{{ cookiecutter.project_slug }}.platform.files.urls")),
 {%- endif %}
 {%- if cookiecutter.use_realtime == "y" %}
-    path("api/events/", include("{{ cookiecutter.project_slug }}.realtime.urls")),
+    path("api/events/", include("{{ cookiecutter.project_slug }}.platform.realtime.urls")),
     path("realtime/", realtime_page, name="realtime-page"),
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    path("api/jobs/", include("{{ cookiecutter.project_slug }}.jobs.urls")),
+    path("api/jobs/", include("{{ cookiecutter.project_slug }}.platform.jobs.urls")),
 {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
-handler400 = "{{ cookiecutter.project_slug }}.core.views.bad_request"
-handler403 = "{{ cookiecutter.project_slug }}.core.views.permission_denied"
-handler404 = "{{ cookiecutter.project_slug }}.core.views.not_found"
-handler500 = "{{ cookiecutter.project_slug }}.core.views.server_error"
+handler400 = "{{ cookiecutter.project_slug }}.platform.core.views.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.platform.core.views.permission_denied"
+handler404 = "{{ cookiecutter.project_slug }}.platform.core.views.not_found"
+handler500 = "{{ cookiecutter.project_slug }}.platform.core.views.server_error"

@@ -28,20 +28,20 @@ INSTALLED_APPS = [
 {%- if cookiecutter.use_celery_beat == "y" %}
     "django_celery_beat",
 {%- endif %}
-    "{{ cookiecutter.project_slug }}.core",
-    "{{ cookiecutter.project_slug }}.accounts",
-    "{{ cookiecutter.project_slug }}.ratelimit",
+    "{{ cookiecutter.project_slug }}.platform.core",
+    "{{ cookiecutter.project_slug }}.platform.accounts",
+    "{{ cookiecutter.project_slug }}.platform.ratelimit",
 {%- if cookiecutter.use_celery == "y" %}
-    "{{ cookiecutter.project_slug }}.jobs",
+    "{{ cookiecutter.project_slug }}.platform.jobs",
 {%- endif %}
 {%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
-    "{{ cookiecutter.project_slug }}.integrations.supabase",
+    "{{ cookiecutter.project_slug }}.platform.integrations.supabase",
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
-    "{{ cookiecutter.project_slug }}.files",
+    "{{ cookiecutter.project_slug }}.platform.files",
 {%- endif %}
 {%- if cookiecutter.use_realtime == "y" %}
-    "{{ cookiecutter.project_slug }}.realtime",
+    "{{ cookiecutter.project_slug }}.platform.realtime",
 {%- endif %}
 {%- if cookiecutter.include_example == "y" %}
     # The product: the example app, yours to replace (README: Replace the example).
@@ -51,10 +51,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     # First: every later layer (HTTPS redirect, rate limits) must see the real client address.
-    "{{ cookiecutter.project_slug }}.core.proxies.trusted_proxy_middleware",
+    "{{ cookiecutter.project_slug }}.platform.core.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "{{ cookiecutter.project_slug }}.ratelimit.middleware.RateLimitHeadersMiddleware",
+    "{{ cookiecutter.project_slug }}.platform.ratelimit.middleware.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -65,7 +65,7 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "config.urls"
 # Django's CSRF failure page is HTML; the project answers every error in its JSON shape.
-CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.platform.core.views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 

@@ -11,13 +11,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
-from {{ cookiecutter.project_slug }}.core.pagination import (
-    PageQuerySerializer,
-    page_request,
-    page_response,
-    page_serializer,
-)
 from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 from {{ cookiecutter.project_slug }}.notes.selectors import (
     STATS_CACHE_SECONDS,
@@ -31,6 +24,13 @@ from {{ cookiecutter.project_slug }}.notes.services import note_create, note_del
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.notes.summary import note_summary_request
 {%- endif %}
+from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
+from {{ cookiecutter.project_slug }}.platform.core.pagination import (
+    PageQuerySerializer,
+    page_request,
+    page_response,
+    page_serializer,
+)
 
 
 class NoteInputSerializer(serializers.Serializer[Note]):

@@ -23,7 +23,7 @@ from typing import TypeVar, cast
 from django.conf import settings
 from django.core.cache import cache
 
-from {{ cookiecutter.project_slug }}.core.pagination import DEFAULT_PAGE_SIZE
+from {{ cookiecutter.project_slug }}.platform.core.pagination import DEFAULT_PAGE_SIZE
 
 NOTES_CACHE_TTL = settings.CACHE_TIMEOUT
 # Pages 1-5 of 20 notes: what a client browsing its recent notes reads again and again.

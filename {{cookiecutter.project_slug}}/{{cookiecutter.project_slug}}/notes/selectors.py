@@ -4,7 +4,6 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.notes.cache import (
     notes_cache_key,
     notes_cache_read,
@@ -12,6 +11,7 @@ from {{ cookiecutter.project_slug }}.notes.cache import (
 )
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.serializers import NoteData, NoteOutputSerializer
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 
 STATS_CACHE_KEY = "notes:stats"
 STATS_CACHE_SECONDS = 60

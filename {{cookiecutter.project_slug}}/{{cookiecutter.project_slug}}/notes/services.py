@@ -1,9 +1,9 @@
 from django.db import transaction
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.events import domain_event
 from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_invalidate
 from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
 
 
 def _note_changed(*, owner_id: int, event: str, data: dict[str, object]) -> None:

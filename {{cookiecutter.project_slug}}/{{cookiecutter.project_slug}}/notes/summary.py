@@ -6,11 +6,11 @@ conditionals; the platform is reached through its public job service and domain 
 
 from django.db.models import QuerySet
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.events import domain_event
-from {{ cookiecutter.project_slug }}.jobs.models import Job
-from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
 from {{ cookiecutter.project_slug }}.notes.models import Note, NoteSummary
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
+from {{ cookiecutter.project_slug }}.platform.jobs.models import Job
+from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
 
 
 def _word_count(notes: QuerySet[Note]) -> int:

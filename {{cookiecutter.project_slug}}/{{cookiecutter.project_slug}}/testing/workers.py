@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.jobs.heartbeat import worker_heartbeats
+from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeats
 from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR, live_process_env
 
 

@@ -6,7 +6,7 @@ from celery.schedules import crontab
 
 {% endif -%}
 from config.env import env, redis_env
-from {{ cookiecutter.project_slug }}.core.redis_config import (
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     celery_sentinel_url,
     celery_tls,
     redis_url_with_db,
@@ -79,13 +79,13 @@ WORKER_HEARTBEAT_PREFIX = f"{_REDIS.key_prefix}:worker-heartbeat"
 HEALTH_WORKER_CRITICAL = env.bool("HEALTH_WORKER_CRITICAL", default=False)
 {%- if cookiecutter.use_celery_beat == "y" %}
 
-CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.jobs.beat.MigratedDatabaseScheduler"
+CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.platform.jobs.beat.MigratedDatabaseScheduler"
 # Seconds beat waits for `migrate` to create its tables before giving up with a clear message.
 CELERY_BEAT_MIGRATION_WAIT = env.int("CELERY_BEAT_MIGRATION_WAIT", default=120)
 # Installed into the database scheduler at start; edit schedules in the admin afterwards.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-jobs": {
-        "task": "{{ cookiecutter.project_slug }}.jobs.tasks.jobs_purge_expired_task",
+        "task": "{{ cookiecutter.project_slug }}.platform.jobs.tasks.jobs_purge_expired_task",
         "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -8,7 +8,7 @@ both build their connection options with `<slug>.core.redis_config`.
 from typing import Any
 
 from config.env import env, redis_env
-from {{ cookiecutter.project_slug }}.core.redis_config import django_redis_cache, redis_url_with_db
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()
 # The durable role (application data such as the direct-access examples) lives on REDIS_URL

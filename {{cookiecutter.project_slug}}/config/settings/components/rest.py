@@ -4,14 +4,14 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
 {%- if cookiecutter.use_supabase_auth == "y" %}
         # First, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
-        "{{ cookiecutter.project_slug }}.accounts.authentication.SupabaseTokenAuthentication",
+        "{{ cookiecutter.project_slug }}.platform.accounts.authentication.SupabaseTokenAuthentication",
 {%- endif %}
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "{{ cookiecutter.project_slug }}.ratelimit.throttles.RedisUserThrottle",
-        "{{ cookiecutter.project_slug }}.ratelimit.throttles.RedisScopedThrottle",
+        "{{ cookiecutter.project_slug }}.platform.ratelimit.throttles.RedisUserThrottle",
+        "{{ cookiecutter.project_slug }}.platform.ratelimit.throttles.RedisScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # Every API request, per user (or per client IP when anonymous): generous.
@@ -27,9 +27,9 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # Ours, not DRF's: bounded by API_MAX_BODY_BYTES, hostile JSON is a 400 (core/parsers.py).
-    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.core.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.platform.core.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.core.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.platform.core.exceptions.api_exception_handler",
 }
 
 # What one request may make the server hold and store. A larger JSON body is a 413
@@ -50,7 +50,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.core.permissions.ApiDocsAccess"],
+    "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.platform.core.permissions.ApiDocsAccess"],
 }
 
 # base.py star-imports this module: only the settings above may leave it.

@@ -1,7 +1,7 @@
 {%- if cookiecutter.session_backend == "redis" -%}
 # Sessions live on their own Redis database, never in the LRU cache: eviction would log users out.
 # Django's cache store, except that an unreachable Redis is a 503, not a logout (core/sessions.py).
-SESSION_ENGINE = "{{ cookiecutter.project_slug }}.core.sessions"
+SESSION_ENGINE = "{{ cookiecutter.project_slug }}.platform.core.sessions"
 SESSION_CACHE_ALIAS = "sessions"
 {%- elif cookiecutter.session_backend == "redis_with_db_fallback" -%}
 # Read through Redis, written to Postgres too: a Redis restart costs a cache miss, not a login.

@@ -1,7 +1,7 @@
 import factory
 
-from {{ cookiecutter.project_slug }}.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
 
 
 class NoteFactory(factory.django.DjangoModelFactory[Note]):

@@ -3,9 +3,9 @@ from typing import Any
 import pytest
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 
 pytestmark = pytest.mark.django_db
 

@@ -11,16 +11,16 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.pagination import DEFAULT_PAGE_SIZE
-from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.core.tests.pickles import pickle_that_creates
 from {{ cookiecutter.project_slug }}.notes.cache import (
     NOTES_CACHED_PAGES,
     notes_cache_key,
     notes_cache_version,
 )
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.pagination import DEFAULT_PAGE_SIZE
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
 
 pytestmark = pytest.mark.django_db
 

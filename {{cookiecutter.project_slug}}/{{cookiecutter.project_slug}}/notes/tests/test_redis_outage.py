@@ -8,10 +8,10 @@ import pytest
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 pytestmark = pytest.mark.django_db

@@ -5,12 +5,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core import events
-from {{ cookiecutter.project_slug }}.core.events import DomainEvent, on_domain_event
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core import events
+from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent, on_domain_event
 
 pytestmark = pytest.mark.django_db
 

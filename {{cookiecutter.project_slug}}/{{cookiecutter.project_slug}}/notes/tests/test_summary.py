@@ -6,12 +6,12 @@ from collections.abc import Callable
 import pytest
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core import events
-from {{ cookiecutter.project_slug }}.core.events import DomainEvent, on_domain_event
 from {{ cookiecutter.project_slug }}.notes.models import NoteSummary
 from {{ cookiecutter.project_slug }}.notes.summary import note_summary_refresh
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core import events
+from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent, on_domain_event
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
 # The worker is another process: it only sees committed rows.

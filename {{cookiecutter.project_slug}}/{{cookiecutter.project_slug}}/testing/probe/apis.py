@@ -8,9 +8,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.accounts.selectors import requesting_user
+from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.jobs.services import job_enqueue
+from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
 {%- endif %}
 from {{ cookiecutter.project_slug }}.testing.probe.services import probe_read, probe_save
 {%- if cookiecutter.use_celery == "y" %}

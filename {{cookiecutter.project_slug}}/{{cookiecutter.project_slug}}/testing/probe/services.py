@@ -6,8 +6,8 @@ from typing import TypedDict, cast
 from django.core.cache import cache
 from django.db import transaction
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
-from {{ cookiecutter.project_slug }}.core.events import domain_event
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
 
 PROBE_SAVED = "probe.saved"
 

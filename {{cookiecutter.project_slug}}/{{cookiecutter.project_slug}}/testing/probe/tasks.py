@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from {{ cookiecutter.project_slug }}.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

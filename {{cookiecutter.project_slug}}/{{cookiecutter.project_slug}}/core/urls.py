@@ -1,7 +1,0 @@
-from django.urls import path
-
-from {{ cookiecutter.project_slug }}.core.apis import HealthApi
-
-urlpatterns = [
-    path("health/", HealthApi.as_view(), name="health"),
-]

@@ -1,9 +1,0 @@
-from django.apps import AppConfig
-
-
-class SupabaseConfig(AppConfig):
-    name = "{{ cookiecutter.project_slug }}.integrations.supabase"
-    label = "supabase_integration"
-
-    def ready(self) -> None:
-        from {{ cookiecutter.project_slug }}.integrations.supabase import checks  # noqa: F401  (registers the checks)

@@ -1,7 +1,0 @@
-from django.urls import path
-
-from {{ cookiecutter.project_slug }}.jobs.apis import JobStatusApi
-
-urlpatterns = [
-    path("<uuid:job_id>/", JobStatusApi.as_view(), name="job-status"),
-]

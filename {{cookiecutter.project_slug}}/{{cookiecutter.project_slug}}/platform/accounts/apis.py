@@ -1,0 +1,76 @@
+from django.contrib.auth import authenticate, login, logout
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+{%- if cookiecutter.use_supabase_auth == "y" %}
+from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
+{%- endif %}
+
+
+class InvalidCredentials(APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_detail = "Invalid username or password."
+    default_code = "invalid_credentials"
+
+
+class UserOutputSerializer(serializers.ModelSerializer[User]):
+    class Meta:
+        model = User
+        fields = ("id", "username", "email")
+
+
+class LoginApi(APIView):
+    """Starts a session (cookie) for the browsable API, the admin and same-site front ends."""
+
+    # Anonymous by definition; JSON-only parsing keeps cross-site forms from posting here.
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    # Password guessing is what rate limits are for: the strict "auth" rate applies.
+    throttle_scope = "auth"
+
+    class InputSerializer(serializers.Serializer[None]):
+        username = serializers.CharField()
+        password = serializers.CharField(style={"input_type": "password"})
+
+    @extend_schema(request=InputSerializer, responses=UserOutputSerializer)
+    def post(self, request: Request) -> Response:
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        user = authenticate(request._request, **data.validated_data)
+        if not isinstance(user, User):
+            raise InvalidCredentials()
+        login(request._request, user)
+        return Response(UserOutputSerializer(user).data)
+
+
+class LogoutApi(APIView):
+    throttle_scope = "auth"
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request: Request) -> Response:
+        logout(request._request)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+{%- if cookiecutter.use_supabase_auth == "y" %}
+
+
+class MeOutputSerializer(serializers.ModelSerializer[User]):
+    roles = serializers.ListField(source="supabase_roles", child=serializers.CharField())
+
+    class Meta:
+        model = User
+        fields = ("id", "supabase_id", "email", "roles")
+
+
+class MeApi(APIView):
+    """The caller, as the API knows them (from their Supabase access token or session)."""
+
+    @extend_schema(responses=MeOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response(MeOutputSerializer(requesting_user(request)).data)
+{%- endif %}

@@ -1,0 +1,72 @@
+import secrets
+from typing import Any
+
+from django.db import IntegrityError, transaction
+
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+
+STAFF_ROLE = "staff"
+# A first sign-in whose `supabase-<sub>` username is already taken (someone created that name
+# by hand) gets a random suffix instead; this many tries before giving up.
+USERNAME_ATTEMPTS = 3
+
+
+class UserSyncConflict(Exception):
+    """No local user can be created for this Supabase user (its usernames are all taken)."""
+
+
+def _roles(claims: dict[str, Any]) -> list[str]:
+    # Only app_metadata: user_metadata is writable by the user through Supabase's own API.
+    # Anything but {"roles": [<strings>]} grants nothing: a malformed claim must never 500
+    # or grant a role by accident.
+    app_metadata = claims.get("app_metadata")
+    roles = app_metadata.get("roles") if isinstance(app_metadata, dict) else None
+    if not isinstance(roles, list):
+        return []
+    return sorted({role for role in roles if isinstance(role, str)})
+
+
+def _username_candidates(sub: str) -> list[str]:
+    return [f"supabase-{sub}"] + [
+        f"supabase-{sub}-{secrets.token_hex(4)}" for _ in range(USERNAME_ATTEMPTS - 1)
+    ]
+
+
+def _user_create(*, sub: str, fields: dict[str, Any]) -> User:
+    for username in _username_candidates(sub):
+        try:
+            with transaction.atomic():
+                return User.objects.create(supabase_id=sub, username=username, **fields)
+        except IntegrityError:
+            existing = User.objects.filter(supabase_id=sub).first()
+            if existing is not None:  # a concurrent request created it first
+                return existing
+            # Otherwise the username belongs to another account: try the next one.
+    raise UserSyncConflict(f"Every username tried for Supabase user {sub} is taken.")
+
+
+def user_sync_from_supabase(*, claims: dict[str, Any]) -> User:
+    """The local user of a verified Supabase token: created on first sight, email and roles
+    kept in sync. Writes only when something changed.
+
+    Supabase is the source of truth for who exists: deleting the local row does not lock
+    anyone out (their next valid token creates it again, with a new id). To lock someone out,
+    deactivate the local user (`is_active=False`: every API then answers 401 user_inactive)
+    or delete/ban them in Supabase.
+    """
+    roles = _roles(claims)
+    wanted = {
+        "email": claims.get("email") or "",  # supabase_token_verify checked type and length
+        "supabase_roles": roles,
+        "is_staff": STAFF_ROLE in roles,
+    }
+    sub = str(claims["sub"])
+    user = User.objects.filter(supabase_id=sub).first()
+    if user is None:
+        return _user_create(sub=sub, fields=wanted)
+    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+    if changed:
+        for field in changed:
+            setattr(user, field, wanted[field])
+        user.save(update_fields=changed)
+    return user

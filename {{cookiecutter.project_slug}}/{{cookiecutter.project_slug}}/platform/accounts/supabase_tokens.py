@@ -1,0 +1,107 @@
+"""Verification of Supabase Auth access tokens.
+
+Algorithms are pinned: ES256/RS256 with a key from the project's JWKS (chosen by `kid`), HS256
+only with SUPABASE_JWT_SECRET and only when it is set. A public key is therefore never used as
+an HMAC secret, and `none` is never accepted. `exp`, `sub`, `aud` (authenticated) and `iss`
+(<SUPABASE_URL>/auth/v1) are required and checked.
+"""
+
+import uuid
+from typing import Any
+
+import jwt
+from django.conf import settings
+
+from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import jwks_key
+
+ASYMMETRIC_ALGORITHMS = {"ES256": "EC", "RS256": "RSA"}
+AUDIENCE = "authenticated"
+REQUIRED_CLAIMS = ["exp", "sub", "aud", "iss"]
+# Real access tokens are a few hundred bytes to a couple of KB; anything far larger is abuse.
+MAX_TOKEN_LENGTH = 8192
+# User.email's max_length (RFC 5321's limit for a deliverable address).
+MAX_EMAIL_LENGTH = 254
+
+
+class TokenRejected(Exception):
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(detail)
+        self.code = code
+        self.detail = detail
+
+
+def invalid() -> TokenRejected:
+    return TokenRejected("token_invalid", "The token is malformed or its signature is wrong.")
+
+
+# Each PyJWT failure and the code clients see for it (the first match wins: order matters).
+DECODE_ERRORS: list[tuple[type[jwt.PyJWTError], str, str]] = [
+    (jwt.ExpiredSignatureError, "token_expired", "The access token has expired."),
+    (jwt.ImmatureSignatureError, "token_not_yet_valid", "The access token is not valid yet."),
+    (jwt.InvalidAudienceError, "token_audience_invalid", "The token is not for 'authenticated'."),
+    (jwt.InvalidIssuerError, "token_issuer_invalid", "The token was not issued by this project."),
+    (jwt.MissingRequiredClaimError, "token_claims_missing", "The token lacks a required claim."),
+]
+
+
+def issuer() -> str:
+    return f"{settings.SUPABASE_URL}/auth/v1"
+
+
+def _verification_key(header: dict[str, Any]) -> tuple[Any, str]:
+    algorithm = header.get("alg")
+    if algorithm in ASYMMETRIC_ALGORITHMS:
+        key = jwks_key(str(header.get("kid", "")))
+        if key is None:
+            raise TokenRejected("token_key_unknown", "The token was signed with an unknown key.")
+        if key.key_type != ASYMMETRIC_ALGORITHMS[algorithm]:
+            raise invalid()
+        return key.key, algorithm
+    if algorithm == "HS256" and settings.SUPABASE_JWT_SECRET:
+        return settings.SUPABASE_JWT_SECRET, algorithm
+    raise TokenRejected("token_algorithm_not_allowed", f"Algorithm {algorithm!r} is not accepted.")
+
+
+def _rejection_for(error: jwt.PyJWTError) -> TokenRejected:
+    for kind, code, detail in DECODE_ERRORS:
+        if isinstance(error, kind):
+            return TokenRejected(code, detail)
+    return invalid()
+
+
+def supabase_token_verify(token: str) -> dict[str, Any]:
+    """The verified claims of `token`; raises TokenRejected (with a code) otherwise."""
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise invalid()
+    try:
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError as error:
+        raise invalid() from error
+    key, algorithm = _verification_key(header)
+    try:
+        claims: dict[str, Any] = jwt.decode(
+            token,
+            key=key,
+            algorithms=[algorithm],
+            audience=AUDIENCE,
+            issuer=issuer(),
+            leeway=settings.SUPABASE_JWT_LEEWAY,
+            options={"require": REQUIRED_CLAIMS},
+        )
+    except jwt.PyJWTError as error:
+        raise _rejection_for(error) from error
+    try:
+        uuid.UUID(str(claims["sub"]))
+    except ValueError as error:
+        raise TokenRejected("token_claims_missing", "The subject is not a user id.") from error
+    _check_email(claims.get("email"))
+    return claims
+
+
+def _check_email(email: Any) -> None:
+    """The email is stored on the local user: one it cannot hold is refused, not truncated
+    (a truncated address would be someone else's) and not a database error (a 500)."""
+    if email is None:
+        return
+    if not isinstance(email, str) or len(email) > MAX_EMAIL_LENGTH:
+        raise TokenRejected("token_claims_invalid", "The token's email cannot be used.")

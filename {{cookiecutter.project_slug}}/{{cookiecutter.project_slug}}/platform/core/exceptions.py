@@ -1,0 +1,53 @@
+"""One error shape for the whole API: `{"detail": ..., "code": ...}` (+ `errors` per field)."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+from {{ cookiecutter.project_slug }}.platform.core.errors import error_body
+from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_api_exception
+
+UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+
+
+def as_api_exception(exc: Exception) -> Exception:
+    """Services raise Django's exceptions; the API answers them like DRF's own."""
+    if isinstance(exc, DjangoValidationError):
+        return exceptions.ValidationError(as_serializer_error(exc))
+    if isinstance(exc, Http404):
+        return exceptions.NotFound()
+    if isinstance(exc, DjangoPermissionDenied):
+        return exceptions.PermissionDenied()
+    return exc
+
+
+def api_error_body(exc: exceptions.APIException) -> dict[str, Any]:
+    if isinstance(exc, exceptions.ValidationError):
+        return {**error_body(detail="Invalid input.", code="invalid"), "errors": exc.detail}
+    detail = exc.detail
+    code = detail.code if isinstance(detail, exceptions.ErrorDetail) else exc.default_code
+    return error_body(detail=str(detail), code=str(code))
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    exc = as_api_exception(exc)
+    request = context.get("request")
+    if request is not None and isinstance(exc, UNAUTHENTICATED):
+        # Missing or failed authentication spends the client IP's "anon" budget: once it is
+        # spent, 429 (DRF throttles only after authentication, so they never see these).
+        exc = unauthenticated_api_exception(exc, request._request)
+    response = exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response  # not an API error: Django's handler500 answers it
+    response.data = api_error_body(exc)
+    # An authentication class may say why a credential failed (RFC 6750's error="...").
+    www_authenticate = getattr(exc, "www_authenticate", None)
+    if www_authenticate:
+        response["WWW-Authenticate"] = www_authenticate
+    return response

@@ -1,0 +1,148 @@
+"""How a Redis role is connected to: the options every pool gets, Sentinel, TLS.
+
+Pure functions of their arguments (no `django.conf.settings`): the settings components call them
+to build CACHES{% if cookiecutter.use_celery == "y" %} and Celery's options{% endif %}, and `redis_clients` calls them with the settings' values to
+build the other roles' pools, so both agree on every option.
+"""
+
+{% if cookiecutter.use_celery == "y" -%}
+import ssl
+{% endif -%}
+from urllib.parse import unquote, urlsplit, urlunsplit
+
+from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
+from redis.retry import Retry
+
+# django-redis's pool size per cache alias (redis_clients uses the same for its roles).
+MAX_CONNECTIONS_PER_ROLE = 50
+
+
+def redis_url_with_db(url: str, db: int) -> str:
+    """The same Redis server as `url`, on database number `db` (query string kept)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=f"/{db}"))
+
+
+def redis_connection_kwargs(url: str, *, socket_timeout: float, ca_certs: str) -> dict[str, object]:
+    """Connection options shared by every role's pool."""
+    kwargs: dict[str, object] = {
+        "socket_connect_timeout": socket_timeout,
+        "socket_timeout": socket_timeout,
+        # A pooled connection idle for 30 s is PINGed before use, and a command that fails on a
+        # dead connection is retried once on a fresh one: after a Redis restart the app recovers
+        # by itself, and during an outage each command costs at most one extra refused connect.
+        "health_check_interval": 30,
+        "retry": Retry(ExponentialWithJitterBackoff(base=0.01, cap=0.05), retries=1),
+    }
+    if url.startswith("rediss://") and ca_certs:
+        kwargs["ssl_ca_certs"] = ca_certs
+    return kwargs
+
+
+def sentinel_kwargs(*, socket_timeout: float, password: str) -> dict[str, object]:
+    """How to talk to the sentinels themselves (their own password, not the master's). No
+    retries: a sentinel that fails is skipped for the next one (redis-py's default would retry
+    each with seconds of backoff, even a refused password)."""
+    kwargs: dict[str, object] = {
+        "socket_connect_timeout": socket_timeout,
+        "socket_timeout": socket_timeout,
+        "retry": Retry(NoBackoff(), retries=0),
+    }
+    if password:
+        kwargs["password"] = password
+    return kwargs
+
+
+def sentinel_master_kwargs(url: str) -> dict[str, object]:
+    """What a role's URL still says under Sentinel: database, credentials and TLS."""
+    parts = urlsplit(url)
+    kwargs: dict[str, object] = {"db": int(parts.path.lstrip("/") or 0)}
+    if parts.username:
+        kwargs["username"] = unquote(parts.username)
+    if parts.password:
+        kwargs["password"] = unquote(parts.password)
+    if parts.scheme == "rediss":
+        kwargs["ssl"] = True  # the Sentinel pool then uses its TLS connection class
+    return kwargs
+
+
+def url_credentials(url: str) -> str:
+    """The `user:password@` part of `url` (empty when it has none), to carry over to another."""
+    credentials = urlsplit(url).netloc.rpartition("@")[0]
+    return f"{credentials}@" if credentials else ""
+
+
+def sentinel_location(url: str, master: str) -> str:
+    """django-redis's Sentinel URL: the master's name where the host would be."""
+    return f"redis://{url_credentials(url)}{master}{urlsplit(url).path or '/0'}"
+
+
+def django_redis_cache(
+    location: str,
+    *,
+    ignore_exceptions: bool,
+    key_prefix: str,
+    timeout: int,
+    socket_timeout: float,
+    ca_certs: str,
+    sentinels: list[tuple[str, int]],
+    sentinel_master: str,
+    sentinel_password: str,
+) -> dict[str, object]:
+    """One CACHES entry on django-redis: the pool options above, or the Sentinel master."""
+    pool_kwargs = redis_connection_kwargs(
+        location, socket_timeout=socket_timeout, ca_certs=ca_certs
+    )
+    options: dict[str, object] = {
+        # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
+        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "IGNORE_EXCEPTIONS": ignore_exceptions,
+        # JSON, not django-redis's default pickle: loading a pickle runs code, so anyone able to
+        # write a key in Redis could run code in the web processes (core/cache_serializers.py).
+        "SERIALIZER": "{{ cookiecutter.project_slug }}.platform.core.cache_serializers.JSONSerializer",
+    }
+    if not sentinels:
+        options["CONNECTION_POOL_CLASS"] = "redis.BlockingConnectionPool"
+        options["CONNECTION_POOL_KWARGS"] = {
+            "max_connections": MAX_CONNECTIONS_PER_ROLE,
+            "timeout": 20,
+            **pool_kwargs,
+        }
+    else:
+        if location.startswith("rediss://"):
+            pool_kwargs["ssl"] = True  # sentinel_location() below drops the scheme
+        # The master only (DefaultClient, not SentinelClient): a read from a replica could miss
+        # the write just made, e.g. the session saved by the previous request.
+        options.update(
+            CONNECTION_FACTORY="django_redis.pool.SentinelConnectionFactory",
+            CONNECTION_POOL_CLASS="redis.sentinel.SentinelConnectionPool",
+            CONNECTION_POOL_KWARGS={"max_connections": MAX_CONNECTIONS_PER_ROLE, **pool_kwargs},
+            SENTINELS=sentinels,
+            SENTINEL_KWARGS=sentinel_kwargs(
+                socket_timeout=socket_timeout, password=sentinel_password
+            ),
+        )
+        location = sentinel_location(location, sentinel_master)
+    return {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": location,
+        "KEY_PREFIX": key_prefix,
+        "TIMEOUT": timeout,
+        "OPTIONS": options,
+    }
+{%- if cookiecutter.use_celery == "y" %}
+
+
+def celery_sentinel_url(url: str, *, sentinels: list[tuple[str, int]]) -> str:
+    """Celery's own Sentinel transport: sentinel://[:password@]host:port/db, one per sentinel,
+    joined by ';' (the master's name goes in the transport options)."""
+    prefix, path = url_credentials(url), urlsplit(url).path or "/0"
+    return ";".join(f"sentinel://{prefix}{host}:{port}{path}" for host, port in sentinels)
+
+
+def celery_tls(url: str, *, ca_certs: str) -> dict[str, object] | None:
+    """rediss:// for Celery: verify the server's certificate (Celery's default is not to)."""
+    if not url.startswith("rediss://"):
+        return None
+    return {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": ca_certs or None}
+{%- endif %}

@@ -1,0 +1,155 @@
+"""The database settings for Supabase's pool modes, against the real Postgres."""
+
+import os
+import runpy
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.db import connection
+from pytest_django.fixtures import Settings
+
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.platform.core.checks import check_database_pool_mode
+from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR, run_project
+
+pytestmark = pytest.mark.django_db
+
+
+def open_cursors_while_iterating() -> tuple[list[int], int]:
+    """Ids read with .iterator(), and how many server-side cursors were open meanwhile."""
+    ids, open_cursors = [], 0
+    for user in User.objects.order_by("id").iterator(chunk_size=2):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_cursors")
+            open_cursors = max(open_cursors, cursor.fetchone()[0])
+        ids.append(user.pk)
+    return ids, open_cursors
+
+
+def test_iterator_streams_with_a_server_side_cursor_by_default() -> None:
+    users = UserFactory.create_batch(5)
+
+    ids, open_cursors = open_cursors_while_iterating()
+
+    assert ids == [user.pk for user in users]
+    assert open_cursors >= 1
+
+
+def test_iterator_works_without_server_side_cursors_in_transaction_mode(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What SUPABASE_DB_POOL_MODE=transaction sets: a transaction pooler (port 6543) may run the
+    # next statement on another server connection, where a named cursor would not exist.
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    users = UserFactory.create_batch(5)
+
+    ids, open_cursors = open_cursors_while_iterating()
+
+    assert ids == [user.pk for user in users]
+    assert open_cursors == 0
+
+
+@pytest.mark.system
+def test_transaction_mode_settings_turn_off_cursors_and_persistent_connections() -> None:
+    code = (
+        "from django.conf import settings; db = settings.DATABASES['default']; "
+        "print(db['DISABLE_SERVER_SIDE_CURSORS'], db['CONN_MAX_AGE'])"
+    )
+
+    result = run_project(code, SUPABASE_DB_POOL_MODE="transaction")
+
+    assert result.stdout.split() == ["True", "0"]
+
+
+def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
+    settings.SUPABASE_DB_POOL_MODE = "pgbouncer"
+
+    errors = check_database_pool_mode(None)
+
+    assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E006"]
+
+
+def gunicorn_env() -> dict[str, str]:
+    """The environment config/gunicorn.py gives its workers (`raw_env`)."""
+    config = runpy.run_path(str(PROJECT_DIR / "config" / "gunicorn.py"))
+    return dict(entry.split("=", 1) for entry in config["raw_env"])
+
+
+@pytest.mark.system
+def test_the_asgi_server_takes_connections_from_a_pool() -> None:
+    # Under ASGI each request has a thread of its own: persistent connections would never be
+    # reused, so the production server command turns on psycopg's pool for the application it
+    # loads. Point it at the test database.
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    code = (
+        "import config.asgi; from django.db import connection; "
+        "from {{ cookiecutter.project_slug }}.platform.accounts.models import User; "
+        "print(User.objects.count() >= 0, connection.pool.max_size, "
+        "connection.settings_dict['CONN_MAX_AGE'])"
+    )
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env={**os.environ, **gunicorn_env(), "DATABASE_URL": url, "DATABASE_POOL_MAX_SIZE": "3"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["True", "3", "0"]
+
+
+@pytest.mark.system
+def test_loading_the_asgi_application_changes_no_environment_variable() -> None:
+    # The pool is the server command's choice (DATABASE_POOL=True), not a side effect of
+    # importing the application: the environment a process hands on stays its own.
+    code = (
+        "import os; before = dict(os.environ); import config.asgi; "
+        "from django.db import connection; "
+        "print(dict(os.environ) == before, 'pool' in connection.settings_dict['OPTIONS'])"
+    )
+    env = {name: value for name, value in os.environ.items() if name != "DATABASE_POOL"}
+    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        cwd=PROJECT_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+    assert result.stdout.split() == ["True", "False"]
+
+
+def test_the_production_server_leaves_the_pool_off_when_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_POOL", "False")
+
+    assert gunicorn_env()["DATABASE_POOL"] == "False"
+
+
+@pytest.mark.django_db(transaction=True)  # DROP DATABASE cannot run inside a transaction
+@pytest.mark.system
+def test_ensure_database_creates_a_missing_database_once() -> None:
+    name = f"ensure_{uuid.uuid4().hex[:12]}"
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{name}"
+    ensure = "from django.core.management import call_command; call_command('ensure_database')"
+    try:
+        first = run_project(ensure, DATABASE_URL=url)
+        second = run_project(ensure, DATABASE_URL=url)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone()[0]
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)}")
+
+    assert f"Created database {name!r}." in first.stdout, first.stderr
+    assert f"Database {name!r} exists." in second.stdout, second.stderr
+    assert exists == 1

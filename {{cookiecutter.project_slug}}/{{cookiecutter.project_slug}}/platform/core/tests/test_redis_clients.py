@@ -1,0 +1,133 @@
+from collections.abc import {% if cookiecutter.use_celery == "y" %}Callable, {% endif %}Iterator
+from pathlib import Path
+
+import pytest
+from django_redis import get_redis_connection
+from pytest_django.fixtures import Settings
+from redis import BlockingConnectionPool
+from redis.exceptions import ConnectionError as RedisConnectionError
+
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.project import check_redis_report{% if cookiecutter.use_celery == "y" %}, run_project{% endif %}
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+{%- endif %}
+
+
+def test_each_role_has_one_client_per_process() -> None:
+    for role in redis_role_urls():
+        assert redis_client(role) is redis_client(role), role
+
+
+def test_the_cache_role_shares_django_redis_pool() -> None:
+    assert redis_client("cache").connection_pool is get_redis_connection("default").connection_pool
+
+
+def test_the_durable_role_is_a_blocking_pool_on_redis_url(settings: Settings) -> None:
+    client = redis_client("durable")
+    pool = client.connection_pool
+
+    assert isinstance(pool, BlockingConnectionPool)
+    assert pool.max_connections == 50
+    assert pool.connection_kwargs["db"] == int(settings.REDIS_URL.rsplit("/", 1)[1] or 0)
+
+
+def test_roles_default_to_distinct_databases_of_redis_url() -> None:
+    urls = redis_role_urls()
+
+    assert len(set(urls.values())) == len(urls)
+
+
+def test_an_unknown_role_names_the_known_ones() -> None:
+    with pytest.raises(KeyError, match="known: cache"):
+        redis_client("nonsense")
+
+
+def test_changing_the_url_setting_builds_a_new_client(
+    settings: Settings, own_redis: OwnRedis
+) -> None:
+    before = redis_client("durable")
+    settings.REDIS_URL = own_redis.url(db=3)
+
+    after = redis_client("durable")
+    after.set("moved", "yes")
+
+    assert after is not before
+    assert after.connection_pool.connection_kwargs["port"] == own_redis.port
+    assert after.get("moved") == b"yes"
+
+
+@pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
+    files = make_certificates(tmp_path)
+    server = OwnRedis(tmp_path)
+    server.extra_args = (
+        "--port", "0", "--tls-port", str(server.port), "--tls-auth-clients", "no",
+        "--tls-cert-file", str(files["server.crt"]), "--tls-key-file", str(files["server.key"]),
+        "--tls-ca-cert-file", str(files["ca.crt"]),
+    )  # fmt: skip
+    server.start()
+    yield server, files["ca.crt"]
+    server.stop()
+
+
+@pytest.mark.system
+def test_rediss_verifies_the_server_certificate_by_default(
+    settings: Settings, tls_redis: tuple[OwnRedis, Path]
+) -> None:
+    server, _ = tls_redis
+    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+
+    with pytest.raises(RedisConnectionError, match="certificate verify failed"):
+        redis_client("durable").ping()
+
+
+@pytest.mark.system
+def test_rediss_connects_with_the_configured_ca_bundle(
+    settings: Settings, tls_redis: tuple[OwnRedis, Path]
+) -> None:
+    server, ca_certificate = tls_redis
+    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+    settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
+
+    assert redis_client("durable").ping() is True
+
+
+@pytest.mark.system
+def test_every_role_speaks_tls_and_verifies_the_certificate(
+    tls_redis: tuple[OwnRedis, Path],
+) -> None:
+    server, ca_certificate = tls_redis
+    url = f"rediss://127.0.0.1:{server.port}/0"
+
+    verified = check_redis_report(REDIS_URL=url, REDIS_SSL_CA_CERTS=str(ca_certificate))
+    unverifiable = check_redis_report(REDIS_URL=url)
+
+    assert set(verified) == set(redis_role_urls())  # cache and sessions too (django-redis)
+    assert all(verified.values()), verified
+    assert not any(unverifiable.values()), unverifiable
+{%- if cookiecutter.use_celery == "y" %}
+
+
+def test_celery_runs_a_task_over_tls(
+    settings: Settings,
+    tls_redis: tuple[OwnRedis, Path],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    server, ca_certificate = tls_redis
+    tls = {
+        "REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
+        "REDIS_SSL_CA_CERTS": str(ca_certificate),
+    }
+    settings.REDIS_URL, settings.REDIS_SSL_CA_CERTS = tls["REDIS_URL"], tls["REDIS_SSL_CA_CERTS"]
+    start_worker("tls", **tls)  # its heartbeat arrives over TLS too
+
+    result = run_project(
+        "from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping; print(ping.delay().get(timeout=30))",
+        **tls,
+    )
+
+    assert result.stdout.strip() == "pong", result.stderr
+{%- endif %}

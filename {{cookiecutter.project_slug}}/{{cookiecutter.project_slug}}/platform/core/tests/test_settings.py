@@ -1,0 +1,97 @@
+"""Production settings: safe by default, secrets required. Run in a fresh interpreter each."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR
+
+# Each test runs manage.py in a fresh interpreter: a process of its own.
+pytestmark = pytest.mark.system
+
+PASS_THROUGH = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV")
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.production",
+    "DJANGO_ENV_FILE": "/nonexistent",  # only what is given here
+    "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
+    "DJANGO_ALLOWED_HOSTS": "api.example.com",
+    "DATABASE_URL": "postgres://app:secret@db.internal:5432/app?sslmode=require",
+    "REDIS_URL": "redis://:secret@redis.internal:6379/0",
+{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
+    "SUPABASE_URL": "https://project-ref.supabase.co",
+{%- endif %}
+{%- if cookiecutter.use_supabase_storage == "y" %}
+    "SUPABASE_SECRET_KEY": "sb_secret_for_the_deploy_check",
+{%- endif %}
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    # Only what a process needs to run: nothing the settings read leaks in from the caller.
+    inherited = {key: os.environ[key] for key in PASS_THROUGH if key in os.environ}
+    return subprocess.run(  # noqa: S603  (fixed arguments, our own manage.py)
+        [sys.executable, "manage.py", *args],
+        cwd=PROJECT_DIR,
+        env={**inherited, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_settings_pass_the_deploy_check() -> None:
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key() -> None:
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_has_no_default_redis_url() -> None:
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "REDIS_URL" in result.stderr
+
+
+def test_production_requires_tls_to_the_database() -> None:
+    env = {**PRODUCTION_ENV, "DATABASE_URL": "postgres://app:secret@db.internal:5432/app"}
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "{{ cookiecutter.project_slug }}.E007" in result.stderr
+
+
+def test_production_keeps_the_api_docs_private_unless_asked() -> None:
+    show = ("shell", "-c", "from django.conf import settings; print(settings.API_DOCS_PUBLIC)")
+
+    opted_in = {**PRODUCTION_ENV, "API_DOCS_PUBLIC": "True"}
+
+    # The last word: `shell` first says what it imported.
+    assert manage(*show, env=PRODUCTION_ENV).stdout.split()[-1] == "False"
+    assert manage(*show, env=opted_in).stdout.split()[-1] == "True"
+
+
+def test_the_generated_placeholders_fail_the_deploy_check() -> None:
+    placeholder = "db.your-project-ref.supabase.co"
+    database = f"postgres://postgres:pw@{placeholder}:5432/postgres?sslmode=require"
+    env = {**PRODUCTION_ENV, "DATABASE_URL": database}
+
+    result = manage("check", "--deploy", env=env)
+
+    assert result.returncode != 0
+    assert "{{ cookiecutter.project_slug }}.E020" in result.stderr

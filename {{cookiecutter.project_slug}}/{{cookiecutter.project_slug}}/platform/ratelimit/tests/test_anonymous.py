@@ -1,0 +1,150 @@
+"""Requests that prove no identity (no credentials, or bad ones) have a budget per client IP."""
+
+{% if cookiecutter.use_supabase_auth == "y" -%}
+import time
+import uuid
+{% endif -%}
+from collections.abc import Callable
+
+{% if cookiecutter.use_supabase_auth == "y" -%}
+import jwt
+{% endif -%}
+import pytest
+from django.test import RequestFactory
+from pytest_django.fixtures import Settings
+from rest_framework.test import APIClient
+
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
+from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.proxy import client_from
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+
+ANON_RATE = 3
+
+
+@pytest.fixture
+def tight_anon_rate(settings: Settings) -> None:
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": f"{ANON_RATE}/min"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+def refused_as_unauthenticated(status: int) -> bool:
+    # 401 with a Bearer challenge; 403 when only session authentication is configured.
+    return status in (401, 403)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tight_anon_rate")
+def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
+    client = APIClient(REMOTE_ADDR="203.0.113.7")
+
+    answers = [client.get(PROBE_URL) for _ in range(ANON_RATE + 2)]
+
+    assert all(refused_as_unauthenticated(a.status_code) for a in answers[:ANON_RATE])
+    assert [a.status_code for a in answers[ANON_RATE:]] == [429, 429]
+    refused = answers[-1]
+    assert refused.json()["code"] == "throttled"
+    assert int(refused["Retry-After"]) >= 1
+    assert f'"anon";q={ANON_RATE};w=60' in refused["RateLimit-Policy"]
+    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(PROBE_URL)
+    assert refused_as_unauthenticated(other_ip.status_code)
+
+
+@pytest.mark.usefixtures("tight_anon_rate")
+def test_authenticated_requests_spend_nothing(api_client: APIClient) -> None:
+    statuses = {api_client.get(PROBE_URL).status_code for _ in range(ANON_RATE + 2)}
+
+    assert statuses == {200}
+
+
+@pytest.mark.usefixtures("tight_anon_rate")
+def test_the_event_streams_401_can_spend_the_same_budget() -> None:
+    request = RequestFactory().get("/api/events/stream/", REMOTE_ADDR="203.0.113.9")
+
+    refusals = [unauthenticated_refusal(request) for _ in range(ANON_RATE + 1)]
+
+    assert refusals[:ANON_RATE] == [None] * ANON_RATE
+    refused = refusals[ANON_RATE]
+    assert refused is not None
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) >= 1
+{%- if cookiecutter.use_supabase_auth == "y" %}
+
+
+HS_SECRET = "anonymous-budget-test-secret-of-at-least-32-characters"
+
+
+@pytest.fixture
+def hs256_tokens(settings: Settings) -> Callable[[], str]:
+    """Valid tokens signed with the legacy HS256 secret (no JWKS needed)."""
+    settings.SUPABASE_JWT_SECRET = HS_SECRET
+
+    def token() -> str:
+        now = int(time.time())
+        claims = {
+            "sub": str(uuid.uuid4()),
+            "aud": "authenticated",
+            "iss": f"{settings.SUPABASE_URL}/auth/v1",
+            "exp": now + 600,
+            "iat": now,
+            "email": "valid@example.com",
+            "role": "authenticated",
+        }
+        return jwt.encode(claims, HS_SECRET, algorithm="HS256")
+
+    return token
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("tight_anon_rate")
+def test_invalid_tokens_spend_the_budget_and_then_no_token_is_even_checked(
+    hs256_tokens: Callable[[], str],
+) -> None:
+    attacker = APIClient(REMOTE_ADDR="203.0.113.7")
+    guesses = [
+        attacker.get(PROBE_URL, HTTP_AUTHORIZATION="Bearer not.a.token").status_code
+        for _ in range(ANON_RATE + 1)
+    ]
+    # Spent: even a valid token from that address is refused before it is verified...
+    valid_from_attacker = attacker.get(PROBE_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}")
+    # ...while other addresses are not affected.
+    valid_elsewhere = APIClient(REMOTE_ADDR="203.0.113.8").get(
+        PROBE_URL, HTTP_AUTHORIZATION=f"Bearer {hs256_tokens()}"
+    )
+
+    assert guesses == [401] * ANON_RATE + [429]
+    assert valid_from_attacker.status_code == 429
+    assert valid_from_attacker.json()["code"] == "throttled"
+    assert valid_elsewhere.status_code == 200
+{%- endif %}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users(
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(RATELIMIT_ANON_RATE=f"{ANON_RATE}/min")
+    user: User = UserFactory.create()
+    attacker = client_from("127.0.0.2")
+    attempts = [
+        {},  # no credentials
+        {"Authorization": "Bearer forged.token.value"},
+        {"Authorization": "Basic bm9ib2R5Omd1ZXNz"},
+    ]
+
+    statuses = [
+        attacker.get(f"{server.url}{PROBE_URL}", headers=attempts[n % len(attempts)]).status_code
+        for n in range(ANON_RATE + 3)
+    ]
+    member = ApiSession()
+    logged_in = member.login(server, user.username, PASSWORD)
+    served = member.get(server, PROBE_URL)
+    attacker.close()
+    member.close()
+
+    assert all(refused_as_unauthenticated(status) for status in statuses[:ANON_RATE])
+    assert statuses[ANON_RATE:] == [429] * 3
+    assert logged_in.status_code == 200
+    assert served.status_code == 200

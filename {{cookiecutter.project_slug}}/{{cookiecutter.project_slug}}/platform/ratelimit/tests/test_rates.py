@@ -1,0 +1,23 @@
+import pytest
+
+from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate, parse_rate
+
+
+@pytest.mark.parametrize(
+    ("text", "rate"),
+    [
+        ("100/min", Rate(100, 60)),
+        ("5/s", Rate(5, 1)),
+        ("1000/day", Rate(1000, 86400)),
+        ("20/5m", Rate(20, 300)),
+        (" 7 / hour ", Rate(7, 3600)),
+    ],
+)
+def test_rates_parse(text: str, rate: Rate) -> None:
+    assert parse_rate(text) == rate
+
+
+@pytest.mark.parametrize("text", ["100", "100/fortnight", "0/min", "ten/min", "5/0s", ""])
+def test_bad_rates_are_refused_with_the_accepted_forms(text: str) -> None:
+    with pytest.raises(ValueError, match=r"'100/min'|at least 1"):
+        parse_rate(text)

@@ -1,0 +1,42 @@
+"""The project's URLs plus a probe of what a live server holds for its event streams.
+
+A live server loads it when started with TEST_ROOT_URLCONF set to this module (see
+config/settings/test.py); production settings never do.
+"""
+
+import gc
+
+from asgiref.sync import sync_to_async
+from django.http import HttpRequest, JsonResponse
+from django.urls import path
+
+from config.urls import handler404, handler500
+from config.urls import urlpatterns as project_urlpatterns
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.selectors import stream_lease_count
+from {{ cookiecutter.project_slug }}.platform.realtime.views import process_slots
+
+PROBE = "/test/realtime/streams/"
+
+__all__ = ["PROBE", "handler404", "handler500", "urlpatterns"]
+
+
+async def stream_holdings(request: HttpRequest) -> JsonResponse:
+    """The hub's client queues, the process's stream slots and `?user=`'s leases. Async: the hub
+    belongs to the server's event loop."""
+    # A response dropped by a cancelled request is unreachable but may sit in a reference cycle
+    # until the collector runs: collect first, so what is counted is what is really held.
+    gc.collect()
+    leases = await sync_to_async(stream_lease_count, thread_sensitive=False)(
+        user_id=int(request.GET["user"])
+    )
+    return JsonResponse(
+        {
+            "hub_clients": current_hub().client_count(),
+            "process_streams": process_slots.taken,
+            "user_leases": leases,
+        }
+    )
+
+
+urlpatterns = [path(PROBE.strip("/") + "/", stream_holdings), *project_urlpatterns]

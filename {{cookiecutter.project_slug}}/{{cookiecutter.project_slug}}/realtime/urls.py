@@ -1,9 +1,0 @@
-from django.urls import path
-
-from {{ cookiecutter.project_slug }}.realtime.apis import StreamTokenApi
-from {{ cookiecutter.project_slug }}.realtime.views import event_stream
-
-urlpatterns = [
-    path("token/", StreamTokenApi.as_view(), name="events-token"),
-    path("stream/", event_stream, name="events-stream"),
-]
