@@ -27,6 +27,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase import jwks
 from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
 
 pytestmark = pytest.mark.django_db
 
@@ -60,18 +61,7 @@ def supabase(httpserver: HTTPServer, settings: Settings) -> HTTPServer:
 
 
 def claims(server: HTTPServer, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    base = {
-        "sub": str(uuid.uuid4()),
-        "aud": "authenticated",
-        "iss": f"{server.url_for('/').rstrip('/')}/auth/v1",
-        "exp": now + 3600,
-        "iat": now,
-        "email": "ada@example.com",
-        "role": "authenticated",
-        "app_metadata": {"provider": "email"},
-    }
-    return {key: value for key, value in {**base, **overrides}.items() if value is not None}
+    return supabase_claims(project_url=server.url_for("/").rstrip("/"), **overrides)
 
 
 def sign(

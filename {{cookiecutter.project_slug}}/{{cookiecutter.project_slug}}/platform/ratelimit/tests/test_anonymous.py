@@ -1,9 +1,5 @@
 """Requests that prove no identity (no credentials, or bad ones) have a budget per client IP."""
 
-{% if cookiecutter.use_supabase_auth == "y" -%}
-import time
-import uuid
-{% endif -%}
 from collections.abc import Callable
 
 {% if cookiecutter.use_supabase_auth == "y" -%}
@@ -20,6 +16,9 @@ from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthe
 from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
 from {{ cookiecutter.project_slug }}.testing.proxy import client_from
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+{%- if cookiecutter.use_supabase_auth == "y" %}
+from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
+{%- endif %}
 
 ANON_RATE = 3
 
@@ -82,16 +81,7 @@ def hs256_tokens(settings: Settings) -> Callable[[], str]:
     settings.SUPABASE_JWT_SECRET = HS_SECRET
 
     def token() -> str:
-        now = int(time.time())
-        claims = {
-            "sub": str(uuid.uuid4()),
-            "aud": "authenticated",
-            "iss": f"{settings.SUPABASE_URL}/auth/v1",
-            "exp": now + 600,
-            "iat": now,
-            "email": "valid@example.com",
-            "role": "authenticated",
-        }
+        claims = supabase_claims(project_url=settings.SUPABASE_URL)
         return jwt.encode(claims, HS_SECRET, algorithm="HS256")
 
     return token
