@@ -88,8 +88,8 @@ def _session_rows(sessions: dict[str, Any]) -> list[Row]:
     ]
 
 
-def _ratelimit_rows(ratelimit: dict[str, Any]) -> list[Row]:
-    us = ratelimit["us"]
+def _rate_limit_rows(rate_limit: dict[str, Any]) -> list[Row]:
+    us = rate_limit["us"]
     ours, seed, incr = us["ours (GCRA)"], us["seed decorator"], us["bare INCR"]
     return [
         Row(
@@ -97,7 +97,7 @@ def _ratelimit_rows(ratelimit: dict[str, Any]) -> list[Row]:
             f"{ours:.0f} us",
             f"seed decorator {seed:.0f} us",
             "seed / ours",
-            ratelimit["seed_over_ours"],
+            rate_limit["seed_over_ours"],
             Goal(15, at_most=False),
         ),
         Row(
@@ -105,7 +105,7 @@ def _ratelimit_rows(ratelimit: dict[str, Any]) -> list[Row]:
             f"{ours:.0f} us",
             f"bare INCR {incr:.0f} us",
             "ours / INCR",
-            ratelimit["ours_over_incr"],
+            rate_limit["ours_over_incr"],
             Goal(1.5, at_most=True),
         ),
         Row(
@@ -113,7 +113,7 @@ def _ratelimit_rows(ratelimit: dict[str, Any]) -> list[Row]:
             f"INCR {incr:.0f} us",
             f"seed decorator {seed:.0f} us",
             "seed / INCR",
-            ratelimit["ceiling"],
+            rate_limit["ceiling"],
         ),
     ]
 
@@ -189,7 +189,7 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
         Row("redis-benchmark GET, 50 clients", f"{floor['get_rps_50_clients']:.0f} ops/s", ""),
         *_cache_rows(results["cache"], floor),
         *_session_rows(results["sessions"]),
-        *_ratelimit_rows(results["ratelimit"]),
+        *_rate_limit_rows(results["rate_limit"]),
         *_http_rows(results["http"]),
         *_celery_rows(results["celery"]),
         *_realtime_rows(results["realtime"]),

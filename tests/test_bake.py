@@ -190,7 +190,7 @@ def test_the_readme_security_table_names_settings_the_project_reads(
     documented = env_names(project / ".env.example")
 
     assert len(table_rows) >= 10
-    assert {"TRUSTED_PROXIES", "RATELIMIT_ANON_RATE", "API_MAX_BODY_BYTES"} <= set(
+    assert {"TRUSTED_PROXIES", "RATE_LIMIT_ANON_RATE", "API_MAX_BODY_BYTES"} <= set(
         re.findall(r"`([A-Z][A-Z0-9_]{3,})`", section)
     )
     assert set(re.findall(r"`([A-Z][A-Z0-9_]{3,})`", must_set)) - documented == set()

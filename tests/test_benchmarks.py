@@ -50,8 +50,8 @@ def test_ratios_come_from_the_same_run(results: dict[str, Any]) -> None:
 
 
 def test_a_missed_goal_is_shown_as_missed(results: dict[str, Any]) -> None:
-    results["ratelimit"]["seed_over_ours"] = 14.9
-    results["ratelimit"]["ours_over_incr"] = 1.5
+    results["rate_limit"]["seed_over_ours"] = 14.9
+    results["rate_limit"]["ours_over_incr"] = 1.5
 
     table = render(rows_from(results), results)
 

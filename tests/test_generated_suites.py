@@ -200,7 +200,7 @@ def test_production_compose_services_run_natively(
                 f"REDIS_URL={REDIS_URL}",
                 f"CACHE_KEY_PREFIX=smoke-{run_id}",
                 f"CELERY_TASK_DEFAULT_QUEUE=smoke-{run_id}",
-                f"RATELIMIT_KEY_PREFIX=smoke-{run_id}:rl",
+                f"RATE_LIMIT_KEY_PREFIX=smoke-{run_id}:rl",
                 f"REALTIME_PREFIX=smoke-{run_id}:rt",
                 "SUPABASE_URL=https://project-ref.supabase.co",
                 "SUPABASE_SECRET_KEY=sb_secret_smoke_test",

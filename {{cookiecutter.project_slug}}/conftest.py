@@ -40,8 +40,8 @@ def _clean_redis_keys() -> Iterator[None]:
     yield
     for alias in settings.CACHES:
         caches[alias].delete_pattern("*")  # type: ignore[attr-defined]
-    limiter = redis_client("ratelimit")
-    for key in limiter.scan_iter(match=f"{settings.RATELIMIT_KEY_PREFIX}:*", count=1000):
+    limiter = redis_client("rate_limit")
+    for key in limiter.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}:*", count=1000):
         limiter.delete(key)
 
 

@@ -87,7 +87,7 @@ def start_gunicorn(port: int, **env: str) -> subprocess.Popen[bytes]:
             "GUNICORN_LOG_LEVEL": "warning",
             "DJANGO_DEBUG": "False",
             "DJANGO_LOG_LEVEL": "WARNING",
-            "RATELIMIT_USER_RATE": "100000000/min",
+            "RATE_LIMIT_USER_RATE": "100000000/min",
             **env,
         },
         stdout=subprocess.DEVNULL,

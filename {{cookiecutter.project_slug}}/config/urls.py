@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.decorators import rate_limit
+from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import rate_limit
 {%- if cookiecutter.use_realtime == "y" %}
 from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_page
 {%- endif %}

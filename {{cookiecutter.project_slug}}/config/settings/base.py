@@ -30,7 +30,7 @@ INSTALLED_APPS = [
 {%- endif %}
     "{{ cookiecutter.project_slug }}.platform.core",
     "{{ cookiecutter.project_slug }}.platform.accounts",
-    "{{ cookiecutter.project_slug }}.platform.ratelimit",
+    "{{ cookiecutter.project_slug }}.platform.rate_limit",
 {%- if cookiecutter.use_celery == "y" %}
     "{{ cookiecutter.project_slug }}.platform.jobs",
 {%- endif %}
@@ -54,7 +54,7 @@ MIDDLEWARE = [
     "{{ cookiecutter.project_slug }}.platform.core.proxies.trusted_proxy_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "{{ cookiecutter.project_slug }}.platform.ratelimit.middleware.RateLimitHeadersMiddleware",
+    "{{ cookiecutter.project_slug }}.platform.rate_limit.middleware.RateLimitHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -111,7 +111,7 @@ from config.settings.components.celery import *  # noqa: E402, F403
 {%- endif %}
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
-from config.settings.components.ratelimit import *  # noqa: E402, F403
+from config.settings.components.rate_limit import *  # noqa: E402, F403
 {%- if cookiecutter.use_realtime == "y" %}
 from config.settings.components.realtime import *  # noqa: E402, F403
 {%- endif %}

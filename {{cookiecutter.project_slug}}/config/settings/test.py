@@ -32,7 +32,7 @@ STORAGES = {
 TEST_RUN_KEY_PREFIX = env.str("TEST_RUN_KEY_PREFIX", default="") or f"test-{uuid.uuid4().hex[:12]}"
 for cache_settings in CACHES.values():
     cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
-RATELIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"
+RATE_LIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"
 {%- if cookiecutter.use_realtime == "y" %}
 REALTIME_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rt"
 {%- endif %}

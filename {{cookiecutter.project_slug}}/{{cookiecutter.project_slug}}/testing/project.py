@@ -43,7 +43,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         CACHE_KEY_PREFIX=settings.TEST_RUN_KEY_PREFIX,
-        RATELIMIT_KEY_PREFIX=settings.RATELIMIT_KEY_PREFIX,
+        RATE_LIMIT_KEY_PREFIX=settings.RATE_LIMIT_KEY_PREFIX,
 {%- if cookiecutter.use_realtime == "y" %}
         REALTIME_PREFIX=settings.REALTIME_PREFIX,
 {%- endif %}

@@ -21,7 +21,7 @@ REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(RED
 {%- if cookiecutter.use_celery == "y" %}
 # Databases 3 and 4 belong to Celery (components/celery.py).
 {%- endif %}
-REDIS_RATELIMIT_URL = env.str("REDIS_RATELIMIT_URL", default=redis_url_with_db(REDIS_URL, 5))
+REDIS_RATE_LIMIT_URL = env.str("REDIS_RATE_LIMIT_URL", default=redis_url_with_db(REDIS_URL, 5))
 {%- if cookiecutter.use_realtime == "y" %}
 # Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay streams use db 6.
 REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_URL, 6))

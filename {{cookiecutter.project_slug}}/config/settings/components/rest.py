@@ -10,17 +10,17 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": [
-        "{{ cookiecutter.project_slug }}.platform.ratelimit.throttles.RedisUserThrottle",
-        "{{ cookiecutter.project_slug }}.platform.ratelimit.throttles.RedisScopedThrottle",
+        "{{ cookiecutter.project_slug }}.platform.rate_limit.throttles.RedisUserThrottle",
+        "{{ cookiecutter.project_slug }}.platform.rate_limit.throttles.RedisScopedThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         # Every API request, per user (or per client IP when anonymous): generous.
-        "user": env.str("RATELIMIT_USER_RATE", default="600/min"),
+        "user": env.str("RATE_LIMIT_USER_RATE", default="600/min"),
         # Views with throttle_scope = "auth" (logging in): strict, against password guessing.
-        "auth": env.str("RATELIMIT_AUTH_RATE", default="10/min"),
+        "auth": env.str("RATE_LIMIT_AUTH_RATE", default="10/min"),
         # Per client IP, every request refused for missing or failed authentication (401/403),
-        # and checked before a Bearer token is (ratelimit/anonymous.py).
-        "anon": env.str("RATELIMIT_ANON_RATE", default="60/min"),
+        # and checked before a Bearer token is (rate_limit/anonymous.py).
+        "anon": env.str("RATE_LIMIT_ANON_RATE", default="60/min"),
     },
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",

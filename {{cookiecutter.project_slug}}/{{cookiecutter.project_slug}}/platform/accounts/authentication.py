@@ -11,7 +11,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.services import UserSyncConflict, user_sync_from_supabase
 from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import TokenRejected, supabase_token_verify
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import JwksUnavailable
-from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_budget_guard
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_budget_guard
 
 REALM = 'Bearer realm="api"'
 

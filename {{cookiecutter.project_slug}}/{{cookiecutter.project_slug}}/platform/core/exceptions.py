@@ -11,7 +11,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_body
-from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_api_exception
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_api_exception
 
 UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
 

@@ -10,7 +10,7 @@ Roles and where their URL comes from:
 - ``sessions``: ``CACHES["sessions"]`` (likewise)
 {%- endif %}
 - ``durable``: ``REDIS_URL``, for application data that must not be evicted
-- ``ratelimit``: ``REDIS_RATELIMIT_URL``, the limiter's counters (each with a TTL)
+- ``rate_limit``: ``REDIS_RATE_LIMIT_URL``, the limiter's counters (each with a TTL)
 {%- if cookiecutter.use_realtime == "y" %}
 - ``realtime``: ``REDIS_REALTIME_URL``, event publishing and replay streams; the asyncio
   subscriber of the SSE hub is built by ``async_pubsub_client()``
@@ -49,7 +49,7 @@ CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "da
 # Roles whose pool is built here from a URL setting.
 URL_SETTING_ROLES = {
     "durable": "REDIS_URL",
-    "ratelimit": "REDIS_RATELIMIT_URL",
+    "rate_limit": "REDIS_RATE_LIMIT_URL",
 {%- if cookiecutter.use_realtime == "y" %}
     "realtime": "REDIS_REALTIME_URL",
 {%- endif %}

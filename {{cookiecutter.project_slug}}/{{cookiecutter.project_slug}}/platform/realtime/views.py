@@ -22,7 +22,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
-from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event, current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay

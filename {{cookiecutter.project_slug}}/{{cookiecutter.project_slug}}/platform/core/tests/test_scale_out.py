@@ -32,7 +32,7 @@ USER_RATE = 6  # per minute, for every server together
 
 @pytest.fixture
 def servers(start_server: Callable[..., LiveServer]) -> list[LiveServer]:
-    return [start_server(RATELIMIT_USER_RATE=f"{USER_RATE}/min") for _ in range(2)]
+    return [start_server(RATE_LIMIT_USER_RATE=f"{USER_RATE}/min") for _ in range(2)]
 
 
 @pytest.fixture

@@ -170,7 +170,7 @@ def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
 def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool:
     """One pass over the Redis-backed paths: the session (sessions role), a write that
     invalidates the cached list and the read that refills it (cache), and the limiter's answer
-    (ratelimit). False while any of them fails."""
+    (rate_limit). False while any of them fails."""
     try:
         created = alice.post(server, PROBE_URL, {"name": title})
         listed = alice.get(server, PROBE_URL)

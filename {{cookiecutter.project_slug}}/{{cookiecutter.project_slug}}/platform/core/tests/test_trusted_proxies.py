@@ -24,7 +24,7 @@ from {{ cookiecutter.project_slug }}.testing.servers import LiveServer, Producti
 
 LOGIN_URL = "/api/auth/login/"
 ADMIN_LOGIN_URL = "/admin/login/"
-AUTH_RATE = 3  # per minute: RATELIMIT_AUTH_RATE of the servers below
+AUTH_RATE = 3  # per minute: RATE_LIMIT_AUTH_RATE of the servers below
 ADMIN_LOGIN_RATE = 20  # per minute, config/urls.py
 
 
@@ -174,7 +174,7 @@ def servers(
     """Two gunicorn servers for the module (each test's limits are cleared after it): with the
     production HTTPS redirect, and without it (to attack the limits over plain HTTP directly)."""
     logs = tmp_path_factory.mktemp("gunicorn")
-    rate = {"RATELIMIT_AUTH_RATE": f"{AUTH_RATE}/min"}
+    rate = {"RATE_LIMIT_AUTH_RATE": f"{AUTH_RATE}/min"}
     started: dict[str, LiveServer] = {
         "https": ProductionServer(logs / "https.log", **rate),
         "plain": ProductionServer(logs / "plain.log", DJANGO_SECURE_SSL_REDIRECT="False", **rate),

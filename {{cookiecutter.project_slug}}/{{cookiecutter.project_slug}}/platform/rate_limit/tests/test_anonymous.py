@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.platform.ratelimit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
 from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
 from {{ cookiecutter.project_slug }}.testing.proxy import client_from
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -115,7 +115,7 @@ def test_invalid_tokens_spend_the_budget_and_then_no_token_is_even_checked(
 def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users(
     start_server: Callable[..., LiveServer],
 ) -> None:
-    server = start_server(RATELIMIT_ANON_RATE=f"{ANON_RATE}/min")
+    server = start_server(RATE_LIMIT_ANON_RATE=f"{ANON_RATE}/min")
     user: User = UserFactory.create()
     attacker = client_from("127.0.0.2")
     attempts = [

@@ -1,6 +1,6 @@
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate, parse_rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate, parse_rate
 
 
 @pytest.mark.parametrize(

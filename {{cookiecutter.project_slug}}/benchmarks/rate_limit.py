@@ -4,7 +4,7 @@
 - ours (one EVALSHA of the GCRA script on the pooled client),
 - a bare pooled INCR (the floor any Redis-counted limit pays).
 
-Run: `make bench-ratelimit` (or `python -m benchmarks.ratelimit --rounds 5 --checks 2000`).
+Run: `make bench-rate-limit` (or `python -m benchmarks.rate_limit --rounds 5 --checks 2000`).
 Absolute times vary between machines and runs; the ratios are the result.
 """
 
@@ -22,15 +22,15 @@ from django.conf import settings  # noqa: E402
 
 from benchmarks.report import emit, interleaved_medians, verdict  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
-from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import rate_limit_check  # noqa: E402
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate  # noqa: E402
 
 RATE = Rate(limit=10**9, period=60)  # never refuses: every check does the full work
 
 
 def seed_check(key: str) -> None:
     """The seed's decorator body: a client per request, two commands, no atomicity."""
-    r = redis.from_url(settings.REDIS_RATELIMIT_URL)  # the anti-pattern, measured on purpose
+    r = redis.from_url(settings.REDIS_RATE_LIMIT_URL)  # the anti-pattern, measured on purpose
     current = r.incr(key)
     if current == 1:
         r.expire(key, 60)
@@ -42,7 +42,7 @@ def our_check(key: str) -> None:
 
 
 def bare_incr(key: str) -> None:
-    redis_client("ratelimit").incr(key)
+    redis_client("rate_limit").incr(key)
 
 
 def main() -> None:
@@ -61,7 +61,7 @@ def main() -> None:
         options.rounds,
         options.checks,
     )
-    redis_client("ratelimit").delete(*keys.values())
+    redis_client("rate_limit").delete(*keys.values())
     ours, seed, incr = median["ours (GCRA)"], median["seed decorator"], median["bare INCR"]
     print(f"{'check':<16}{'us/check (median)':>20}")
     for name, value in median.items():
@@ -72,7 +72,7 @@ def main() -> None:
     # No check that counts in Redis can beat one round trip: this is the best any could do here.
     print(f"ceiling: seed / INCR = {seed / incr:.1f}x on this machine")
     emit(
-        "ratelimit",
+        "rate_limit",
         {
             "us": median,
             "seed_over_ours": speedup,

@@ -4,7 +4,7 @@ DRF authenticates and checks permissions before it throttles, so a request witho
 credentials ends in 401 before any throttle runs: without this, a client could send anonymous
 requests or guess tokens forever and never see a 429. Every such refusal (the DRF exception
 handler's 401/403 for NotAuthenticated and AuthenticationFailed, the event stream's 401) spends one
-unit of the "anon" rate (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"], RATELIMIT_ANON_RATE)
+unit of the "anon" rate (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"], RATE_LIMIT_ANON_RATE)
 of its client IP; once that is spent the answer is 429 instead.
 
 Bearer tokens cost work to check (signature, JWKS, a user lookup), so the token authentication
@@ -21,15 +21,15 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.decorators import throttled_response, unavailable_response
-from {{ cookiecutter.project_slug }}.platform.ratelimit.identity import client_ip
-from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import (
+from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import throttled_response, unavailable_response
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitResult,
     RateLimitUnavailable,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.ratelimit.middleware import remember_rate_limit_result
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate, parse_rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate, parse_rate
 
 ANONYMOUS_SCOPE = "anon"
 # Addresses remembered per process; the oldest are forgotten first (a forgotten one costs one

@@ -4,7 +4,7 @@ import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.decorators import rate_limit
+from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import rate_limit
 
 
 def ok_view(request: HttpRequest) -> HttpResponse:

@@ -10,14 +10,14 @@ from django.conf import settings
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import (
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitResult,
     RateLimitUnavailable,
     rate_limit_check,
     rate_limit_headers,
     rate_limit_key,
 )
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 
@@ -65,7 +65,7 @@ def test_identities_do_not_share_a_budget() -> None:
 
 def test_no_counter_is_ever_left_without_an_expiry() -> None:
     identity, rate = new_identity(), Rate(limit=50, period=60)
-    client = redis_client("ratelimit")
+    client = redis_client("rate_limit")
     key = rate_limit_key(policy="test", identity=identity)
 
     ttls = []
@@ -77,7 +77,7 @@ def test_no_counter_is_ever_left_without_an_expiry() -> None:
     assert max(ttls) <= 60_000
     stray = [
         k
-        for k in client.scan_iter(match=f"{settings.RATELIMIT_KEY_PREFIX}:*", count=1000)
+        for k in client.scan_iter(match=f"{settings.RATE_LIMIT_KEY_PREFIX}:*", count=1000)
         if client.pttl(k) < 0
     ]
     assert stray == []
@@ -86,7 +86,7 @@ def test_no_counter_is_ever_left_without_an_expiry() -> None:
 def test_keys_are_namespaced_and_do_not_contain_the_identity() -> None:
     key = rate_limit_key(policy="login", identity="ip:10.0.0.1:*injected*")
 
-    assert key.startswith(f"{settings.RATELIMIT_KEY_PREFIX}:login:")
+    assert key.startswith(f"{settings.RATE_LIMIT_KEY_PREFIX}:login:")
     assert "10.0.0.1" not in key
     assert "*" not in key
 
@@ -188,7 +188,7 @@ def test_headers_follow_the_ietf_draft() -> None:
 
 @pytest.fixture
 def limiter_on_dead_redis(settings: Settings, own_redis: OwnRedis) -> None:
-    settings.REDIS_RATELIMIT_URL = own_redis.url()
+    settings.REDIS_RATE_LIMIT_URL = own_redis.url()
     assert check(new_identity(), Rate(1, 60)).allowed  # connected once...
     own_redis.stop()  # ...then Redis goes away
 
@@ -205,7 +205,7 @@ def test_redis_down_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture) 
 
 @pytest.mark.usefixtures("limiter_on_dead_redis")
 def test_redis_down_fails_closed_when_configured(settings: Settings) -> None:
-    settings.RATELIMIT_FAIL_OPEN = False
+    settings.RATE_LIMIT_FAIL_OPEN = False
 
     with pytest.raises(RateLimitUnavailable):
         rate_limit_check(policy="test", identity=new_identity(), rate=Rate(1, 60))

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, Tags, register
 from rest_framework.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import parse_rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
 
 @register(Tags.compatibility)
@@ -16,7 +16,7 @@ def check_throttle_rates_parse(app_configs: Any, **kwargs: Any) -> list[CheckMes
             errors.append(
                 Error(
                     f'DEFAULT_THROTTLE_RATES["{scope}"]: {error}',
-                    hint="Fix the environment variable that sets it (RATELIMIT_*_RATE).",
+                    hint="Fix the environment variable that sets it (RATE_LIMIT_*_RATE).",
                     id="{{ cookiecutter.project_slug }}.E005",
                 )
             )

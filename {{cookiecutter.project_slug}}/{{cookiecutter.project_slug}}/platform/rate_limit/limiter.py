@@ -28,7 +28,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ class RateLimitResult:
 
 
 class RateLimitUnavailable(APIException):
-    """Redis could not be asked, and the project fails closed (RATELIMIT_FAIL_OPEN=False): the API
+    """Redis could not be asked, and the project fails closed (RATE_LIMIT_FAIL_OPEN=False): the API
     answers 503 (DRF's handler); the decorator and the event stream answer the same."""
 
     status_code = status.HTTP_503_SERVICE_UNAVAILABLE
@@ -89,7 +89,7 @@ def rate_limit_key(*, policy: str, identity: str) -> str:
     """Namespaced key; the identity (an IP, a user id, anything a caller derives from input)
     is hashed, so it cannot inject separators or grow the key."""
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return f"{settings.RATELIMIT_KEY_PREFIX}:{policy}:{digest}"
+    return f"{settings.RATE_LIMIT_KEY_PREFIX}:{policy}:{digest}"
 
 
 def _seconds(milliseconds: int) -> int:
@@ -107,13 +107,13 @@ def rate_limit_check(
     """
     key = rate_limit_key(policy=policy, identity=identity)
     try:
-        client = redis_client("ratelimit")
+        client = redis_client("rate_limit")
         allowed, remaining, retry_ms, reset_ms = _gcra(client)(
             keys=[key], args=[rate.limit, rate.period * 1000, int(peek)]
         )
     except (RedisConnectionError, RedisTimeoutError) as error:
         # Only an unreachable Redis fails open or closed; a script error is a bug and raises.
-        if not settings.RATELIMIT_FAIL_OPEN:
+        if not settings.RATE_LIMIT_FAIL_OPEN:
             # The client sees the fixed detail; Redis's own message stays in the log.
             logger.warning("Rate limiter unavailable, request refused (fail closed): %s", error)
             raise RateLimitUnavailable() from error

@@ -6,13 +6,13 @@ from rest_framework.request import Request
 from rest_framework.settings import api_settings
 from rest_framework.throttling import BaseThrottle
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.identity import user_or_ip
-from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import (
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import user_or_ip
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitResult,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.ratelimit.middleware import remember_rate_limit_result
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import parse_rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes named in settings
     from rest_framework.views import APIView

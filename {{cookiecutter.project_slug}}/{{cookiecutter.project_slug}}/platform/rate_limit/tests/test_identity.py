@@ -2,7 +2,7 @@ import pytest
 from django.http import HttpRequest
 from django.test import RequestFactory
 
-from {{ cookiecutter.project_slug }}.platform.ratelimit.identity import client_ip
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 
 
 def request_from(remote: str, forwarded: str | None = None) -> HttpRequest:

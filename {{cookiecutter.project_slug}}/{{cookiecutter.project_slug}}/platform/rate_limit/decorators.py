@@ -7,14 +7,14 @@ from typing import Any, Literal
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
-from {{ cookiecutter.project_slug }}.platform.ratelimit.identity import client_ip, user_or_ip
-from {{ cookiecutter.project_slug }}.platform.ratelimit.limiter import (
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip, user_or_ip
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     UNAVAILABLE,
     RateLimitUnavailable,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.ratelimit.middleware import remember_rate_limit_result
-from {{ cookiecutter.project_slug }}.platform.ratelimit.rates import Rate
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate
 
 View = Callable[..., HttpResponse]
 KeyFunction = Callable[[HttpRequest], str]
