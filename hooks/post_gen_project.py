@@ -56,6 +56,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/browser.py",
             "{{ cookiecutter.project_slug }}/testing/sse.py",
             "config/settings/components/realtime.py",
+            "config/gunicorn_events.py",
             "benchmarks/realtime.py",
         ),
     ),

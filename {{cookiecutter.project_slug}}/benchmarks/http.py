@@ -1,8 +1,14 @@
-"""HTTP requests/s and p50/p99 latency under the production server command (gunicorn with
-uvicorn workers, config/gunicorn.py), with wrk as the load generator in its own process on
-loopback: the example's cached notes list, the same list with every read missing the cache, and
-/api/health/. Without the example app (include_example=n, or once replaced) only /api/health/ is
-measured. Run: `make bench-http` (needs wrk and a migrated database)."""
+"""HTTP requests/s and p50/p99 latency under the production web server command (gunicorn, WSGI
+sync workers, config/gunicorn.py), with wrk as the load generator in its own process on loopback:
+the example's cached notes list, the same list with every read missing the cache, /api/health/,
+and the framework's floor (benchmarks/floor.py: a bare DRF view with a fixed page of the same
+shape) served by the same command in the same run. The floor and the cached list are measured
+again under gunicorn with uvicorn workers (ASGI), the other candidate (README: Performance).
+Without the example app (include_example=n, or once replaced) the notes rows are left out.
+
+Every response must be 2xx: a row with other answers, or none at all, stops the benchmark naming
+the endpoint and what it got. Socket errors and timeouts are counted and shown.
+Run: `make bench-http` (needs wrk and a migrated database)."""
 
 import argparse
 import json
@@ -13,12 +19,14 @@ import shutil
 import statistics
 import subprocess
 import sys
+import urllib.error
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
 django.setup()
 
 from importlib import import_module  # noqa: E402
@@ -26,17 +34,36 @@ from importlib import import_module  # noqa: E402
 from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from benchmarks.floor import FLOOR_PATH  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
-
-
+SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
 # The example app, measured through its API only: the benchmarks import no product app.
 EXAMPLE_INSTALLED = apps.is_installed("{{ cookiecutter.project_slug }}.notes")
 NOTES_PATH = "/api/notes/"
+HEALTH_PATH = "/api/health/"
+SERVER_COMMANDS = {
+    "wsgi": ["--config", "config/gunicorn.py", "config.wsgi:application"],
+    # The same settings file with uvicorn workers: what production ran before (and still runs
+    # for the event stream, config/gunicorn_events.py).
+    "asgi": [
+        "--config",
+        "config/gunicorn.py",
+        "--worker-class",
+        "uvicorn_worker.UvicornWorker",
+        "config.asgi:application",
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    url: str
 
 
 def session_cookie() -> str:
@@ -44,7 +71,7 @@ def session_cookie() -> str:
     user, _ = User.objects.get_or_create(username="http-benchmark")
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
@@ -70,62 +97,163 @@ def seed_notes(base_url: str, cookie: str, count: int = 20) -> None:
         urllib.request.urlopen(post).close()  # noqa: S310  (our own server)
 
 
-def start_gunicorn(port: int, **env: str) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--config",
-            "config/gunicorn.py",
-            "config.asgi:application",
-        ],
+def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(  # noqa: S603  (our own server command)
+        [sys.executable, "-m", "gunicorn", *SERVER_COMMANDS[kind]],
         cwd=PROJECT_DIR,
         env={
             **os.environ,
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_LOG_LEVEL": "warning",
-            "DJANGO_DEBUG": "False",
             "DJANGO_LOG_LEVEL": "WARNING",
             "RATE_LIMIT_USER_RATE": "100000000/min",
+            # As each command's config sets it (components/database.py).
+            "DATABASE_POOL": str(kind == "asgi"),
             **env,
         },
         stdout=subprocess.DEVNULL,
     )
-    wait_until_listening(server, port, "gunicorn")
+    wait_until_listening(server, port, f"gunicorn ({kind})")
     return server
 
 
-def _match(pattern: str, text: str) -> re.Match[str]:
+def what_it_answers(url: str, cookie: str) -> str:
+    """One request's status and the start of its body, to say what went wrong."""
+    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
+            return f"{answer.status} {answer.read(200)!r}"
+    except urllib.error.HTTPError as error:
+        return f"{error.code} {error.read(200)!r}"
+    except OSError as error:
+        return f"no answer ({error})"
+
+
+def _figure(pattern: str, text: str, default: float | None = None) -> float:
     match = re.search(pattern, text, re.M)
     if match is None:
+        if default is not None:
+            return default
         raise SystemExit(f"unexpected wrk output (no {pattern!r}):\n{text}")
-    return match
+    return float(match.group(1))
 
 
-def wrk(url: str, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+def _latency_ms(percent: str, text: str) -> float:
+    match = re.search(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)", text, re.M)
+    if match is None:
+        raise SystemExit(f"unexpected wrk output (no {percent}% latency):\n{text}")
+    return float(match.group(1)) * UNITS[match.group(2)]
+
+
+def wrk(target: Target, cookie: str, seconds: int, connections: int) -> dict[str, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    command += ["-H", f"Cookie: {cookie}", url]
+    command += ["-H", f"Cookie: {cookie}", target.url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    result = {"rps": float(_match(r"Requests/sec:\s+([\d.]+)", output).group(1))}
-    for percent in ("50", "99"):
-        value, unit = _match(rf"^\s*{percent}%\s+([\d.]+)(us|ms|s)", output).groups()
-        result[f"p{percent}_ms"] = float(value) * UNITS[unit]
-    return result
+    errors = SOCKET_ERRORS.search(output)
+    requests = _figure(r"^\s*(\d+) requests in", output)
+    return {
+        "requests": requests,
+        "non_2xx": _figure(r"Non-2xx or 3xx responses:\s+(\d+)", output, default=0),
+        "rps": _figure(r"Requests/sec:\s+([\d.]+)", output),
+        "p50_ms": _latency_ms("50", output) if requests else 0.0,
+        "p99_ms": _latency_ms("99", output) if requests else 0.0,
+        "socket_errors": float(sum(map(int, errors.groups()[:3]))) if errors else 0.0,
+        "timeouts": float(errors.group(4)) if errors else 0.0,
+    }
+
+
+def require_success(target: Target, result: dict[str, float], cookie: str) -> None:
+    """Stop, naming the endpoint and what it answered, unless the round served 2xx only."""
+    if result["requests"] == 0 or result["non_2xx"]:
+        raise SystemExit(
+            f"{target.name} ({target.url}): {result['requests']:.0f} requests completed, "
+            f"{result['non_2xx']:.0f} of them not 2xx, {result['timeouts']:.0f} timeouts; "
+            f"one request now answers {what_it_answers(target.url, cookie)}"
+        )
 
 
 def interleaved_rounds(
-    targets: dict[str, str], cookie: str, options: argparse.Namespace
+    targets: list[Target], cookie: str, options: argparse.Namespace
 ) -> dict[str, dict[str, float]]:
-    """The median of each figure over alternating rounds, so that noise hits every target alike."""
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in targets}
+    """The median of each figure over alternating rounds, so that noise hits every target alike;
+    errors and timeouts are summed instead."""
+    samples: dict[str, list[dict[str, float]]] = {target.name: [] for target in targets}
     for _ in range(options.rounds):
-        for name, url in targets.items():
-            samples[name].append(wrk(url, cookie, options.seconds, options.connections))
+        for target in targets:
+            result = wrk(target, cookie, options.seconds, options.connections)
+            require_success(target, result, cookie)
+            samples[target.name].append(result)
+    summed = ("requests", "non_2xx", "socket_errors", "timeouts")
     return {
-        name: {figure: statistics.median(run[figure] for run in runs) for figure in runs[0]}
+        name: {
+            figure: (sum if figure in summed else statistics.median)(run[figure] for run in runs)
+            for figure in runs[0]
+        }
         for name, runs in samples.items()
     }
+
+
+def targets_of(servers: dict[str, int]) -> list[Target]:
+    def url(server: str, path: str) -> str:
+        return f"http://127.0.0.1:{servers[server]}{path}"
+
+    targets = [Target("floor", url("wsgi", FLOOR_PATH))]
+    if EXAMPLE_INSTALLED:
+        targets += [
+            Target("notes list (cached)", url("wsgi", NOTES_PATH)),
+            Target("notes list (uncached)", url("wsgi-uncached", NOTES_PATH)),
+        ]
+    targets += [
+        Target("/api/health/", url("wsgi", HEALTH_PATH)),
+        Target("floor (ASGI)", url("asgi", FLOOR_PATH)),
+    ]
+    if EXAMPLE_INSTALLED:
+        targets.append(Target("notes list (cached, ASGI)", url("asgi", NOTES_PATH)))
+    return targets
+
+
+def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
+    """Each row against its server's floor, and the tail of the cached list."""
+    found = {
+        "health_over_floor": rows["/api/health/"]["rps"] / rows["floor"]["rps"],
+        "asgi_floor_over_wsgi_floor": rows["floor (ASGI)"]["rps"] / rows["floor"]["rps"],
+    }
+    if EXAMPLE_INSTALLED:
+        cached, asgi_cached = rows["notes list (cached)"], rows["notes list (cached, ASGI)"]
+        found |= {
+            "cached_over_floor": cached["rps"] / rows["floor"]["rps"],
+            "uncached_over_floor": rows["notes list (uncached)"]["rps"] / rows["floor"]["rps"],
+            "cached_over_uncached": cached["rps"] / rows["notes list (uncached)"]["rps"],
+            "cached_p99_over_p50": cached["p99_ms"] / cached["p50_ms"],
+            "asgi_cached_over_asgi_floor": asgi_cached["rps"] / rows["floor (ASGI)"]["rps"],
+            "wsgi_cached_over_asgi_cached": cached["rps"] / asgi_cached["rps"],
+        }
+    return found
+
+
+def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
+    cookie = session_cookie()
+    ports = {name: free_port() for name in ("wsgi", "wsgi-uncached", "asgi")}
+    # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
+    servers = [
+        start_gunicorn("wsgi", ports["wsgi"]),
+        start_gunicorn("wsgi", ports["wsgi-uncached"], CACHE_TIMEOUT="0"),
+        start_gunicorn("asgi", ports["asgi"]),
+    ]
+    try:
+        if EXAMPLE_INSTALLED:
+            seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
+        targets = targets_of(ports)
+        # Warm-up, unchecked: a fresh worker's first request imports views and opens connections
+        # (seconds under load), which is no steady state.
+        for target in targets:
+            wrk(target, cookie, 3, options.connections)
+        return interleaved_rounds(targets, cookie, options)
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def main() -> None:
@@ -136,38 +264,19 @@ def main() -> None:
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    cookie = session_cookie()
-    cached_port, uncached_port = free_port(), free_port()
-    # The second server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
-    servers = [start_gunicorn(cached_port), start_gunicorn(uncached_port, CACHE_TIMEOUT="0")]
-    targets = {"/api/health/": f"http://127.0.0.1:{cached_port}/api/health/"}
-    if EXAMPLE_INSTALLED:
-        targets = {
-            "notes list (cached)": f"http://127.0.0.1:{cached_port}{NOTES_PATH}",
-            "notes list (uncached)": f"http://127.0.0.1:{uncached_port}{NOTES_PATH}",
-            **targets,
-        }
-    else:
-        print("notes list rows skipped: the example app (notes) is not installed")
-    try:
-        if EXAMPLE_INSTALLED:
-            seed_notes(f"http://127.0.0.1:{cached_port}", cookie)
-        for url in targets.values():  # warm-up: every worker imports, connects and fills caches
-            wrk(url, cookie, 2, options.connections)
-        rows = interleaved_rounds(targets, cookie, options)
-    finally:
-        for server in servers:
-            server.terminate()
-            server.wait(timeout=30)
-    print(f"{'endpoint':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
-    for name, row in rows.items():
-        print(f"{name:<24}{row['rps']:>10.0f}{row['p50_ms']:>10.2f}{row['p99_ms']:>10.2f}")
     if not EXAMPLE_INSTALLED:
-        emit("http", {"endpoints": rows})
-        return
-    speedup = rows["notes list (cached)"]["rps"] / rows["notes list (uncached)"]["rps"]
-    print(f"cached / uncached throughput = {speedup:.2f}x")
-    emit("http", {"endpoints": rows, "cached_over_uncached": speedup})
+        print("notes list rows skipped: the example app (notes) is not installed")
+    rows = measure(options)
+    print(f"{'endpoint':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'timeouts':>10}")
+    for name, row in rows.items():
+        print(
+            f"{name:<28}{row['rps']:>9.0f}{row['p50_ms']:>9.2f}{row['p99_ms']:>9.2f}"
+            f"{row['socket_errors']:>8.0f}{row['timeouts']:>10.0f}"
+        )
+    found = ratios(rows)
+    for name, value in found.items():
+        print(f"{name} = {value:.2f}x")
+    emit("http", {"endpoints": rows, **found})
 
 
 if __name__ == "__main__":

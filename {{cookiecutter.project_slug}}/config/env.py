@@ -10,7 +10,10 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Only these settings modules may fall back to development defaults; every other one (production,
 # or a staging module a team adds later) must get its secrets and URLs from the environment.
-SETTINGS_WITH_DEV_DEFAULTS = frozenset({"config.settings.local", "config.settings.test"})
+# The benchmarks' settings are development settings too (benchmarks/settings.py).
+SETTINGS_WITH_DEV_DEFAULTS = frozenset(
+    {"config.settings.local", "config.settings.test", "benchmarks.settings"}
+)
 
 env = environ.Env()
 

@@ -20,6 +20,7 @@ class LiveServer:
     """The project under uvicorn (test settings), on a port of its own."""
 
     name = "uvicorn"
+    database_pool = "True"
     stop_signal = signal.SIGINT
 
     def __init__(self, log_path: Path, **env: str) -> None:
@@ -29,8 +30,8 @@ class LiveServer:
         self.env = self.process_env(**env)
         # The server and Django must agree on whom to believe: both get this one list.
         self.env.setdefault("TRUSTED_PROXIES", ",".join(settings.TRUSTED_PROXIES))
-        # What every command that starts the ASGI server sets (config/asgi.py): the pool.
-        self.env.setdefault("DATABASE_POOL", "True")
+        # What the server's own command sets (components/database.py): the pool under ASGI.
+        self.env.setdefault("DATABASE_POOL", self.database_pool)
         self.process: subprocess.Popen[bytes] | None = None
 
     def process_env(self, **env: str) -> dict[str, str]:
@@ -72,13 +73,13 @@ class LiveServer:
 
 
 class ProductionServer(LiveServer):
-    """The production server command (docker-compose.prod.yml's web: gunicorn with uvicorn
+    """The production web server command (docker-compose.prod.yml's web: gunicorn with WSGI sync
     workers, config/gunicorn.py, production settings), on the test run's database and keys.
     gunicorn reads TRUSTED_PROXIES itself, through config/proxies.py."""
 
     name = "gunicorn"
-    # Graceful and prompt; gunicorn's quick shutdown (SIGINT) waits out graceful_timeout for
-    # its uvicorn workers.
+    database_pool = "False"  # persistent connections: one thread per worker
+    # Graceful and prompt (gunicorn's quick shutdown, SIGINT, waits out graceful_timeout).
     stop_signal = signal.SIGTERM
 
     def process_env(self, **env: str) -> dict[str, str]:
@@ -86,7 +87,7 @@ class ProductionServer(LiveServer):
 
     def command(self) -> list[str]:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        return [gunicorn, "--config", "config/gunicorn.py", "config.asgi:application"]
+        return [gunicorn, "--config", "config/gunicorn.py", "config.wsgi:application"]
 
     def start(self) -> "LiveServer":
         super().start()

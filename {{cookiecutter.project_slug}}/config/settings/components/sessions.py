@@ -1,4 +1,6 @@
-{%- if cookiecutter.session_backend == "redis" -%}
+from config.env import env
+
+{% if cookiecutter.session_backend == "redis" -%}
 # Sessions live on their own Redis database, never in the LRU cache: eviction would log users out.
 # Django's cache store, except that an unreachable Redis is a 503, not a logout (core/sessions.py).
 SESSION_ENGINE = "{{ cookiecutter.project_slug }}.platform.core.sessions"
@@ -11,3 +13,11 @@ SESSION_CACHE_ALIAS = "sessions"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 {%- endif %}
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
+
+# The session's user is loaded on every request: from a signed copy in the cache, kept this many
+# seconds, instead of a database query each time (accounts/session_users.py; 0 turns it off).
+AUTHENTICATION_BACKENDS = ["{{ cookiecutter.project_slug }}.platform.accounts.session_users.SessionUserBackend"]
+SESSION_USER_CACHE_SECONDS = env.int("SESSION_USER_CACHE_SECONDS", default=60)
+
+# base.py star-imports this module: only the settings above may leave it.
+del env

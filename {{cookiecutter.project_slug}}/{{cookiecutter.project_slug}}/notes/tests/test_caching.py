@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.notes.cache import (
@@ -18,9 +19,11 @@ from {{ cookiecutter.project_slug }}.notes.cache import (
 )
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.core.pagination import DEFAULT_PAGE_SIZE
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
+from {{ cookiecutter.project_slug }}.testing.redis_commands import redis_commands_sent
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +252,25 @@ def test_a_page_that_is_not_cached_is_read_from_postgres_each_time(
         second = api_client.get(NOTES_URL, {"page_size": 2})
 
     assert second.json() == first.json()
+
+
+# A cached list read, logged in with a session, makes these round trips to Redis and none to
+# Postgres: the session (GET), its user's signed copy (GET, accounts/session_users.py), the rate
+# limit (one EVALSHA of the GCRA script) and the page with its version (one MGET, notes/cache.py).
+CACHED_LIST_REDIS_COMMANDS = ["GET", "GET", "EVALSHA", "MGET"]
+
+
+def test_a_cached_list_read_makes_four_redis_round_trips_and_no_sql(
+    user: User, django_assert_num_queries: Callable[..., Any]
+) -> None:
+    NoteFactory.create_batch(DEFAULT_PAGE_SIZE, owner=user)
+    client = Client(HTTP_ACCEPT="application/json")
+    assert client.login(username=user.username, password=PASSWORD)
+    assert client.get(NOTES_URL).status_code == 200  # caches the page and the session's user
+
+    with redis_commands_sent() as sent, django_assert_num_queries(0):
+        response = client.get(NOTES_URL)
+
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == DEFAULT_PAGE_SIZE
+    assert sent == CACHED_LIST_REDIS_COMMANDS

@@ -29,8 +29,13 @@ class PageRequest:
     page_size: int
 
 
+FIRST_PAGE = PageRequest(page=1, page_size=DEFAULT_PAGE_SIZE)
+
+
 def page_request(request: Request) -> PageRequest:
     """The page asked for; a malformed or out-of-bounds value is a 400."""
+    if not request.query_params:  # the common case, without building a serializer (hot path)
+        return FIRST_PAGE
     query = PageQuerySerializer(data=request.query_params)
     query.is_valid(raise_exception=True)
     return PageRequest(**query.validated_data)

@@ -1,0 +1,16 @@
+"""gunicorn with uvicorn workers: the event stream (/api/events/stream/), which needs ASGI.
+
+The rest of the API runs under WSGI (config/gunicorn.py, whose settings this file starts from);
+the reverse proxy sends /api/events/stream/ here. One async worker holds many streams, so a few
+are enough (each holds at most REALTIME_MAX_STREAMS_PER_PROCESS).
+"""
+
+from config.env import env
+from config.gunicorn import *  # noqa: F403
+
+worker_class = "uvicorn_worker.UvicornWorker"
+workers = env.int("EVENTS_CONCURRENCY", default=2)
+# Streams send keep-alives every 15 s, well within the timeout.
+# Each worker serves requests on threads of its own (ASGI), so Django takes its connections from
+# psycopg's pool (components/database.py); a stream gives its connection back once authenticated.
+raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
