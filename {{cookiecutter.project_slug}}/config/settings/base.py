@@ -5,7 +5,7 @@ import django_stubs_ext
 from config.env import BASE_DIR, dev_default, env, read_env_file
 from config.proxies import trusted_proxies
 
-# Lets the typed generics the code uses (ModelAdmin[Note], ...) exist at run time too.
+# Lets the typed generics the code uses (QuerySet[User], ModelAdmin[...]) exist at run time too.
 django_stubs_ext.monkeypatch()
 read_env_file()
 
@@ -25,7 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
-{%- if cookiecutter.use_celery_beat == "y" %}
+{%- if cookiecutter.__celery_beat == "y" %}
     "django_celery_beat",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.platform.core",
