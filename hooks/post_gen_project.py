@@ -53,7 +53,6 @@ UNCHOSEN_PATHS = (
         "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/realtime",
-            "{{ cookiecutter.project_slug }}/testing/browser.py",
             "{{ cookiecutter.project_slug }}/testing/sse.py",
             "config/settings/components/realtime.py",
             "benchmarks/realtime.py",

@@ -231,6 +231,7 @@ def test_the_project_speaks_of_itself_not_of_the_templates_history(
     mentions = [
         f"{path.relative_to(project)}:{number}: {line.strip()}"
         for path in project_files(project)
+        if "__pycache__" not in path.parts
         for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
         if HISTORY.search(REPORT_NAMES.sub("", line))
     ]

@@ -189,7 +189,8 @@ def files_mentioning(project: Path, word: str) -> list[str]:
         str(path.relative_to(project))
         for path in project.rglob("*")
         if path.is_file()
-        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"} & set(path.parts)
+        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__"}
+        & set(path.parts)
         and (
             pattern.search(str(path.relative_to(project)))
             or pattern.search(path.read_text(errors="replace"))
