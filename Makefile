@@ -17,8 +17,8 @@ test: install lint
 	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 --dist loadgroup
 
 lint: install
-	$(BIN)/ruff check hooks tests benchmarks
-	$(BIN)/ruff format --check hooks tests benchmarks
+	$(BIN)/ruff check hooks tests benchmarks local_extensions.py
+	$(BIN)/ruff format --check hooks tests benchmarks local_extensions.py
 	$(BIN)/mypy
 
 # Bakes the default project into a temporary directory and benchmarks it (README: Performance).

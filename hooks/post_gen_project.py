@@ -37,7 +37,7 @@ UNCHOSEN_PATHS = (
         ),
     ),
     (
-        "{{ cookiecutter.use_celery_beat }}" == "n",
+        "{{ cookiecutter.__celery_beat }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/jobs/beat.py",
             "{{ cookiecutter.project_slug }}/platform/jobs/tests/test_beat.py",
@@ -53,7 +53,6 @@ UNCHOSEN_PATHS = (
         "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/realtime",
-            "{{ cookiecutter.project_slug }}/testing/browser.py",
             "{{ cookiecutter.project_slug }}/testing/sse.py",
             "config/settings/components/realtime.py",
             "config/gunicorn_events.py",
@@ -126,9 +125,24 @@ def prune_unchosen() -> None:
                 remove(relative)
 
 
+def print_next_steps() -> None:
+    print(
+        f"""
+Generated {PROJECT}. Next:
+
+    cd {PROJECT} && make install && make run
+
+`make run` needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; with Docker, run
+`docker compose up` instead. Then open http://127.0.0.1:8000/api/docs/.
+Fresh random secrets are in .env (local) and .env.production (replace its placeholders before
+deploying); git ignores both."""
+    )
+
+
 def main() -> int:
     fill_secrets()
     prune_unchosen()
+    print_next_steps()
     return 0
 
 

@@ -1,9 +1,13 @@
 """Reject answers that cannot make a working project, before anything is written.
 
 Each rule prints one line that says what to change, and exits non-zero: cookiecutter then
-removes the half-made output directory.
+removes the half-made output directory. Choice options are plain answers in cookiecutter.json
+(their values are in `_choices`) so that a wrong one reaches this hook instead of ending in
+cookiecutter's own traceback.
 """
 
+import json
+import keyword
 import re
 import sys
 
@@ -19,7 +23,12 @@ ANSWERS = {
     "use_supabase_storage": "{{ cookiecutter.use_supabase_storage }}",
     "use_realtime": "{{ cookiecutter.use_realtime }}",
     "include_example": "{{ cookiecutter.include_example }}",
+    "session_backend": "{{ cookiecutter.session_backend }}",
+    "ci": "{{ cookiecutter.ci }}",
+    "open_source_license": "{{ cookiecutter.open_source_license }}",
 }
+# The allowed values of each choice option, the default first (cookiecutter.json's `_choices`).
+CHOICES_JSON = """{{ cookiecutter._choices | jsonify }}"""
 YES_NO_OPTIONS = (
     "use_celery",
     "use_celery_beat",
@@ -30,17 +39,30 @@ YES_NO_OPTIONS = (
     "include_example",
 )
 
-# Names a Django project package must not take: they shadow modules the project imports.
-RESERVED_SLUGS = {"config", "django", "rest_framework", "celery", "redis", "test", "tests", "site"}
+# The project's own top-level modules, and those of the dependencies it imports (by name in code
+# or in settings): a package of the same name, first on sys.path, would hide them.
+# tests/test_hooks.py checks that every module a bake imports is here or in the standard library.
+# `test` is the standard library's own test package, which sys.stdlib_module_names leaves out.
+OWN_MODULES = {"config", "benchmarks", "conftest", "manage", "staticfiles", "test", "tests"}
+DEPENDENCY_MODULES = {
+    *("asgiref", "celery", "corsheaders", "cryptography", "django", "django_celery_beat"),
+    *("django_redis", "django_stubs_ext", "drf_spectacular", "drf_spectacular_sidecar"),
+    *("environ", "factory", "gunicorn", "hiredis", "httpx", "importlinter", "jwt", "kombu"),
+    *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),
+    *("pydantic", "pytest", "pytest_django", "pytest_httpserver", "redis", "rest_framework"),
+    *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),
+    "whitenoise",
+}
 
 
 def slug_problem(slug: str) -> str | None:
-    if not re.fullmatch(r"[a-z][a-z0-9_]*", slug):
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", slug) or keyword.iskeyword(slug):
         return (
             f"project_slug {slug!r} is not a valid Python package name: "
-            "use lowercase letters, digits and underscores, starting with a letter."
+            "use lowercase letters, digits and underscores, starting with a letter, "
+            "and not a Python keyword."
         )
-    if slug in RESERVED_SLUGS:
+    if slug in OWN_MODULES | DEPENDENCY_MODULES or slug in sys.stdlib_module_names:
         return f"project_slug {slug!r} would shadow a module the project imports: choose another."
     return None
 
@@ -76,29 +98,42 @@ def yes_no_problems(answers: dict[str, str]) -> list[str]:
     ]
 
 
-def combination_problem(answers: dict[str, str]) -> str | None:
-    if answers["use_celery_beat"] == "y" and answers["use_celery"] == "n":
-        return "use_celery_beat=y needs use_celery=y: set use_celery=y or use_celery_beat=n."
-    return None
+def choice_problems(answers: dict[str, str], choices: dict[str, list[str]]) -> list[str]:
+    return [
+        f"{name} must be one of {', '.join(allowed)}, not {answers[name]!r}."
+        for name, allowed in choices.items()
+        if answers[name] not in allowed
+    ]
 
 
-def problems(answers: dict[str, str]) -> list[str]:
+def problems(answers: dict[str, str], choices: dict[str, list[str]]) -> list[str]:
     found = [
         slug_problem(answers["project_slug"]),
         email_problem(answers["email"]),
         domain_problem(answers["domain_name"]),
         timezone_problem(answers["timezone"]),
         *yes_no_problems(answers),
-        combination_problem(answers),
+        *choice_problems(answers, choices),
     ]
     return [problem for problem in found if problem]
 
 
+def notes(answers: dict[str, str]) -> list[str]:
+    """Answers that are overridden rather than refused: the templates follow `__celery_beat`."""
+    if answers["use_celery"] == "n" and answers["use_celery_beat"] == "y":
+        return ["use_celery=n: Celery beat is left out too (use_celery_beat=n)."]
+    return []
+
+
 def main() -> int:
-    found = problems(ANSWERS)
+    found = problems(ANSWERS, json.loads(CHOICES_JSON))
     for problem in found:
         print(f"ERROR: {problem}", file=sys.stderr)
-    return 1 if found else 0
+    if found:
+        return 1
+    for note in notes(ANSWERS):
+        print(f"NOTE: {note}")
+    return 0
 
 
 if __name__ == "__main__":

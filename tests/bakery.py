@@ -14,9 +14,6 @@ TEMPLATE = Path(__file__).resolve().parent.parent
 COOKIECUTTER_JSON = json.loads((TEMPLATE / "cookiecutter.json").read_text())
 TOOLS = Path(sys.executable).parent  # the template's venv: ruff, uv, cookiecutter
 
-# Answers that only make sense together: flipping the first forces the second.
-REQUIRED_COMPANIONS = {("use_celery", "n"): {"use_celery_beat": "n"}}
-
 POSTGRES = os.environ.get("TEMPLATE_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
 
@@ -27,51 +24,41 @@ class Variant:
     answers: dict[str, str] = field(default_factory=dict)
 
 
-def _with_companions(answers: dict[str, str]) -> dict[str, str]:
-    combined = dict(answers)
-    for (option, value), companions in REQUIRED_COMPANIONS.items():
-        if combined.get(option) == value:
-            combined.update(companions)
-    return combined
+def option_values() -> dict[str, list[str]]:
+    """Every y/n and choice option of cookiecutter.json with its values, the default first."""
+    choices: dict[str, list[str]] = COOKIECUTTER_JSON["_choices"]
+    values = {}
+    for name, value in COOKIECUTTER_JSON.items():
+        if name in choices:
+            values[name] = choices[name]
+        elif value in ("y", "n"):
+            values[name] = [value, "n" if value == "y" else "y"]
+    return values
 
 
 def option_defaults() -> dict[str, str]:
     """The default answer of every choice and y/n option in cookiecutter.json."""
-    defaults = {}
-    for name, value in COOKIECUTTER_JSON.items():
-        if name.startswith("_"):
-            continue
-        if isinstance(value, list):
-            defaults[name] = value[0]
-        elif value in ("y", "n"):
-            defaults[name] = value
-    return defaults
+    return {name: values[0] for name, values in option_values().items()}
 
 
 def single_flip_variants() -> list[Variant]:
     """One variant per non-default value of every option: adding an option adds its rows."""
-    variants = []
-    for name, value in COOKIECUTTER_JSON.items():
-        if isinstance(value, list):
-            others = value[1:]
-        elif value in ("y", "n"):
-            others = ["n" if value == "y" else "y"]
-        else:
-            continue
-        for other in others:
-            variants.append(Variant(f"{name}={other}", _with_companions({name: other})))
-    return variants
+    return [
+        Variant(f"{name}={other}", {name: other})
+        for name, values in option_values().items()
+        for other in values[1:]
+    ]
 
 
 def minimal_variant() -> Variant:
     """Every optional feature off: the last choice of each list, 'n' for each y/n option."""
-    answers = {}
-    for name, value in COOKIECUTTER_JSON.items():
-        if isinstance(value, list):
-            answers[name] = value[-1]
-        elif value in ("y", "n"):
-            answers[name] = "n"
-    return Variant("minimal", answers)
+    return Variant(
+        "minimal",
+        {
+            name: "n" if set(values) == {"y", "n"} else values[-1]
+            for name, values in option_values().items()
+        },
+    )
 
 
 DEFAULT = Variant("default")

@@ -6,12 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.bakery import (
     ALL_VARIANTS,
     DEFAULT,
     MINIMAL,
     REDIS_URL,
+    TEMPLATE,
     Variant,
     database_url,
     env_names,
@@ -211,3 +213,59 @@ def test_every_make_target_has_its_own_recipe(
     ]
 
     assert empty == []
+
+
+# The template's history (the seed document it started from, its own machines and goals) means
+# nothing to the generated project's users. The two JSON names benchmarks/rate_limit.py emits are
+# data the template's benchmark report reads (REPORT_NAMES there), not prose.
+HISTORY = re.compile(r"\bseed(s|'s)?\b|\bthe template's\b|\bgoal\b", re.IGNORECASE)
+REPORT_NAMES = re.compile(r'"seed decorator"|"seed_over_ours"')
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_the_project_speaks_of_itself_not_of_the_templates_history(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+
+    mentions = [
+        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        for path in project_files(project)
+        if "__pycache__" not in path.parts
+        for number, line in enumerate(path.read_text(errors="replace").splitlines(), 1)
+        if HISTORY.search(REPORT_NAMES.sub("", line))
+    ]
+
+    assert mentions == []
+
+
+def test_no_build_metadata_is_committed_and_git_ignores_it() -> None:
+    tracked = ok(run(["git", "ls-files"], cwd=TEMPLATE)).split("\n")
+
+    assert [path for path in tracked if ".egg-info" in path] == []
+    assert run(["git", "check-ignore", "-q", "any.egg-info/PKG-INFO"], cwd=TEMPLATE).returncode == 0
+
+
+CURRENT_PYTHON = "3.13"
+
+
+def test_the_image_runs_a_current_python_and_ci_also_the_lowest_supported(
+    baked: Callable[[Variant], Path],
+) -> None:
+    project = baked(DEFAULT)
+    pyproject = (project / "pyproject.toml").read_text()
+    floor = re.search(r'^requires-python = ">=(3\.\d+)"$', pyproject, re.M)
+    assert floor is not None
+    images = re.findall(r"^FROM python:(\S+)-slim", (project / "Dockerfile").read_text(), re.M)
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    matrix = workflow["jobs"]["test"]["strategy"]["matrix"]["python-version"]
+    setup = [
+        step for step in workflow["jobs"]["test"]["steps"] if "setup-uv" in step.get("uses", "")
+    ]
+
+    assert images == [CURRENT_PYTHON, CURRENT_PYTHON]
+    assert matrix == [floor.group(1), CURRENT_PYTHON]
+    assert setup[0]["with"]["python-version"] == "${{ matrix.python-version }}"
+    # ruff judges the code by the lowest version it must run on; mypy by the one it runs on.
+    assert not re.search(r"^python_version", pyproject, re.M)
+    assert f'target-version = "py{floor.group(1).replace(".", "")}"' in pyproject

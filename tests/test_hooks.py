@@ -1,16 +1,28 @@
 """The hooks: answers are validated before anything is written; secrets are fresh; files of
 unchosen options are gone."""
 
+import ast
+import importlib.util
 import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from tests.bakery import DEFAULT, MINIMAL, TEMPLATE, Variant, run
+from tests.bakery import (
+    ALL_VARIANTS,
+    DEFAULT,
+    TEMPLATE,
+    Variant,
+    option_defaults,
+    option_values,
+    run,
+)
 
 ENV_FILES = (".env", ".env.production")
+HOOKS = TEMPLATE / "hooks"
 
 
 def cookiecutter_cli(tmp_path: Path, *answers: str) -> tuple[int, str]:
@@ -29,7 +41,11 @@ def cookiecutter_cli(tmp_path: Path, *answers: str) -> tuple[int, str]:
             "project_slug 'My-Project' is not a valid Python package name",
         ),
         (("project_slug=2fast",), "project_slug '2fast' is not a valid Python package name"),
+        (("project_slug=class",), "project_slug 'class' is not a valid Python package name"),
         (("project_slug=django",), "project_slug 'django' would shadow a module"),
+        (("project_slug=json",), "project_slug 'json' would shadow a module"),
+        (("project_slug=redis",), "project_slug 'redis' would shadow a module"),
+        (("project_slug=test",), "project_slug 'test' would shadow a module"),
         (("email=not-an-email",), "email 'not-an-email' is not an email address"),
         (
             ("domain_name=https://example.com",),
@@ -38,19 +54,87 @@ def cookiecutter_cli(tmp_path: Path, *answers: str) -> tuple[int, str]:
         (("timezone=Mars/Olympus",), "timezone 'Mars/Olympus' is unknown"),
         (("use_celery=maybe",), "use_celery must be 'y' or 'n'"),
         (
-            ("use_celery=n", "use_celery_beat=y"),
-            "use_celery_beat=y needs use_celery=y: set use_celery=y or use_celery_beat=n.",
+            ("session_backend=memcached",),
+            "session_backend must be one of redis, redis_with_db_fallback, database, "
+            "not 'memcached'.",
         ),
+        (("ci=gitlab",), "ci must be one of github, none, not 'gitlab'."),
     ],
 )
-def test_invalid_answers_fail_with_a_message_and_generate_nothing(
+def test_invalid_answers_fail_with_one_line_and_generate_nothing(
     tmp_path: Path, answers: tuple[str, ...], message: str
 ) -> None:
     code, output = cookiecutter_cli(tmp_path, *answers)
 
     assert code != 0
-    assert message in output
+    said = [line for line in output.splitlines() if message in line]
+    assert len(said) == 1
+    assert said[0].startswith(f"ERROR: {message}")
+    assert "Traceback" not in output
     assert list(tmp_path.iterdir()) == []
+
+
+def pre_gen_hook() -> ModuleType:
+    """The pre-generation hook as a module: its rules, without rendering it."""
+    spec = importlib.util.spec_from_file_location("pre_gen_project", HOOKS / "pre_gen_project.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def imported_top_level_modules(project: Path) -> set[str]:
+    """Modules the project's code imports, and those its settings name in dotted paths."""
+    names = set()
+    for path in project.rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+            elif (
+                "config" in path.relative_to(project).parts
+                and isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", node.value)
+            ):
+                names.add(node.value.split(".")[0])
+    return names - {project.name}
+
+
+def test_every_module_the_project_imports_is_refused_as_its_slug(
+    baked: Callable[[Variant], Path],
+) -> None:
+    everything_on = {name: values[-1] for name, values in option_values().items()}
+    everything_on.update({name: "y" for name, values in option_values().items() if "y" in values})
+    project = baked(Variant("everything-on", everything_on))
+    hook = pre_gen_hook()
+
+    accepted = [
+        name for name in sorted(imported_top_level_modules(project)) if not hook.slug_problem(name)
+    ]
+
+    assert "rest_framework" in imported_top_level_modules(project), "imports are no longer found"
+    assert accepted == []
+
+
+def test_turning_celery_off_turns_beat_off_with_a_note(tmp_path: Path) -> None:
+    code, output = cookiecutter_cli(tmp_path, "use_celery=n")
+    project = tmp_path / "my_project"
+
+    assert code == 0, output
+    assert "NOTE: use_celery=n: Celery beat is left out too (use_celery_beat=n)." in output
+    assert files_mentioning(project, r"celery|\bbeat\b") == []
+
+
+def test_the_post_generation_hook_prints_the_next_steps(tmp_path: Path) -> None:
+    code, output = cookiecutter_cli(tmp_path)
+    project = tmp_path / "my_project"
+
+    assert code == 0, output
+    assert f"cd {project} && make install && make run" in output
+    assert ".env (local) and .env.production" in output
 
 
 def env_values(path: Path) -> dict[str, str]:
@@ -99,33 +183,75 @@ def test_production_env_requires_a_redis_password(baked: Callable[[Variant], Pat
 
 
 def files_mentioning(project: Path, word: str) -> list[str]:
-    pattern = re.compile(word, re.IGNORECASE)
+    """Files whose path or contents match `word` (case-insensitive)."""
+    pattern = re.compile(word, re.IGNORECASE | re.MULTILINE)
     return [
         str(path.relative_to(project))
         for path in project.rglob("*")
         if path.is_file()
-        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache"} & set(path.parts)
-        and path.suffix in (".py", ".toml", ".yml", ".example", "")
-        and path.name != "README.md"
-        and pattern.search(path.read_text(errors="replace"))
+        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__"}
+        & set(path.parts)
+        and (
+            pattern.search(str(path.relative_to(project)))
+            or pattern.search(path.read_text(errors="replace"))
+        )
     ]
 
 
-def test_minimal_project_has_no_trace_of_unchosen_features(
-    baked: Callable[[Variant], Path],
-) -> None:
-    project = baked(MINIMAL)
+# What must appear nowhere in a bake (README, Makefile and every other file included) when an
+# option has the value on the left. Every option has a row: an option whose value can turn
+# nothing off still names what its other value would add.
+TRACES_OF_UNCHOSEN: list[tuple[dict[str, str], str]] = [
+    ({"use_celery": "n"}, r"celery|check_worker|make worker|start_worker|\bbeat\b"),
+    ({"use_celery_beat": "n"}, r"\bbeat\b|celery_beat|celery-beat"),
+    ({"use_sentry": "n"}, r"sentry"),
+    (
+        {"session_backend": "database"},
+        r"REDIS_SESSIONS_URL|sessions_unavailable|^SESSION_CACHE_ALIAS = ",
+    ),
+    ({"session_backend": "redis_with_db_fallback"}, r"sessions_unavailable|core/sessions\.py"),
+    ({"use_supabase_auth": "n"}, r"import jwt|jwks|SUPABASE_JWT|/api/me/|pyjwt"),
+    (
+        {"use_supabase_storage": "n"},
+        r"^\s*(from|import) supabase\b|SUPABASE_STORAGE|/api/files/|storage3",
+    ),
+    # Without both, Supabase stays only as the database's pool-mode setting.
+    (
+        {"use_supabase_auth": "n", "use_supabase_storage": "n"},
+        r"SUPABASE_URL|pytest-httpserver|integrations/supabase",
+    ),
+    ({"use_realtime": "n"}, r"realtime|event-stream|EventSource"),
+    ({"include_example": "n"}, r"\bnote_|\bNote\b|note\.\w|/api/notes|notes/|\.notes\b|NOTE_BODY"),
+    ({"ci": "none"}, r"\.github|github actions"),
+    ({"open_source_license": "Not open source"}, r"\blicen[cs]e\b"),
+]
 
-    assert files_mentioning(project, "celery") == []
-    assert files_mentioning(project, "sentry") == []
-    assert files_mentioning(project, "REDIS_SESSIONS_URL") == []
-    # Supabase stays only as the database's pool-mode setting.
-    assert (
-        files_mentioning(project, r"import jwt|from supabase|pytest-httpserver|SUPABASE_URL") == []
-    )
-    assert not (project / project.name / "platform" / "integrations").exists()
-    assert not (project / ".github").exists()
-    assert not (project / "LICENSE").exists()
+
+# Files that look up at run time what is installed and say what they skip.
+DECIDE_AT_RUN_TIME = {"benchmarks/http.py"}
+
+
+def test_every_option_has_a_row_of_traces() -> None:
+    options = {name for condition, _ in TRACES_OF_UNCHOSEN for name in condition}
+
+    assert options == set(option_values())
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=[variant.name for variant in ALL_VARIANTS])
+def test_no_bake_mentions_a_feature_it_left_out(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    answers = {**option_defaults(), **variant.answers}
+
+    traces = {
+        pattern: found
+        for condition, pattern in TRACES_OF_UNCHOSEN
+        if condition.items() <= answers.items()
+        and (found := sorted(set(files_mentioning(project, pattern)) - DECIDE_AT_RUN_TIME))
+    }
+
+    assert traces == {}
 
 
 def test_default_project_has_its_optional_files(baked: Callable[[Variant], Path]) -> None:

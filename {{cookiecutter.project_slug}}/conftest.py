@@ -15,9 +15,7 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_cl
 # The harness: fixtures that start processes of their own, and the `system` tier they mark.
 pytest_plugins = [
     "{{ cookiecutter.project_slug }}.testing.fixtures",
-{%- if cookiecutter.use_realtime == "y" %}
     "{{ cookiecutter.project_slug }}.testing.browser",
-{%- endif %}
 ]
 
 

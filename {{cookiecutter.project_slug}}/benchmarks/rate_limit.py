@@ -1,6 +1,6 @@
 """Rate-limit check cost, measured side by side in one run:
 
-- the seed document's decorator logic (a new Redis client per request, INCR then EXPIRE),
+- a naive decorator (a new Redis client per request, INCR then EXPIRE: a common pattern),
 - ours (one EVALSHA of the GCRA script on the pooled client),
 - a bare pooled INCR (the floor any Redis-counted limit pays).
 
@@ -20,16 +20,22 @@ django.setup()
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from benchmarks.report import emit, interleaved_medians, verdict  # noqa: E402
+from benchmarks.report import emit, interleaved_medians  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate  # noqa: E402
 
 RATE = Rate(limit=10**9, period=60)  # never refuses: every check does the full work
+# Stable names in the $BENCH_JSON line, which collected runs are compared by.
+REPORT_NAMES = {
+    "ours": "ours (GCRA)",
+    "naive": "seed decorator",
+    "naive_over_ours": "seed_over_ours",
+}
 
 
-def seed_check(key: str) -> None:
-    """The seed's decorator body: a client per request, two commands, no atomicity."""
+def naive_check(key: str) -> None:
+    """A client per request, two commands, no atomicity: what the limiter replaces."""
     r = redis.from_url(settings.REDIS_RATE_LIMIT_URL)  # the anti-pattern, measured on purpose
     current = r.incr(key)
     if current == 1:
@@ -51,10 +57,10 @@ def main() -> None:
     parser.add_argument("--checks", type=int, default=2000)
     options = parser.parse_args()
 
-    keys = {name: f"bench:{uuid.uuid4().hex}" for name in ("seed", "ours", "incr")}
+    keys = {name: f"bench:{uuid.uuid4().hex}" for name in ("naive", "ours", "incr")}
     median = interleaved_medians(
         {
-            "seed decorator": lambda: seed_check(keys["seed"]),
+            "naive decorator": lambda: naive_check(keys["naive"]),
             "ours (GCRA)": lambda: our_check(keys["ours"]),
             "bare INCR": lambda: bare_incr(keys["incr"]),
         },
@@ -62,22 +68,26 @@ def main() -> None:
         options.checks,
     )
     redis_client("rate_limit").delete(*keys.values())
-    ours, seed, incr = median["ours (GCRA)"], median["seed decorator"], median["bare INCR"]
+    ours, naive, incr = median["ours (GCRA)"], median["naive decorator"], median["bare INCR"]
     print(f"{'check':<16}{'us/check (median)':>20}")
     for name, value in median.items():
         print(f"{name:<16}{value:>20.1f}")
-    speedup, overhead = seed / ours, ours / incr
-    print(f"seed / ours = {speedup:.1f}x ({verdict(speedup, 15, at_most=False)})")
-    print(f"ours / INCR = {overhead:.2f}x ({verdict(overhead, 1.5, at_most=True)})")
-    # No check that counts in Redis can beat one round trip: this is the best any could do here.
-    print(f"ceiling: seed / INCR = {seed / incr:.1f}x on this machine")
+    print(f"naive / ours = {naive / ours:.1f}x faster")
+    print(f"ours / INCR = {ours / incr:.2f}x the floor")
+    # No check that counts in Redis can take less than one round trip: the best any could do.
+    print(f"ceiling: naive / INCR = {naive / incr:.1f}x on this machine")
+    emit_for_report(ours=ours, naive=naive, incr=incr)
+
+
+def emit_for_report(*, ours: float, naive: float, incr: float) -> None:
+    """The JSON line, in the names the collecting report reads (REPORT_NAMES)."""
     emit(
         "rate_limit",
         {
-            "us": median,
-            "seed_over_ours": speedup,
-            "ours_over_incr": overhead,
-            "ceiling": seed / incr,
+            "us": {REPORT_NAMES["ours"]: ours, REPORT_NAMES["naive"]: naive, "bare INCR": incr},
+            REPORT_NAMES["naive_over_ours"]: naive / ours,
+            "ours_over_incr": ours / incr,
+            "ceiling": naive / incr,
         },
     )
 

@@ -1,5 +1,5 @@
 """Where every benchmark puts its numbers: a table on stdout, and one JSON line per benchmark in
-$BENCH_JSON when it is set (the template's `make bench` collects them). And the helpers the
+$BENCH_JSON when it is set (for collecting runs). And the helpers the
 benchmarks share: timing, waiting for a server they started (ports come from the harness's
 `testing.ports`, which imports nothing of pytest)."""
 
@@ -40,11 +40,6 @@ def emit(benchmark: str, results: dict[str, Any]) -> None:
     if path:
         with open(path, "a") as out:
             out.write(json.dumps({"benchmark": benchmark, **results}) + "\n")
-
-
-def verdict(ratio: float, goal: float, *, at_most: bool) -> str:
-    met = ratio <= goal if at_most else ratio >= goal
-    return f"goal {'<=' if at_most else '>='} {goal}x: {'met' if met else 'MISSED'}"
 
 
 def wait_until_listening(server: subprocess.Popen[bytes], port: int, name: str) -> None:

@@ -2,8 +2,11 @@
 
 Measured (README: Performance): sync workers serve the API at about three times the requests/s of
 uvicorn workers on the same cores, with a tight tail, because a sync view under ASGI pays thread
-hops on every request. The one thing WSGI cannot serve is the event stream, which waits for hours:
-config/gunicorn_events.py serves it under ASGI, and the proxy routes /api/events/stream/ there.
+hops on every request.
+{%- if cookiecutter.use_realtime == "y" %} The one thing WSGI cannot serve is the event stream, which waits for
+hours: config/gunicorn_events.py serves it under ASGI, and the proxy routes /api/events/stream/
+there.
+{%- endif %}
 Sync workers handle one request at a time, so they belong behind a buffering reverse proxy
 (Caddy in the production compose file) that absorbs slow clients.
 

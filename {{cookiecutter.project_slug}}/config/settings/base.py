@@ -5,7 +5,7 @@ import django_stubs_ext
 from config.env import BASE_DIR, dev_default, env, read_env_file
 from config.proxies import trusted_proxies
 
-# Lets the typed generics the code uses (ModelAdmin[Note], ...) exist at run time too.
+# Lets the typed generics the code uses (QuerySet[User], ModelAdmin[...]) exist at run time too.
 django_stubs_ext.monkeypatch()
 read_env_file()
 
@@ -23,9 +23,13 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "corsheaders",
     "rest_framework",
     "drf_spectacular",
-{%- if cookiecutter.use_celery_beat == "y" %}
+    # Swagger UI's files served by the app (/static/), not fetched from a CDN: the docs page works
+    # offline and runs no third-party script on the origin of the session cookie and the admin.
+    "drf_spectacular_sidecar",
+{%- if cookiecutter.__celery_beat == "y" %}
     "django_celery_beat",
 {%- endif %}
     "{{ cookiecutter.project_slug }}.platform.core",
@@ -52,6 +56,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: every later layer (HTTPS redirect, rate limits) must see the real client address.
     "{{ cookiecutter.project_slug }}.platform.core.proxies.trusted_proxy_middleware",
+    # Before anything that may answer (WhiteNoise, CommonMiddleware): a preflight to an /api/ path
+    # is answered here, at the cost of one regex match for every other request.
+    "corsheaders.middleware.CorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "{{ cookiecutter.project_slug }}.platform.rate_limit.middleware.RateLimitHeadersMiddleware",
@@ -109,6 +116,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 {%- if cookiecutter.use_celery == "y" %}
 from config.settings.components.celery import *  # noqa: E402, F403
 {%- endif %}
+from config.settings.components.cors import *  # noqa: E402, F403
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
 from config.settings.components.rate_limit import *  # noqa: E402, F403

@@ -94,9 +94,9 @@ class NoteDetailApi(APIView):
 
 
 class NoteStatsApi(APIView):
-    """Public totals, up to STATS_CACHE_SECONDS old: the seed's short-lived public cached view.
+    """Public totals, up to STATS_CACHE_SECONDS old: a short-lived public cached view.
 
-    Not with the seed's `cache_page`: it caches whole HttpResponse objects, which only pickle can
+    Not with Django's `cache_page`: it caches whole HttpResponse objects, which only pickle can
     store, and the cache holds JSON only (loading a pickle planted in Redis would run its code).
     The selector caches the totals instead, and Cache-Control lets browsers and proxies keep the
     response as long."""

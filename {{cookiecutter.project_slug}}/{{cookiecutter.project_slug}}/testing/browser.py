@@ -9,13 +9,15 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 BROWSERS = ("chromium", "chromium-browser", "google-chrome")
-# The browser only talks to the local server: no background traffic on a closed network.
+# The browser only talks to the local server (http://127.0.0.1:<port>): no background traffic,
+# and no host name resolves, so a page that needs the internet (a CDN) fails in its test.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
     "--disable-component-update",
     "--no-first-run",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 
 

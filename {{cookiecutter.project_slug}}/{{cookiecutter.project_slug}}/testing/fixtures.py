@@ -15,9 +15,13 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 {%- endif %}
 
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
+{%- if cookiecutter.use_celery == "y" %}
 PROCESS_FIXTURES = frozenset(
     ("own_redis", "sentinel_deployment", "start_server", "start_worker", "page")
 )
+{%- else %}
+PROCESS_FIXTURES = frozenset(("own_redis", "sentinel_deployment", "start_server", "page"))
+{%- endif %}
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, and Playwright's driver (node).
 PROCESS_PROGRAMS = frozenset(

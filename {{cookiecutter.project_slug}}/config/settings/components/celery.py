@@ -1,7 +1,7 @@
 """Celery on Redis. Broker and results get their own database numbers: the cache is flushed
 and evicted, and an evicted broker key is a lost task."""
 
-{% if cookiecutter.use_celery_beat == "y" -%}
+{% if cookiecutter.__celery_beat == "y" -%}
 from celery.schedules import crontab
 
 {% endif -%}
@@ -77,7 +77,7 @@ WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
 WORKER_HEARTBEAT_PREFIX = f"{_REDIS.key_prefix}:worker-heartbeat"
 # True: /api/health/ answers 503 when no worker is alive; False: it reports "degraded".
 HEALTH_WORKER_CRITICAL = env.bool("HEALTH_WORKER_CRITICAL", default=False)
-{%- if cookiecutter.use_celery_beat == "y" %}
+{%- if cookiecutter.__celery_beat == "y" %}
 
 CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.platform.jobs.beat.MigratedDatabaseScheduler"
 # Seconds beat waits for `migrate` to create its tables before giving up with a clear message.
@@ -92,4 +92,4 @@ CELERY_BEAT_SCHEDULE = {
 {%- endif %}
 
 # base.py star-imports this module: only the settings above may leave it.
-del {% if cookiecutter.use_celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env, redis_url_with_db, sentinel_kwargs
+del {% if cookiecutter.__celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env, redis_url_with_db, sentinel_kwargs

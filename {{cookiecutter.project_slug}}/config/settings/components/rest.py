@@ -51,6 +51,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.platform.core.permissions.ApiDocsAccess"],
+    # Swagger UI from drf-spectacular-sidecar (INSTALLED_APPS), pinned in pyproject.toml.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # base.py star-imports this module: only the settings above may leave it.

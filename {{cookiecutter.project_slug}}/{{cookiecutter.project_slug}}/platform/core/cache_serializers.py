@@ -3,7 +3,8 @@
 django-redis pickles by default, and loading a pickle runs whatever code its bytes name: anyone who
 can write one key in Redis (a leaked password, a port left open, another app on the same server)
 would run code in every web process that reads it. JSON is data only, so what we cache is data
-only: the API's output, a session's dict, the JWKS document; never model instances or responses.
+only: the API's output, a session's dict, documents fetched from other services; never model
+instances or responses.
 
 A value that is not JSON (a planted pickle, an entry from a release that still pickled) reads as
 a miss, logged, instead of failing the request: the caller recomputes it and overwrites it.

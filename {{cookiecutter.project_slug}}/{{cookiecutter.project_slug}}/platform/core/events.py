@@ -1,9 +1,9 @@
 """Domain events: how a product app tells the platform what happened without importing it.
 
-A product service calls `domain_event(name="note.created", owner_id=..., data={...})`; platform
-apps subscribe in their AppConfig.ready() with `on_domain_event("note.*", handler)` (fnmatch
-patterns). The product then needs no imports of, and no template conditionals for, realtime or
-jobs, and deleting it touches nothing else.
+A product service calls `domain_event(name="invoice.paid", owner_id=..., data={...})`; platform
+apps subscribe in their AppConfig.ready() with `on_domain_event("invoice.*", handler)` (fnmatch
+patterns). The product then imports no platform app that follows its events, and deleting it
+touches nothing else.
 
 Events are sent after the surrounding transaction commits (at once outside one): a subscriber
 never acts on a write that is rolled back, and a reader it notifies finds the committed rows.
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class DomainEvent:
     name: str
-    # The user the event concerns (realtime forwards it to that user's channel); None if nobody.
+    # The user the event concerns (a subscriber may tell that user alone); None if nobody.
     owner_id: int | None
     # JSON types only: subscribers may send it over the wire or store it.
     data: Mapping[str, Any] = field(default_factory=dict)
@@ -37,7 +37,7 @@ _subscribers: list[tuple[str, Handler]] = []
 
 
 def on_domain_event(pattern: str, handler: Handler) -> None:
-    """Call `handler` with every event whose name matches `pattern` ("note.*", "*").
+    """Call `handler` with every event whose name matches `pattern` ("invoice.*", "*").
     Registering the same pair twice (ready() run again) keeps one subscription."""
     if (pattern, handler) not in _subscribers:
         _subscribers.append((pattern, handler))

@@ -74,7 +74,7 @@ def masked(url: str) -> str:
 
 
 def connection_finding(error: Exception, url: str) -> Finding:
-    """Turn a failure to talk to Redis into the seed's troubleshooting advice."""
+    """Turn a failure to talk to Redis into advice on its usual causes."""
     parts = urlsplit(url)
     where = f"{parts.hostname}:{parts.port or 6379}"
     text = str(error).rstrip(".")

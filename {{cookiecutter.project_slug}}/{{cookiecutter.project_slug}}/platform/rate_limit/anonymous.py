@@ -7,7 +7,7 @@ handler's 401/403 for NotAuthenticated and AuthenticationFailed, the event strea
 unit of the "anon" rate (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"], RATE_LIMIT_ANON_RATE)
 of its client IP; once that is spent the answer is 429 instead.
 
-Bearer tokens cost work to check (signature, JWKS, a user lookup), so the token authentication
+Bearer tokens cost work to check (a signature, a key set, a user lookup), so token authentication
 first peeks at the budget (one read-only round trip) and answers 429 at once when it is spent.
 To keep that round trip off authenticated requests, only addresses whose authentication failed in
 this process lately are peeked at: a process spends at most one full check per spent address.

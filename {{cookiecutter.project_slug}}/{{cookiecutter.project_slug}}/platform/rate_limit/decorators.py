@@ -1,4 +1,4 @@
-"""`@rate_limit(limit=5, period=60)` for plain Django views, the seed's call shape, made atomic."""
+"""`@rate_limit(limit=5, period=60)` for plain Django views: one atomic check per request."""
 
 from collections.abc import Callable
 from functools import wraps

@@ -97,7 +97,7 @@ def test_a_wrong_password_is_diagnosed_and_not_printed(
     assert ":***@" in output
 
 
-def test_the_seeds_hiredis_parser_setting_is_diagnosed(settings: Settings) -> None:
+def test_the_old_hiredis_parser_setting_is_diagnosed(settings: Settings) -> None:
     cache = settings.CACHES["default"]
     options = {**cache["OPTIONS"], "PARSER_CLASS": "redis.connection.HiredisParser"}
     settings.CACHES = {**settings.CACHES, "default": {**cache, "OPTIONS": options}}

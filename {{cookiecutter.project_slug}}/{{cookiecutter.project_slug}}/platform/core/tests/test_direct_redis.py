@@ -1,4 +1,4 @@
-"""The seed's "Direct Redis Access" examples, through the shared durable client."""
+"""Direct Redis access through the shared durable client: the everyday commands."""
 
 import uuid
 from collections.abc import Iterator
@@ -42,7 +42,7 @@ def test_hashes(r: Redis, key: str) -> None:
 
 
 def test_expiry_is_set_with_the_value(r: Redis, key: str) -> None:
-    # The seed's r.setex(key, 3600, value) is deprecated in redis-py: SET with EX does the same.
+    # r.setex(key, 3600, value) is deprecated in redis-py: SET with EX does the same.
     r.set(key, "value", ex=3600)
     assert 3590 < r.ttl(key) <= 3600
     assert r.get(key) == b"value"

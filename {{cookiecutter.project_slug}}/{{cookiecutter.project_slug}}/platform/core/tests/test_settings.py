@@ -86,6 +86,25 @@ def test_production_keeps_the_api_docs_private_unless_asked() -> None:
     assert manage(*show, env=opted_in).stdout.split()[-1] == "True"
 
 
+def test_production_lets_no_other_origin_call_the_api_unless_asked() -> None:
+    show = ("shell", "-c", "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)")
+
+    opted_in = {**PRODUCTION_ENV, "CORS_ALLOWED_ORIGINS": "https://app.example.com"}
+
+    assert manage(*show, env=PRODUCTION_ENV).stdout.split()[-1] == "[]"
+    assert manage(*show, env=opted_in).stdout.split()[-1] == "['https://app.example.com']"
+
+
+def test_local_settings_let_the_usual_front_end_dev_servers_call_the_api() -> None:
+    show = ("shell", "-c", "from django.conf import settings; print(settings.CORS_ALLOWED_ORIGINS)")
+    local = {"DJANGO_SETTINGS_MODULE": "config.settings.local", "DJANGO_ENV_FILE": "/nonexistent"}
+
+    origins = manage(*show, env=local).stdout
+
+    assert "'http://localhost:5173'" in origins
+    assert "'http://127.0.0.1:3000'" in origins
+
+
 def test_the_generated_placeholders_fail_the_deploy_check() -> None:
     placeholder = "db.your-project-ref.supabase.co"
     database = f"postgres://postgres:pw@{placeholder}:5432/postgres?sslmode=require"

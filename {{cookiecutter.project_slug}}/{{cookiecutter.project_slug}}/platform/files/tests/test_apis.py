@@ -106,7 +106,7 @@ def test_the_service_key_is_never_logged(
     ).respond_with_json({"signedURL": "/object/sign/x?token=t"})
 
     with caplog.at_level(logging.DEBUG):
-        api_client.get("/api/files/download-url/", {"path": "notes.txt"})
+        api_client.get("/api/files/download-url/", {"path": "report.txt"})
 
     assert caplog.records, "nothing was logged: the assertion below would prove nothing"
     assert all(SERVICE_KEY not in record.getMessage() for record in caplog.records)

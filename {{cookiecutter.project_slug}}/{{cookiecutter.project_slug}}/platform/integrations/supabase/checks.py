@@ -38,7 +38,7 @@ def check_supabase_uses_https(app_configs: Any, **kwargs: Any) -> list[CheckMess
         return []
     return [
         Error(
-            "SUPABASE_URL is not https: tokens, keys and JWKS would travel in clear.",
+            "SUPABASE_URL is not https: {% if cookiecutter.use_supabase_auth == "y" %}tokens, keys and the key set{% else %}keys and signed URLs{% endif %} would travel in clear.",
             hint="Use https://<ref>.supabase.co in production.",
             id=f"{SLUG}.E010",
         )

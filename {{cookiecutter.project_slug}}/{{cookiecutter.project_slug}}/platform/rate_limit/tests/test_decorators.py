@@ -11,7 +11,7 @@ def ok_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-def test_the_seeds_call_shape_limits_per_ip() -> None:
+def test_the_decorator_limits_per_client_ip() -> None:
     view = rate_limit(limit=2, period=60, scope=f"test-{uuid.uuid4().hex}")(ok_view)
     factory = RequestFactory()
 

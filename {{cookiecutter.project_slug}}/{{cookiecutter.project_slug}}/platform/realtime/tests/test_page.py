@@ -31,10 +31,14 @@ def test_the_page_shows_any_domain_event_of_its_user_as_it_happens(
     server = start_server()
 
     page.goto(f"{server.url}/realtime/")
+    login_form = page.locator("form#login")
+    login_form.wait_for(state="visible", timeout=15_000)
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
     page.click("button")
     page.wait_for_selector("text=Connected.", timeout=15_000)
+    # What the user sees, not the DOM: a CSS rule once kept the `hidden` form on screen.
+    assert not login_form.is_visible()
 
     # Playwright runs an event loop in this thread, where Django refuses the ORM: use another.
     with ThreadPoolExecutor(max_workers=1) as other_thread:
