@@ -1,6 +1,7 @@
 """The compose files and the Dockerfile, checked without a Docker engine: schema, references,
 interpolation, and the production safety properties."""
 
+import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -103,7 +104,7 @@ def test_production_compose_is_safe_by_default(baked: Callable[[Variant], Path])
         if name != "migrate":
             assert "healthcheck" in service, name
     assert services["web"]["ports"] == ["127.0.0.1:${WEB_PORT:-8000}:8000"]
-    assert "gunicorn --config config/gunicorn.py" in services["web"]["command"]
+    assert services["web"]["command"].startswith("gunicorn --config config/gunicorn.py")
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "memory" in services["web"]["deploy"]["resources"]["limits"]
 
@@ -118,3 +119,47 @@ def test_development_compose_publishes_ports_on_loopback_only(
     assert {"redis", "django"} <= set(published)
     for name, ports in published.items():
         assert all(str(port).startswith("127.0.0.1:") for port in ports), (name, ports)
+
+
+def caddy_routes(project: Path) -> list[tuple[list[str], str]]:
+    """(path matchers, upstream) per route of the Caddyfile, as Caddy itself parses it."""
+    env = {"DOMAIN_NAME": "example.com"}
+    adapted = run(["caddy", "adapt", "--config", "Caddyfile"], cwd=project, env=env)
+    ok(adapted)
+    server = json.loads(adapted.stdout)["apps"]["http"]["servers"]["srv0"]
+    routes = server["routes"][0]["handle"][0]["routes"]
+    return [
+        (
+            [path for match in route.get("match", []) for path in match.get("path", [])],
+            route["handle"][0]["routes"][0]["handle"][0]["upstreams"][0]["dial"],
+        )
+        for route in routes
+    ]
+
+
+def test_the_proxy_sends_the_event_stream_to_events_and_the_rest_to_web(
+    baked: Callable[[Variant], Path],
+) -> None:
+    services = compose(baked(DEFAULT), "docker-compose.prod.yml")["services"]
+
+    assert caddy_routes(baked(DEFAULT)) == [
+        (["/api/events/stream/*"], "events:8000"),
+        ([], "web:8000"),
+    ]
+    assert (
+        "gunicorn --config config/gunicorn.py config.wsgi:application" in services["web"]["command"]
+    )
+    assert services["events"]["command"] == (
+        "gunicorn --config config/gunicorn_events.py config.asgi:application"
+    )
+    assert services["events"]["ports"] == ["127.0.0.1:${EVENTS_PORT:-8001}:8000"]
+    assert "./Caddyfile:/etc/caddy/Caddyfile:ro" in services["proxy"]["volumes"]
+
+
+def test_without_realtime_the_proxy_sends_everything_to_web(
+    baked: Callable[[Variant], Path],
+) -> None:
+    services = compose(baked(MINIMAL), "docker-compose.prod.yml")["services"]
+
+    assert "events" not in services
+    assert caddy_routes(baked(MINIMAL)) == [([], "web:8000")]

@@ -180,22 +180,38 @@ def healthy(url: str) -> bool:
         return False
 
 
+def first_stream_line(url: str) -> tuple[int, str, str]:
+    """The status, content type and first line of an event stream (then hangs up)."""
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.headers["Content-Type"], response.readline().decode()
+
+
+def caddy_command(project: Path) -> list[str]:
+    """What the caddy image runs on the mounted Caddyfile (docker-compose.prod.yml's proxy)."""
+    return ["caddy", "run", "--config", str(project / "Caddyfile"), "--adapter", "caddyfile"]
+
+
 @pytest.mark.slow
 def test_production_compose_services_run_natively(
     baked: Callable[[Variant], Path], tmp_path: Path
 ) -> None:
-    """migrate, web and worker from docker-compose.prod.yml, with their own command lines, against
-    the local Postgres and Redis instead of containers."""
+    """migrate, web, events, worker and the Caddy proxy from docker-compose.prod.yml, with their
+    own command lines and Caddyfile, against the local Postgres and Redis instead of containers;
+    every request goes through the proxy, which sends the event stream to the ASGI server and
+    the rest to the WSGI one."""
     project = baked(DEFAULT)
     ok(run(["make", "install"], cwd=project))
     services = yaml.safe_load((project / "docker-compose.prod.yml").read_text())["services"]
-    port, run_id, jwt_secret = free_port(), uuid.uuid4().hex[:8], uuid.uuid4().hex * 2
+    ports = {name: free_port() for name in ("web", "events", "proxy", "caddy-admin")}
+    run_id, jwt_secret = uuid.uuid4().hex[:8], uuid.uuid4().hex * 2
     env_file = tmp_path / "smoke.env"
     env_file.write_text(
         "\n".join(
             [
                 f"DJANGO_SECRET_KEY={uuid.uuid4().hex * 2}",
                 "DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost",
+                # The native proxy speaks plain HTTP (no certificate for 127.0.0.1).
+                "DJANGO_SECURE_SSL_REDIRECT=False",
                 f"DATABASE_URL={POSTGRES}/tpl_smoke_{run_id}",
                 f"REDIS_URL={REDIS_URL}",
                 f"CACHE_KEY_PREFIX=smoke-{run_id}",
@@ -212,24 +228,45 @@ def test_production_compose_services_run_natively(
         "PATH": f"{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_ENV_FILE": str(env_file),
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",
+        "EVENTS_CONCURRENCY": "1",
         "CELERY_CONCURRENCY": "1",
+    }
+    proxy_env = {
+        "DOMAIN_NAME": f"http://127.0.0.1:{ports['proxy']}",
+        "WEB_UPSTREAM": f"127.0.0.1:{ports['web']}",
+        "EVENTS_UPSTREAM": f"127.0.0.1:{ports['events']}",
+        "CADDY_ADMIN": f"127.0.0.1:{ports['caddy-admin']}",
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(tmp_path / "caddy-data"),
+        "XDG_CONFIG_HOME": str(tmp_path / "caddy-config"),
+    }
+    commands = {
+        "web": (
+            compose_command(services["web"], env),
+            {"GUNICORN_BIND": f"127.0.0.1:{ports['web']}"},
+        ),
+        "events": (
+            compose_command(services["events"], env),
+            {"GUNICORN_BIND": f"127.0.0.1:{ports['events']}"},
+        ),
+        "worker": (compose_command(services["worker"], env), {}),
+        "proxy": (caddy_command(project), proxy_env),
     }
     database = f"tpl_smoke_{run_id}"
     ok(run(database_statement(f"CREATE DATABASE {database}"), cwd=project))
     ok(run(compose_command(services["migrate"], env), cwd=project, env=env))
 
-    base = f"http://127.0.0.1:{port}"
+    base = f"http://127.0.0.1:{ports['proxy']}"
     processes = {
         name: subprocess.Popen(
-            compose_command(services[name], env),
+            command,
             cwd=project,
-            env={**os.environ, **env},
+            env={**os.environ, **env, **extra},
             stdout=(tmp_path / f"{name}.log").open("wb"),
             stderr=subprocess.STDOUT,
         )
-        for name in ("web", "worker")
+        for name, (command, extra) in commands.items()
     }
     try:
         wait_until(lambda: healthy(f"{base}/api/health/"), "/api/health/ to answer 200")
@@ -253,6 +290,14 @@ def test_production_compose_services_run_natively(
         task_url = f"{base}/api/jobs/{accepted['id']}/"
         wait_until(lambda: http("GET", task_url, token)[1]["state"] == "SUCCESS", "the task")
         assert http("GET", task_url, token)[1]["result"] == {"note_count": 1, "word_count": 3}
+
+        # The stream needs ASGI: the WSGI server refuses it, the proxy routes it to events.
+        stream_url = http("POST", f"{base}/api/events/token/", token, {})[1]["stream_url"]
+        assert http("GET", f"http://127.0.0.1:{ports['web']}{stream_url}")[0] == 501
+        stream_url = http("POST", f"{base}/api/events/token/", token, {})[1]["stream_url"]
+        status, content_type, first_line = first_stream_line(base + stream_url)
+        assert (status, first_line) == (200, "retry: 3000\n")
+        assert content_type.startswith("text/event-stream")
     finally:
         for process in processes.values():
             process.send_signal(signal.SIGTERM)
@@ -261,4 +306,4 @@ def test_production_compose_services_run_natively(
     logs = {
         name: (tmp_path / f"{name}.log").read_text(errors="replace")[-2000:] for name in processes
     }
-    assert exit_codes == {"web": 0, "worker": 0}, logs
+    assert exit_codes == {"web": 0, "events": 0, "worker": 0, "proxy": 0}, logs

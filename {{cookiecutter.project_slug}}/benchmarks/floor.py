@@ -1,7 +1,7 @@
-"""The framework's floor for `make bench-http`: a bare DRF view answering a fixed page shaped like
-the notes list (20 items), with no authentication, database, cache or throttle. Served by the same
-server command as the project, through the same middleware, so the ratio to it is what the
-project's own work costs."""
+"""The framework's floor for `make bench-http`: a bare DRF view answering a fixed list page (20
+items of about 300 bytes, the page size of the project's lists), with no authentication,
+database, cache or throttle. Served by the same server command as the project, through the same
+middleware, so a ratio to it is what the project's own work costs."""
 
 from typing import Any
 
@@ -18,7 +18,7 @@ FIXED_PAGE: dict[str, Any] = {
     "results": [
         {
             "id": n,
-            "title": f"Note {n}",
+            "title": f"Item {n}",
             "body": "x" * 200,
             "created_at": "2026-01-01T00:00:00.000000Z",
             "updated_at": "2026-01-01T00:00:00.000000Z",
