@@ -90,14 +90,16 @@ def _session_rows(sessions: dict[str, Any]) -> list[Row]:
 
 def _rate_limit_rows(rate_limit: dict[str, Any]) -> list[Row]:
     us = rate_limit["us"]
-    ours, seed, incr = us["ours (GCRA)"], us["seed decorator"], us["bare INCR"]
+    # The generated benchmark calls the seed's decorator (a client per request, INCR then EXPIRE)
+    # the naive decorator.
+    ours, seed, incr = us["ours (GCRA)"], us["naive decorator"], us["bare INCR"]
     return [
         Row(
             "rate-limit check: GCRA script",
             f"{ours:.0f} us",
             f"seed decorator {seed:.0f} us",
             "seed / ours",
-            rate_limit["seed_over_ours"],
+            rate_limit["naive_over_ours"],
             Goal(15, at_most=False),
         ),
         Row(

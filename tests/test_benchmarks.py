@@ -51,7 +51,7 @@ def test_ratios_come_from_the_same_run(results: dict[str, Any]) -> None:
 
 
 def test_a_missed_goal_is_shown_as_missed(results: dict[str, Any]) -> None:
-    results["rate_limit"]["seed_over_ours"] = 14.9
+    results["rate_limit"]["naive_over_ours"] = 14.9
     results["rate_limit"]["ours_over_incr"] = 1.3
     results["http"]["cached_over_floor"] = 0.49
 
