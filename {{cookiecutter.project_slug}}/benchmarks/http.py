@@ -26,7 +26,7 @@ from pathlib import Path
 
 import django
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "benchmarks.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.benchmark")
 django.setup()
 
 from importlib import import_module  # noqa: E402
@@ -103,7 +103,7 @@ def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
         cwd=PROJECT_DIR,
         env={
             **os.environ,
-            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DJANGO_SETTINGS_MODULE": "config.settings.benchmark",
             "GUNICORN_BIND": f"127.0.0.1:{port}",
             "GUNICORN_LOG_LEVEL": "warning",
             "DJANGO_LOG_LEVEL": "WARNING",

@@ -10,9 +10,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 
 # Only these settings modules may fall back to development defaults; every other one (production,
 # or a staging module a team adds later) must get its secrets and URLs from the environment.
-# The benchmarks' settings are development settings too (benchmarks/settings.py).
+# The benchmarks' settings are development settings too (settings/benchmark.py).
 SETTINGS_WITH_DEV_DEFAULTS = frozenset(
-    {"config.settings.local", "config.settings.test", "benchmarks.settings"}
+    {"config.settings.local", "config.settings.test", "config.settings.benchmark"}
 )
 
 env = environ.Env()

@@ -2,6 +2,7 @@
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 UNIT_SECONDS = {
     **dict.fromkeys(("s", "sec", "second", "seconds"), 1),
@@ -18,6 +19,8 @@ class Rate:
     period: int  # seconds
 
 
+# Throttles parse their setting on every request: the few distinct rate strings are remembered.
+@lru_cache(maxsize=256)
 def parse_rate(text: str) -> Rate:
     """`"100/min"` -> Rate(100, 60). Raises ValueError naming the accepted forms."""
     match = RATE_PATTERN.match(text.lower())

@@ -72,35 +72,60 @@ def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
     assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E006"]
 
 
-def gunicorn_env() -> dict[str, str]:
-    """The environment config/gunicorn.py gives its workers (`raw_env`)."""
-    config = runpy.run_path(str(PROJECT_DIR / "config" / "gunicorn.py"))
-    return dict(entry.split("=", 1) for entry in config["raw_env"])
+def gunicorn_env(config: str) -> dict[str, str]:
+    """The environment a gunicorn config file (config/<config>) gives its workers (`raw_env`)."""
+    loaded = runpy.run_path(str(PROJECT_DIR / "config" / config))
+    return dict(entry.split("=", 1) for entry in loaded.get("raw_env", []))
 
 
-@pytest.mark.system
-def test_the_asgi_server_takes_connections_from_a_pool() -> None:
-    # Under ASGI each request has a thread of its own: persistent connections would never be
-    # reused, so the production server command turns on psycopg's pool for the application it
-    # loads. Point it at the test database.
+def database_settings_loaded_by(application: str, env: dict[str, str]) -> list[str]:
+    """Whether `application` (config.asgi or config.wsgi) queries the test database, its pool's
+    max size (or None) and CONN_MAX_AGE, loaded in a fresh process with `env` added."""
     db = connection.settings_dict
     url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     code = (
-        "import config.asgi; from django.db import connection; "
+        f"import {application}; from django.db import connection; "
         "from {{ cookiecutter.project_slug }}.platform.accounts.models import User; "
-        "print(User.objects.count() >= 0, connection.pool.max_size, "
+        "print(User.objects.count() >= 0, getattr(connection.pool, 'max_size', None), "
         "connection.settings_dict['CONN_MAX_AGE'])"
     )
+    inherited = {name: value for name, value in os.environ.items() if name != "DATABASE_POOL"}
     result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
         [sys.executable, "-c", code],
         cwd=PROJECT_DIR,
-        env={**os.environ, **gunicorn_env(), "DATABASE_URL": url, "DATABASE_POOL_MAX_SIZE": "3"},
+        env={**inherited, **env, "DATABASE_URL": url, "DATABASE_POOL_MAX_SIZE": "3"},
         capture_output=True,
         text=True,
         check=True,
     )
+    return result.stdout.split()
 
-    assert result.stdout.split() == ["True", "3", "0"]
+
+@pytest.mark.system
+def test_the_wsgi_web_server_keeps_one_persistent_connection_per_worker() -> None:
+    # Sync workers serve one request at a time: a persistent connection is reused by the next.
+    settings_loaded = database_settings_loaded_by("config.wsgi", gunicorn_env("gunicorn.py"))
+
+    assert settings_loaded == ["True", "None", "60"]
+{%- if cookiecutter.use_realtime == "y" %}
+
+
+@pytest.mark.system
+def test_the_event_stream_server_takes_connections_from_a_pool() -> None:
+    # Under ASGI each request has a thread of its own: persistent connections would never be
+    # reused, so the event stream's server command turns on psycopg's pool.
+    env = gunicorn_env("gunicorn_events.py")
+
+    assert database_settings_loaded_by("config.asgi", env) == ["True", "3", "0"]
+
+
+def test_the_event_stream_server_leaves_the_pool_off_when_told(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("DATABASE_POOL", "False")
+
+    assert gunicorn_env("gunicorn_events.py")["DATABASE_POOL"] == "False"
+{%- endif %}
 
 
 @pytest.mark.system
@@ -123,14 +148,6 @@ def test_loading_the_asgi_application_changes_no_environment_variable() -> None:
     )
 
     assert result.stdout.split() == ["True", "False"]
-
-
-def test_the_production_server_leaves_the_pool_off_when_told(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("DATABASE_POOL", "False")
-
-    assert gunicorn_env()["DATABASE_POOL"] == "False"
 
 
 @pytest.mark.django_db(transaction=True)  # DROP DATABASE cannot run inside a transaction

@@ -1,5 +1,5 @@
 """The settings of the servers `make bench-http` starts: development settings without debug (as
-production runs), plus the floor view's URL."""
+production runs), plus the floor view's URL (benchmarks/urls.py)."""
 
 from config.settings.local import *  # noqa: F403
 
