@@ -111,6 +111,13 @@ def _rate_limit_rows(rate_limit: dict[str, Any]) -> list[Row]:
             Goal(1.3, at_most=True),
         ),
         Row(
+            "rate-limit floor of any script (an empty EVALSHA)",
+            f"EVALSHA {us['bare EVALSHA']:.0f} us",
+            f"bare INCR {incr:.0f} us",
+            "script / INCR",
+            rate_limit["script_over_incr"],
+        ),
+        Row(
             "rate-limit ceiling (no check beats a round trip)",
             f"INCR {incr:.0f} us",
             f"seed decorator {seed:.0f} us",

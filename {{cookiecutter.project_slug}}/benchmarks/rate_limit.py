@@ -2,7 +2,9 @@
 
 - a naive decorator (a new Redis client per request, INCR then EXPIRE: a common pattern),
 - ours (one EVALSHA of the GCRA script on the pooled client),
-- a bare pooled INCR (the floor any Redis-counted limit pays).
+- a bare pooled INCR (the floor any Redis-counted limit pays),
+- a bare EVALSHA of a script that only returns (the floor any atomic, script-based check pays:
+  what running a script costs Redis beyond a plain command).
 
 Run: `make bench-rate-limit` (or `python -m benchmarks.rate_limit --rounds 5 --checks 2000`).
 Absolute times vary between machines and runs; the ratios are the result.
@@ -11,6 +13,7 @@ Absolute times vary between machines and runs; the ratios are the result.
 import argparse
 import os
 import uuid
+from functools import cache
 
 import django
 
@@ -19,6 +22,7 @@ django.setup()
 
 import redis  # noqa: E402
 from django.conf import settings  # noqa: E402
+from redis.commands.core import Script  # noqa: E402
 
 from benchmarks.report import emit, interleaved_medians  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
@@ -45,18 +49,28 @@ def bare_incr(key: str) -> None:
     redis_client("rate_limit").incr(key)
 
 
+@cache
+def _empty_script() -> Script:
+    return redis_client("rate_limit").register_script("return 1")
+
+
+def bare_script(key: str) -> None:
+    _empty_script()(keys=[key])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--checks", type=int, default=2000)
     options = parser.parse_args()
 
-    keys = {name: f"bench:{uuid.uuid4().hex}" for name in ("naive", "ours", "incr")}
+    keys = {name: f"bench:{uuid.uuid4().hex}" for name in ("naive", "ours", "incr", "script")}
     median = interleaved_medians(
         {
             "naive decorator": lambda: naive_check(keys["naive"]),
             "ours (GCRA)": lambda: our_check(keys["ours"]),
             "bare INCR": lambda: bare_incr(keys["incr"]),
+            "bare EVALSHA": lambda: bare_script(keys["script"]),
         },
         options.rounds,
         options.checks,
@@ -70,6 +84,9 @@ def main() -> None:
     print(f"ours / INCR = {ours / incr:.2f}x the floor")
     # No check that counts in Redis can take less than one round trip: the best any could do.
     print(f"ceiling: naive / INCR = {naive / incr:.1f}x on this machine")
+    # Nor can a script-based check cost less than running an empty script.
+    script = median["bare EVALSHA"]
+    print(f"script floor: bare EVALSHA / INCR = {script / incr:.2f}x on this machine")
     emit(
         "rate_limit",
         {
@@ -77,6 +94,7 @@ def main() -> None:
             "naive_over_ours": naive / ours,
             "ours_over_incr": ours / incr,
             "ceiling": naive / incr,
+            "script_over_incr": script / incr,
         },
     )
 
