@@ -189,7 +189,7 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
             "HTTP notes list, cached, under ASGI",
             show(asgi_cached),
             "the ASGI floor",
-            "cached / floor req/s",
+            "ASGI cached / ASGI floor req/s",
             http["asgi_cached_over_asgi_floor"],
         ),
     ]
