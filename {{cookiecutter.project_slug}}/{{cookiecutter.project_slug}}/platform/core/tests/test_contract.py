@@ -4,9 +4,10 @@ anonymously, and signed in each way the project accepts. A failure prints schema
 the request to replay (`curl`) and the check it broke.
 
 `make contract` runs this module alone; CONTRACT_MAX_EXAMPLES and CONTRACT_SEED change how much
-it tries and which inputs (README: API contract).
+it tries and which inputs (README: The contract).
 """
 
+import json
 import os
 {%- if cookiecutter.use_supabase_storage == "y" %}
 import re
@@ -45,8 +46,19 @@ from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
 pytestmark = pytest.mark.django_db(transaction=True)
 
 MAX_EXAMPLES = os.environ.get("CONTRACT_MAX_EXAMPLES", "8")
-SEED = os.environ.get("CONTRACT_SEED", "16")
+FUZZ_SEED = os.environ.get("CONTRACT_SEED", "16")
 CONFIG = Path(__file__).with_name("schemathesis.toml")
+# Warnings that mean the run tested less than it claims: a pattern it cannot generate from, a
+# schema it cannot resolve, responses it cannot read. Not among them: operations that mostly
+# answered 404 (no summary computed yet), 429 (the login rate) or 400 (logins with unknown
+# credentials; a body the schema allows and the API refuses fails positive_data_acceptance).
+FAILING_WARNINGS = [
+    "unsupported_regex",
+    "unresolvable_reference",
+    "missing_deserializer",
+    "base_url_mismatch",
+]
+SIGNED_IN_FAILING_WARNINGS = ["missing_auth", "unused_openapi_auth"]
 # The fuzzer sends hundreds of requests a second: at the usual rates all but the first few dozen
 # would be 429s and the rest of the contract would go unchecked. The strict "auth" rate (logging
 # in) stays as it is, so the run meets real 429s too, and checks them against the schema.
@@ -66,18 +78,23 @@ def fuzz(
     tmp_path: Path,
     auth: dict[str, dict[str, str]] | None = None,
     *options: str,
+    signed_in_throughout: bool = True,
 ) -> None:
     """Run schemathesis against `server`. `auth` gives values to the schema's security schemes
     the run signs in with; schemathesis also checks that each is required."""
     config = tmp_path / "schemathesis.toml"
-    sections = [CONFIG.read_text()]
+    # A signed-in run must really be signed in: credentials refused everywhere, or never used,
+    # would leave every operation's signed-in contract unchecked.
+    signed_in = auth and signed_in_throughout
+    fail_on = [*FAILING_WARNINGS, *(SIGNED_IN_FAILING_WARNINGS if signed_in else ())]
+    sections = [CONFIG.read_text(), "[warnings]", f"fail-on = {json.dumps(fail_on)}"]
     for scheme, values in (auth or {}).items():
         sections.append(f"[auth.openapi.{scheme}]")
         sections += [f'{name} = "{value}"' for name, value in values.items()]
     config.write_text("\n".join(sections) + "\n")
     schemathesis = str(Path(sys.executable).with_name("schemathesis"))
     command = [schemathesis, "--config-file", str(config), "run", f"{server.url}/api/schema/"]
-    command += ["--checks", "all", "--seed", SEED, "--max-examples", MAX_EXAMPLES]
+    command += ["--checks", "all", "--seed", FUZZ_SEED, "--max-examples", MAX_EXAMPLES]
     command += ["--workers", "1", "--no-color", *options]
     result = subprocess.run(  # noqa: S603  (our own virtualenv's schemathesis)
         command, cwd=tmp_path, capture_output=True, text=True, timeout=900, check=False
@@ -132,11 +149,6 @@ def session_auth(server: LiveServer, user: User) -> dict[str, dict[str, str]]:
     return {"cookieAuth": session_id, "csrfCookie": csrf, "csrfHeader": csrf}
 
 
-def signed_in_requests_were_served(server: LiveServer) -> bool:
-    """Whether the run was signed in at all: only a user gets a 200 from /api/me/."""
-    return '"GET /api/me/ HTTP/1.1" 200' in server.log_path.read_text()
-
-
 def test_anonymous_requests_keep_the_contract(
     start_contract_server: Callable[[], LiveServer], tmp_path: Path
 ) -> None:
@@ -151,14 +163,16 @@ def test_a_session_keeps_the_contract(
     # it a session of its own.
     logout = ["--exclude-path", "/api/auth/logout/"]
     fuzz(server, tmp_path, session_auth(server, user), *logout)
-    assert signed_in_requests_were_served(server)
 
 
 def test_logging_out_of_a_session_keeps_the_contract(
     start_contract_server: Callable[[], LiveServer], user: User, tmp_path: Path
 ) -> None:
     server = start_contract_server()
-    fuzz(server, tmp_path, session_auth(server, user), "--include-path", "/api/auth/logout/")
+    logout = ["--include-path", "/api/auth/logout/"]
+    # Its first success ends the session: the rest of the run is refused, as it should be.
+    fuzz(server, tmp_path, session_auth(server, user), *logout, signed_in_throughout=False)
+    assert '"POST /api/auth/logout/ HTTP/1.1" 204' in server.log_path.read_text()
 {%- if cookiecutter.use_supabase_auth == "y" %}
 
 
@@ -169,5 +183,4 @@ def test_a_supabase_access_token_keeps_the_contract(
     claims = supabase_claims(project_url=supabase.url_for("/").rstrip("/"))
     token = jwt.encode(claims, SIGNING_KEY, algorithm="ES256", headers={"kid": "contract"})
     fuzz(server, tmp_path, {"SupabaseAccessToken": {"bearer": token}})
-    assert signed_in_requests_were_served(server)
 {%- endif %}
