@@ -118,8 +118,16 @@ class ApiAutoSchema(AutoSchema):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
         if operation is None:
             return None
+        declared = self.get_response_serializers()
+        # A status the view documents with a body of its own (health's 503 report) stays as is.
+        own: set[str] = (
+            {str(s) for s, r in declared.items() if not isinstance(r, ErrorResponses)}
+            if isinstance(declared, dict)
+            else set()
+        )
         for status, errors in self._errors(operation).items():
-            operation["responses"][str(status)] = self._error_response(status, errors)
+            if str(status) not in own:
+                operation["responses"][str(status)] = self._error_response(status, errors)
         return operation
 
     def _errors(self, operation: dict[str, Any]) -> dict[int, list[ApiError]]:
