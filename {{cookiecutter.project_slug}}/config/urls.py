@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from {{ cookiecutter.project_slug }}.platform.core.views import api_not_found
 from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import rate_limit
 {%- if cookiecutter.use_realtime == "y" %}
 from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_page
@@ -28,6 +29,10 @@ urlpatterns = [
 {%- endif %}
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Last: any other path under /api/ is a JSON 404 even with DEBUG on (Django's debug 404 page
+    # is HTML, and handler404 only answers when DEBUG is off). It also stands in for
+    # APPEND_SLASH's redirect, which would drop a POST's body.
+    re_path(r"^api/", api_not_found),
 ]
 
 handler400 = "{{ cookiecutter.project_slug }}.platform.core.views.bad_request"

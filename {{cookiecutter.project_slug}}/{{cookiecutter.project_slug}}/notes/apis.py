@@ -1,11 +1,11 @@
 from django.conf import settings
 {% if cookiecutter.use_celery == "y" -%}
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 {% endif -%}
 from django.utils.cache import patch_cache_control
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 from {{ cookiecutter.project_slug }}.notes.selectors import (
     STATS_CACHE_SECONDS,
+    NoteStats,
     note_get,
     note_get_data,
     note_list_page,
@@ -31,13 +32,23 @@ from {{ cookiecutter.project_slug }}.platform.core.pagination import (
     page_response,
     page_serializer,
 )
+from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
+from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+{%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.platform.jobs.apis import JobAcceptedSerializer, job_accepted_response
+{%- endif %}
 
 
 class NoteInputSerializer(serializers.Serializer[Note]):
-    title = serializers.CharField(max_length=200)
+    title = StrictCharField(max_length=200)
     # Bounded: every cached read of the note carries its body (the schema shows maxLength).
-    body = serializers.CharField(
-        allow_blank=True, required=False, default="", max_length=settings.NOTE_BODY_MAX_LENGTH
+    # Kept as written: leading spaces and blank lines can be part of a text.
+    body = StrictCharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        max_length=settings.NOTE_BODY_MAX_LENGTH,
+        trim_whitespace=False,
     )
 
 
@@ -48,7 +59,8 @@ class NoteListCreateApi(APIView):
     @extend_schema(
         operation_id="notes_list",
         parameters=[PageQuerySerializer],
-        responses=NotePageSerializer,
+        # 404: a page past the last one.
+        responses={200: NotePageSerializer, **error_responses(NotFound)},
     )
     def get(self, request: Request) -> Response:
         asked = page_request(request)
@@ -93,6 +105,11 @@ class NoteDetailApi(APIView):
         return Response(NoteOutputSerializer(note).data)
 
 
+class NoteStatsSerializer(serializers.Serializer[NoteStats]):
+    notes = serializers.IntegerField()
+    authors = serializers.IntegerField()
+
+
 class NoteStatsApi(APIView):
     """Public totals, up to STATS_CACHE_SECONDS old: a short-lived public cached view.
 
@@ -104,14 +121,9 @@ class NoteStatsApi(APIView):
     authentication_classes = ()
     permission_classes = (AllowAny,)
 
-    @extend_schema(
-        responses=inline_serializer(
-            name="NoteStats",
-            fields={"notes": serializers.IntegerField(), "authors": serializers.IntegerField()},
-        )
-    )
+    @extend_schema(responses=NoteStatsSerializer)
     def get(self, request: Request) -> Response:
-        response = Response(note_stats())
+        response = Response(NoteStatsSerializer(note_stats()).data)
         patch_cache_control(response, public=True, max_age=STATS_CACHE_SECONDS)
         return response
 {%- if cookiecutter.use_celery == "y" %}
@@ -126,24 +138,14 @@ class NoteSummaryOutputSerializer(serializers.ModelSerializer[NoteSummary]):
 class NoteSummaryApi(APIView):
     """The user's note totals, computed by a Celery worker."""
 
-    @extend_schema(responses=NoteSummaryOutputSerializer)
+    # 404 until the first summary is computed.
+    @extend_schema(responses={200: NoteSummaryOutputSerializer, **error_responses(NotFound)})
     def get(self, request: Request) -> Response:
         summary = get_object_or_404(NoteSummary, owner=requesting_user(request))
         return Response(NoteSummaryOutputSerializer(summary).data)
 
-    @extend_schema(
-        request=None,
-        responses={
-            202: inline_serializer(
-                name="JobAccepted",
-                fields={"id": serializers.UUIDField(), "status_url": serializers.URLField()},
-            )
-        },
-    )
+    @extend_schema(request=None, responses={202: JobAcceptedSerializer})
     def post(self, request: Request) -> Response:
         job = note_summary_request(owner=requesting_user(request))
-        status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
-        return Response(
-            {"id": str(job.id), "status_url": status_url}, status=status.HTTP_202_ACCEPTED
-        )
+        return job_accepted_response(request=request, job=job)
 {%- endif %}

@@ -6,6 +6,8 @@ REST_FRAMEWORK = {
         # First, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
         "{{ cookiecutter.project_slug }}.platform.accounts.authentication.SupabaseTokenAuthentication",
 {%- endif %}
+        # An Authorization header no class above accepted is a 401, even with a session cookie.
+        "{{ cookiecutter.project_slug }}.platform.accounts.authorization_header.RefuseUnsupportedAuthorization",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -28,7 +30,8 @@ REST_FRAMEWORK = {
     ],
     # Ours, not DRF's: bounded by API_MAX_BODY_BYTES, hostile JSON is a 400 (core/parsers.py).
     "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.platform.core.parsers.JSONParser"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Lists every error an operation can answer and every input constraint (core/schema.py).
+    "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.platform.core.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.platform.core.exceptions.api_exception_handler",
 }
 

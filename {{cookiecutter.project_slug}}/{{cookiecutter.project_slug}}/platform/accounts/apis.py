@@ -11,6 +11,8 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 {%- if cookiecutter.use_supabase_auth == "y" %}
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 {%- endif %}
+from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
+from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
 
 
 class InvalidCredentials(APIException):
@@ -25,6 +27,12 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
         fields = ("id", "username", "email")
 
 
+class LoginInputSerializer(serializers.Serializer[None]):
+    username = StrictCharField()
+    # As typed: spaces are part of a password (Django's own login form keeps them too).
+    password = StrictCharField(style={"input_type": "password"}, trim_whitespace=False)
+
+
 class LoginApi(APIView):
     """Starts a session (cookie) for the browsable API, the admin and same-site front ends."""
 
@@ -34,13 +42,12 @@ class LoginApi(APIView):
     # Password guessing is what rate limits are for: the strict "auth" rate applies.
     throttle_scope = "auth"
 
-    class InputSerializer(serializers.Serializer[None]):
-        username = serializers.CharField()
-        password = serializers.CharField(style={"input_type": "password"})
-
-    @extend_schema(request=InputSerializer, responses=UserOutputSerializer)
+    @extend_schema(
+        request=LoginInputSerializer,
+        responses={200: UserOutputSerializer, **error_responses(InvalidCredentials)},
+    )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         user = authenticate(request._request, **data.validated_data)
         if not isinstance(user, User):

@@ -36,6 +36,8 @@ class AccountConflict(exceptions.APIException):
 
 class SupabaseTokenAuthentication(BaseAuthentication):
     keyword = b"bearer"
+    # What it answers besides a user, for the schema (core/schema.py).
+    api_errors = (InvalidToken, AuthUnavailable, AccountConflict)
 
     def authenticate(self, request: Request) -> tuple[User, str] | None:
         parts = get_authorization_header(request).split()

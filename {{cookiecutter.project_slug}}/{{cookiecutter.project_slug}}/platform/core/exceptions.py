@@ -1,6 +1,6 @@
 """One error shape for the whole API: `{"detail": ..., "code": ...}` (+ `errors` per field)."""
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -27,6 +27,13 @@ def as_api_exception(exc: Exception) -> Exception:
     return exc
 
 
+def is_unauthenticated(exc: Exception) -> TypeGuard[exceptions.APIException]:
+    # DRF's own, or one of ours that stays a 401 (accounts/authorization_header.py).
+    return isinstance(exc, UNAUTHENTICATED) or (
+        isinstance(exc, exceptions.APIException) and exc.status_code == 401
+    )
+
+
 def api_error_body(exc: exceptions.APIException) -> dict[str, Any]:
     if isinstance(exc, exceptions.ValidationError):
         return {**error_body(detail="Invalid input.", code="invalid"), "errors": exc.detail}
@@ -38,7 +45,7 @@ def api_error_body(exc: exceptions.APIException) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     exc = as_api_exception(exc)
     request = context.get("request")
-    if request is not None and isinstance(exc, UNAUTHENTICATED):
+    if request is not None and is_unauthenticated(exc):
         # Missing or failed authentication spends the client IP's "anon" budget: once it is
         # spent, 429 (DRF throttles only after authentication, so they never see these).
         exc = unauthenticated_api_exception(exc, request._request)

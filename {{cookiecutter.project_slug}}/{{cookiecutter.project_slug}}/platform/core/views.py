@@ -4,7 +4,8 @@ page or a traceback. The detail is fixed text, not the exception's message (whic
 internals, or what the client sent)."""
 
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
 
@@ -37,6 +38,12 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> JsonResponse:
 
 def not_found(request: HttpRequest, exception: Exception) -> JsonResponse:
     return error_response(status=404, code="not_found", detail="Not found.")
+
+
+@csrf_exempt  # it changes nothing: a POST without a CSRF token is a 404 like any other
+def api_not_found(request: HttpRequest) -> JsonResponse:
+    """Any method, any path under /api/ that no API matched (config/urls.py)."""
+    return not_found(request, Http404())
 
 
 def server_error(request: HttpRequest) -> JsonResponse:

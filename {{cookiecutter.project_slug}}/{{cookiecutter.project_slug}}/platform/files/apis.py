@@ -1,11 +1,19 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from django.core.validators import RegexValidator
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
-from {{ cookiecutter.project_slug }}.platform.files.services import file_download_url, file_upload_url
+from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
+from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+from {{ cookiecutter.project_slug }}.platform.files.services import (
+    MAX_PATH_LENGTH,
+    RELATIVE_PATH,
+    file_download_url,
+    file_upload_url,
+)
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.storage import (
     StorageObjectNotFound,
     StorageUnavailable,
@@ -24,20 +32,29 @@ class FileStorageUnavailable(exceptions.APIException):
 
 
 class PathSerializer(serializers.Serializer[None]):
-    path = serializers.CharField(help_text="Relative to your own folder, e.g. 'photos/cat.png'.")
+    path = StrictCharField(
+        help_text="Relative to your own folder, e.g. 'photos/cat.png'.",
+        max_length=MAX_PATH_LENGTH,
+        # The service's own rule, in the schema as a pattern; spaces are part of a path.
+        validators=[RegexValidator(RELATIVE_PATH)],
+        trim_whitespace=False,
+    )
+
+
+class SignedUploadSerializer(serializers.Serializer[dict[str, str]]):
+    url = serializers.URLField(help_text="PUT the file here, with the token.")
+    token = serializers.CharField()
+    path = serializers.CharField(help_text="The object's path in the bucket.")
+
+
+class SignedDownloadSerializer(serializers.Serializer[dict[str, str]]):
+    url = serializers.URLField()
 
 
 class FileUploadUrlApi(APIView):
     @extend_schema(
         request=PathSerializer,
-        responses=inline_serializer(
-            name="SignedUpload",
-            fields={
-                "url": serializers.URLField(),
-                "token": serializers.CharField(),
-                "path": serializers.CharField(),
-            },
-        ),
+        responses={200: SignedUploadSerializer, **error_responses(FileStorageUnavailable)},
     )
     def post(self, request: Request) -> Response:
         data = PathSerializer(data=request.data)
@@ -46,13 +63,16 @@ class FileUploadUrlApi(APIView):
             signed = file_upload_url(user=requesting_user(request), **data.validated_data)
         except (StorageObjectNotFound, StorageUnavailable) as error:  # nothing to find on upload
             raise FileStorageUnavailable() from error
-        return Response(signed)
+        return Response(SignedUploadSerializer(signed).data)
 
 
 class FileDownloadUrlApi(APIView):
     @extend_schema(
         parameters=[PathSerializer],
-        responses=inline_serializer(name="SignedDownload", fields={"url": serializers.URLField()}),
+        responses={
+            200: SignedDownloadSerializer,
+            **error_responses(FileNotFound, FileStorageUnavailable),
+        },
     )
     def get(self, request: Request) -> Response:
         data = PathSerializer(data=request.query_params)
@@ -63,4 +83,4 @@ class FileDownloadUrlApi(APIView):
             raise FileNotFound() from error
         except StorageUnavailable as error:
             raise FileStorageUnavailable() from error
-        return Response({"url": url})
+        return Response(SignedDownloadSerializer({"url": url}).data)

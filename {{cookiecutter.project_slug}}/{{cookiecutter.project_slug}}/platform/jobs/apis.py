@@ -1,34 +1,47 @@
+from typing import Any
 from uuid import UUID
 
-from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import serializers
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
-from {{ cookiecutter.project_slug }}.platform.jobs.selectors import job_get, job_status
+from {{ cookiecutter.project_slug }}.platform.jobs.models import Job
+from {{ cookiecutter.project_slug }}.platform.jobs.selectors import JobStatus, job_get, job_status
 
-JobStatusSerializer = inline_serializer(
-    name="JobStatus",
-    fields={
-        "id": serializers.UUIDField(),
-        "state": serializers.ChoiceField(
-            choices=["PENDING", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"]
-        ),
-        "result": serializers.JSONField(required=False),
-        "error": serializers.CharField(required=False),
-    },
-)
+JOB_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"]
+
+
+class JobAcceptedSerializer(serializers.Serializer[dict[str, Any]]):
+    id = serializers.UUIDField()
+    status_url = serializers.URLField(help_text="Where to poll the job's state (GET).")
+
+
+def job_accepted_response(*, request: Request, job: Job) -> Response:
+    """202 for a job just enqueued: where to follow it."""
+    status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
+    body = JobAcceptedSerializer({"id": job.id, "status_url": status_url}).data
+    return Response(body, status=status.HTTP_202_ACCEPTED)
+
+
+class JobStatusSerializer(serializers.Serializer[JobStatus]):
+    id = serializers.UUIDField()
+    state = serializers.ChoiceField(choices=JOB_STATES)
+    # One or the other: the result once it succeeded (null before), the error once it failed.
+    result = serializers.JSONField(required=False, allow_null=True)
+    error = serializers.CharField(required=False)
+
+    def to_representation(self, instance: JobStatus) -> dict[str, Any]:
+        body = super().to_representation(instance)
+        body.pop("result" if instance.error is not None else "error")
+        return body
 
 
 class JobStatusApi(APIView):
     @extend_schema(responses=JobStatusSerializer)
     def get(self, request: Request, job_id: UUID) -> Response:
-        status = job_status(job=job_get(owner=requesting_user(request), job_id=job_id))
-        body = {"id": status.id, "state": status.state}
-        if status.error is not None:
-            body["error"] = status.error
-        else:
-            body["result"] = status.result
-        return Response(body)
+        job = job_get(owner=requesting_user(request), job_id=job_id)
+        return Response(JobStatusSerializer(job_status(job=job)).data)

@@ -1,4 +1,6 @@
-from drf_spectacular.utils import extend_schema, inline_serializer
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -8,17 +10,17 @@ from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesti
 from {{ cookiecutter.project_slug }}.platform.realtime.services import stream_token_issue
 
 
+class StreamTokenSerializer(serializers.Serializer[dict[str, Any]]):
+    token = serializers.CharField()
+    stream_url = serializers.CharField(help_text="Its path, with the token: open it within 60 s.")
+
+
 class StreamTokenApi(APIView):
     """A one-time token for `GET /api/events/stream/?token=`, valid 60 s (EventSource cannot
     send an Authorization header)."""
 
-    @extend_schema(
-        request=None,
-        responses=inline_serializer(
-            name="StreamToken",
-            fields={"token": serializers.CharField(), "stream_url": serializers.CharField()},
-        ),
-    )
+    @extend_schema(request=None, responses=StreamTokenSerializer)
     def post(self, request: Request) -> Response:
         token = stream_token_issue(user=requesting_user(request))
-        return Response({"token": token, "stream_url": f"/api/events/stream/?token={token}"})
+        stream_url = f"/api/events/stream/?token={token}"
+        return Response(StreamTokenSerializer({"token": token, "stream_url": stream_url}).data)

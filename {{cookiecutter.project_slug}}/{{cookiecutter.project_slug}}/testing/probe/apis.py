@@ -1,6 +1,3 @@
-{% if cookiecutter.use_celery == "y" -%}
-from django.urls import reverse
-{% endif -%}
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -10,6 +7,7 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 {%- if cookiecutter.use_celery == "y" %}
+from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
 from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
 {%- endif %}
 from {{ cookiecutter.project_slug }}.testing.probe.services import probe_read, probe_save
@@ -64,8 +62,5 @@ class ProbeJobApi(APIView):
             name="probe.word_count",
             send=lambda job_id: probe_word_count.apply_async(args=(user.pk,), task_id=job_id),
         )
-        status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
-        return Response(
-            {"id": str(job.id), "status_url": status_url}, status=status.HTTP_202_ACCEPTED
-        )
+        return job_accepted_response(request=request, job=job)
 {%- endif %}

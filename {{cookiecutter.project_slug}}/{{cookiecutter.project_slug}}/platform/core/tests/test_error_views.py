@@ -25,6 +25,20 @@ def assert_json_error(response: Any, status: int, code: str) -> None:
     assert "Traceback" not in response.content.decode()
 
 
+@pytest.mark.parametrize("debug", [False, True])
+@pytest.mark.parametrize(
+    "path", ["/api/no/such/thing/", "/api/test/probe/null%2Cnull/", "/api/health", "/api/"]
+)
+def test_an_unknown_path_under_api_is_a_json_404_in_every_mode(
+    settings: Settings, debug: bool, path: str
+) -> None:
+    # With DEBUG on, Django's own 404 is its HTML debug page: the API never shows it.
+    settings.DEBUG = debug
+
+    assert_json_error(Client().get(path), 404, "not_found")
+    assert_json_error(Client(enforce_csrf_checks=True).post(path), 404, "not_found")
+
+
 def test_a_host_outside_allowed_hosts_is_a_json_400() -> None:
     response = Client().get("/api/health/", HTTP_HOST="evil.example")
 

@@ -1,0 +1,143 @@
+"""The OpenAPI schema tells the whole truth (core/schema.py): it is valid without a warning,
+every operation lists the errors it can answer in the one error shape, and what the schema says a
+string field accepts is exactly what its serializer accepts."""
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from drf_spectacular.plumbing import ComponentRegistry
+from rest_framework import serializers
+from rest_framework.test import APIClient
+from rest_framework.views import APIView
+
+from {{ cookiecutter.project_slug }}.platform.core.schema import ApiAutoSchema
+from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+
+ERROR_SCHEMAS = {"#/components/schemas/Error", "#/components/schemas/ValidationError"}
+RATE_LIMIT_HEADERS = {"Retry-After", "RateLimit", "RateLimit-Policy"}
+# Text the fuzzer would not think of first: spaces of several kinds, NUL, line breaks.
+TEXTS = ["", " ", "  \t\n", "a", " a ", "\u00a0a\u2003", "a\x00", "\x00", "ab", "a b", "a\n"]
+TEXTS += ["x" * 5, " " + "x" * 5 + " ", "x" * 6, "\x1c", "a\x1cb"]
+
+
+@pytest.fixture
+def schema(anonymous_client: APIClient) -> dict[str, Any]:
+    response = anonymous_client.get("/api/schema/", {"format": "json"})
+    assert response.status_code == 200
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def operations(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, methods in schema["paths"].items()
+        for method, operation in methods.items()
+    ]
+
+
+def test_the_schema_is_valid_without_a_warning(tmp_path: Path) -> None:
+    # What `manage.py spectacular --validate --fail-on-warn` checks: it raises on either.
+    call_command("spectacular", validate=True, fail_on_warn=True, file=str(tmp_path / "api.yaml"))
+
+    assert "openapi: 3" in (tmp_path / "api.yaml").read_text()
+
+
+def test_every_error_an_operation_lists_has_the_shared_error_shape(schema: dict[str, Any]) -> None:
+    for name, operation in operations(schema):
+        for status, response in operation["responses"].items():
+            if int(status) >= 400 and name != "GET /api/health/":  # its 503 is a health report
+                body = response["content"]["application/json"]["schema"]
+                assert body["$ref"] in ERROR_SCHEMAS, f"{name} {status}"
+
+
+def test_every_operation_that_needs_a_user_lists_the_refusal(schema: dict[str, Any]) -> None:
+    secured = [(n, o) for n, o in operations(schema) if {} not in o.get("security", [{}])]
+
+    assert secured
+    for name, operation in secured:
+        assert {"401", "429"} <= operation["responses"].keys(), name
+
+
+def test_every_429_names_its_rate_limit_headers(schema: dict[str, Any]) -> None:
+    limited = [(n, o["responses"]["429"]) for n, o in operations(schema) if "429" in o["responses"]]
+
+    assert limited
+    for name, response in limited:
+        assert set(response["headers"]) == RATE_LIMIT_HEADERS, name
+        assert all(header["required"] for header in response["headers"].values()), name
+
+
+def test_every_body_lists_the_validation_parse_size_and_media_type_errors(
+    schema: dict[str, Any],
+) -> None:
+    with_body = [(n, o) for n, o in operations(schema) if "requestBody" in o]
+
+    assert with_body
+    for name, operation in with_body:
+        assert {"400", "413", "415"} <= operation["responses"].keys(), name
+        assert "`parse_error`" in operation["responses"]["400"]["description"], name
+
+
+def test_login_states_that_a_blank_username_or_password_is_refused(schema: dict[str, Any]) -> None:
+    login = schema["components"]["schemas"]["LoginInput"]["properties"]
+
+    assert re.search(login["username"]["pattern"], "") is None
+    assert login["password"]["minLength"] == 1
+
+
+def text_field_schema(field: serializers.CharField) -> dict[str, Any]:
+    """The request schema ApiAutoSchema gives `field`."""
+
+    class Input(serializers.Serializer[Any]):
+        text = field
+
+    auto_schema = ApiAutoSchema()
+    auto_schema.registry = ComponentRegistry()
+    auto_schema.view = APIView(request=None)
+    mapped = auto_schema._map_basic_serializer(Input(), "request")
+    return dict(mapped["properties"]["text"])
+
+
+def accepted_by_schema(schema: dict[str, Any], text: str) -> bool:
+    pattern = schema.get("pattern")
+    if pattern is not None and re.search(pattern, text) is None:
+        return False
+    return bool(schema.get("minLength", 0) <= len(text) <= schema.get("maxLength", len(text)))
+
+
+def accepted_by_field(field: serializers.CharField, text: str) -> bool:
+    try:
+        field.run_validation(text)
+    except serializers.ValidationError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize(
+    "make_field",
+    [
+        lambda: StrictCharField(),
+        lambda: StrictCharField(max_length=5),
+        lambda: StrictCharField(min_length=2, max_length=5),
+        lambda: StrictCharField(allow_blank=True, max_length=5),
+        lambda: StrictCharField(trim_whitespace=False),
+        lambda: StrictCharField(trim_whitespace=False, allow_blank=True, max_length=5),
+    ],
+)
+def test_a_text_fields_schema_accepts_exactly_what_the_field_accepts(make_field: Any) -> None:
+    schema = text_field_schema(make_field())
+
+    for text in TEXTS:
+        field = make_field()
+        field.bind("text", serializers.Serializer())
+        assert accepted_by_schema(schema, text) == accepted_by_field(field, text), (text, schema)
+
+
+def test_a_text_field_takes_strings_only() -> None:
+    # DRF's own CharField takes 0 as "0": the schema's `type: string` promises no such thing.
+    with pytest.raises(serializers.ValidationError):
+        StrictCharField().run_validation(0)
