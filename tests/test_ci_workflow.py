@@ -235,6 +235,7 @@ def check_tests_output(step: dict[str, Any], output: str) -> None:
 def test_the_generated_ci_workflow_passes_when_run_here(
     baked: Callable[[Variant], Path], tmp_path: Path, variant: Variant, newest_python: bool
 ) -> None:
+    assert os.geteuid() == 0, "the job's apt-get step runs for real: run the template tests as root"
     project = baked(variant)
     workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
     [(job_name, definition)] = workflow["jobs"].items()
