@@ -265,7 +265,7 @@ def test_the_generated_ci_workflow_passes_when_run_here(
     job.env.update({k: v for k, v in os.environ.items() if NETWORK_SETTINGS.search(k)})
     assert job.path_has(*SYSTEM_TIER_PROGRAMS, "psql", "uv", "pip") == []
 
-    outputs = {}
+    outputs: dict[str, tuple[list[str], str]] = {}
     try:
         for step in definition["steps"]:
             if "uses" in step:
@@ -273,8 +273,8 @@ def test_the_generated_ci_workflow_passes_when_run_here(
                 assert action in USES, f"no stand-in for `uses: {step['uses']}`: add one to USES"
                 USES[action](job, step.get("with", {}))
                 continue
-            missing_before = not job.path_has("redis-server", "chromium")
-            outputs[step["run"]] = (missing_before, run_step(job, step, matrix))
+            on_path = job.path_has("redis-server", "chromium")
+            outputs[step["run"]] = (on_path, run_step(job, step, matrix))
             check_tests_output(step, outputs[step["run"]][1])
     finally:
         print(f"{job_name} on Python {matrix['python-version']}:", *job.log, sep="\n  ")
@@ -282,11 +282,11 @@ def test_the_generated_ci_workflow_passes_when_run_here(
 
     # The fast tier ran before redis-server and Chromium were installed; the system tier after,
     # once the job's own step had put them on the PATH.
-    missing_before_fast, fast = outputs["make test-fast"]
-    assert missing_before_fast
+    on_path_for_fast, fast = outputs["make test-fast"]
+    assert on_path_for_fast == []
     assert " deselected" in fast
     [system] = [command for command in outputs if "-m system" in command]
-    assert not outputs[system][0]
+    assert outputs[system][0] == ["redis-server", "chromium"]
     # The lock is checked before anything is installed from it.
     commands = list(outputs)
     assert commands.index("make check-lock") < commands.index("make install")
