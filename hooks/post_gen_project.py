@@ -132,6 +132,7 @@ Generated {PROJECT}. Next:
 
     cd {PROJECT} && make install && make run
 
+`make install` writes uv.lock, the exact versions of every dependency: commit it.
 `make run` needs Postgres on 127.0.0.1:5432 and Redis on 127.0.0.1:6379; with Docker, run
 `docker compose up` instead. Then open http://127.0.0.1:8000/api/docs/.
 Fresh random secrets are in .env (local) and .env.production (replace its placeholders before

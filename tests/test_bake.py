@@ -262,10 +262,16 @@ def test_the_image_runs_a_current_python_and_ci_also_the_lowest_supported(
     setup = [
         step for step in workflow["jobs"]["test"]["steps"] if "setup-uv" in step.get("uses", "")
     ]
+    image_uv = re.search(
+        r"pip install --no-cache-dir uv==(\S+)", (project / "Dockerfile").read_text()
+    )
+    assert image_uv is not None
 
     assert images == [CURRENT_PYTHON, CURRENT_PYTHON]
     assert matrix == [floor.group(1), CURRENT_PYTHON]
-    assert setup[0]["with"]["python-version"] == "${{ matrix.python-version }}"
+    # The job runs in the matrix's Python (Debian, like the image), with the image's uv.
+    assert workflow["jobs"]["test"]["container"] == "python:${{ matrix.python-version }}-bookworm"
+    assert setup[0]["with"]["version"] == image_uv.group(1)
     # ruff judges the code by the lowest version it must run on; mypy by the one it runs on.
     assert not re.search(r"^python_version", pyproject, re.M)
     assert f'target-version = "py{floor.group(1).replace(".", "")}"' in pyproject

@@ -19,8 +19,10 @@ API_DOCS_PUBLIC = True
 # Fast hashing: the suite creates many users, none of them real.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
-# Static files are looked up per request: tests never run collectstatic.
+# Static files are looked up per request: tests never run collectstatic. From the apps' static
+# folders whatever DEBUG is (it defaults from DEBUG): a fresh clone, as in CI, has no .env.
 WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -14,11 +14,21 @@ def make_certificates(directory: Path) -> dict[str, Path]:
         pytest.fail("openssl is not installed: it makes the TLS test's certificates.")
     ca_key, ca_crt = directory / "ca.key", directory / "ca.crt"
     key, csr, crt = directory / "server.key", directory / "server.csr", directory / "server.crt"
+    # The extensions Python 3.13's default verification (VERIFY_X509_STRICT) requires.
     extensions = directory / "extensions"
-    extensions.write_text("subjectAltName=IP:127.0.0.1,DNS:localhost")
+    extensions.write_text(
+        "subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+        "basicConstraints=critical,CA:FALSE\n"
+        "keyUsage=critical,digitalSignature,keyEncipherment\n"
+        "extendedKeyUsage=serverAuth\n"
+        "subjectKeyIdentifier=hash\n"
+        "authorityKeyIdentifier=keyid\n"
+    )
     new_key = ["-newkey", "rsa:2048", "-nodes", "-days", "1"]
+    new_ca = ["-x509", "-subj", "/CN=TestCA", "-addext", "basicConstraints=critical,CA:TRUE"]
+    new_ca += ["-addext", "keyUsage=critical,keyCertSign,cRLSign"]
     for args in (
-        ["req", "-x509", *new_key, "-subj", "/CN=TestCA", "-keyout", ca_key, "-out", ca_crt],
+        ["req", *new_ca, *new_key, "-keyout", ca_key, "-out", ca_crt],
         ["req", *new_key, "-subj", "/CN=localhost", "-keyout", key, "-out", csr],
         ["x509", "-req", "-in", csr, "-CA", ca_crt, "-CAkey", ca_key, "-CAcreateserial"],
     ):

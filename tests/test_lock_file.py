@@ -1,0 +1,91 @@
+"""uv.lock: baking ships none (locking needs the package index, baking works offline); the first
+`make install` creates it, every install follows it (make install, the image's install step, CI),
+and a pyproject.toml that disagrees with it is refused until `make lock`."""
+
+import os
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from tests.bakery import MINIMAL, bake, ok, run
+
+# What make says when the lock is missing or disagrees with pyproject.toml.
+REFUSED = "uv.lock is missing or does not match pyproject.toml: run make lock and commit uv.lock."
+
+
+def locked_versions(project: Path) -> dict[str, str]:
+    lock = tomllib.loads((project / "uv.lock").read_text())
+    return {package["name"]: package["version"] for package in lock["package"]}
+
+
+def installed_django(python: Path) -> str:
+    code = "import django; print(django.__version__)"
+    return ok(run([str(python), "-c", code], cwd=python.parent)).split("\n")[1]
+
+
+def image_install(project: Path, venv: Path) -> subprocess.CompletedProcess[str]:
+    """The Dockerfile's dependency install (its RUN after `COPY pyproject.toml uv.lock*`), run
+    natively into `venv`, with uv's cache (the image build skips it to stay small)."""
+    dockerfile = (project / "Dockerfile").read_text()
+    after_copy = r"^COPY pyproject\.toml uv\.lock\* \./\n(?:#.*\n)*RUN ((?:.*\\\n)*.*)"
+    step = re.search(after_copy, dockerfile, re.M)
+    assert step is not None, "the Dockerfile no longer copies the lock before installing"
+    command = step.group(1).replace("/opt/venv", str(venv)).replace(" --no-cache", "")
+    ok(run(["python3", "-m", "venv", str(venv)], cwd=project))
+    return run(["sh", "-c", command], cwd=project, env={"INSTALL_DEV": "false"})
+
+
+@pytest.mark.slow
+def test_installs_follow_the_lock_and_refuse_one_that_disagrees(tmp_path: Path) -> None:
+    project = bake(MINIMAL, tmp_path / "bake")
+    assert not (project / "uv.lock").exists()
+    missing = run(["make", "check-lock"], cwd=project)
+    assert missing.returncode != 0
+    assert REFUSED in missing.stderr
+
+    created = ok(run(["make", "install"], cwd=project))
+    assert "creating it (commit it)" in created
+    ok(run(["make", "check-lock"], cwd=project))
+    # Pinned below the newest release the range allows: the install follows the lock.
+    ok(run(["uv", "lock", "--upgrade-package", "django==5.2.1"], cwd=project))
+    ok(run(["make", "install"], cwd=project))
+    assert locked_versions(project)["django"] == "5.2.1"
+    assert installed_django(project / ".venv" / "bin" / "python") == "5.2.1"
+    ok(image_install(project, tmp_path / "image-venv"))
+    assert installed_django(tmp_path / "image-venv" / "bin" / "python") == "5.2.1"
+
+    pyproject = project / "pyproject.toml"
+    changed = pyproject.read_text().replace('"django>=5.2,<5.3"', '"django>=5.2.1,<5.3"')
+    assert changed != pyproject.read_text()
+    pyproject.write_text(changed)
+    for target in ("check-lock", "install"):
+        refused = run(["make", target], cwd=project)
+        assert refused.returncode != 0, f"make {target} took a lock that disagrees"
+        assert REFUSED in refused.stderr
+    image = image_install(project, tmp_path / "image-venv-2")
+    assert image.returncode != 0
+    assert "needs to be updated" in image.stderr
+
+    ok(run(["make", "lock"], cwd=project))
+    ok(run(["make", "install"], cwd=project))
+    assert locked_versions(project)["django"] == "5.2.1"  # `make lock` upgrades nothing
+    assert 'specifier = ">=5.2.1,<5.3"' in (project / "uv.lock").read_text()
+
+
+def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs(
+    tmp_path: Path,
+) -> None:
+    project = bake(MINIMAL, tmp_path)
+    without_uv = {"PATH": os.environ["PATH"]}  # the template venv's uv left off
+    assert run(["sh", "-c", "command -v uv"], cwd=project, env=without_uv).stdout == ""
+
+    lock = run(["make", "lock"], cwd=project, env=without_uv)
+    install = ok(run(["make", "--dry-run", "install"], cwd=project, env=without_uv))
+
+    assert lock.returncode != 0
+    assert "make lock needs uv" in lock.stderr
+    assert "pip installs pyproject.toml's ranges, not the versions in uv.lock" in install
+    assert 'pip install -e ".[dev]"' in install
