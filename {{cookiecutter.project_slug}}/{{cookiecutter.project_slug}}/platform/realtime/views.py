@@ -21,6 +21,10 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
+from {{ cookiecutter.project_slug }}.platform.accounts.authorization_header import (
+    CHALLENGE,
+    UnsupportedAuthorization,
+)
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
@@ -175,6 +179,14 @@ class EventStream:
             self.close()
 
 
+async def _unauthenticated(
+    request: HttpRequest, *, code: str, detail: str, headers: dict[str, str] | None = None
+) -> HttpResponseBase:
+    # Refusals spend the client IP's "anon" budget, as the API's 401s do (429 once spent).
+    refusal = await sync_to_async(unauthenticated_refusal, thread_sensitive=False)(request)
+    return refusal or error_response(status=401, code=code, detail=detail, headers=headers)
+
+
 async def event_stream(request: HttpRequest) -> HttpResponseBase:
     if not isinstance(request, ASGIRequest):
         return error_response(
@@ -183,12 +195,20 @@ async def event_stream(request: HttpRequest) -> HttpResponseBase:
             detail="The event stream needs the ASGI server (uvicorn, or gunicorn with uvicorn "
             "workers); under WSGI it would be buffered forever.",
         )
+    if "HTTP_AUTHORIZATION" in request.META:
+        # As on the API (accounts/authorization_header.py): a credential the stream cannot use is
+        # refused, never ignored in favour of the session cookie that came with it.
+        return await _unauthenticated(
+            request,
+            code=UnsupportedAuthorization.default_code,
+            detail="The event stream takes no Authorization header: use the session cookie, or "
+            "?token= from /api/events/token/.",
+            headers={"WWW-Authenticate": CHALLENGE},
+        )
     user_id = await sync_to_async(_stream_user_id)(request)
     if user_id is None:
-        # Refusals spend the client IP's "anon" budget, as the API's 401s do (429 once spent).
-        refusal = await sync_to_async(unauthenticated_refusal, thread_sensitive=False)(request)
-        return refusal or error_response(
-            status=401,
+        return await _unauthenticated(
+            request,
             code="not_authenticated",
             detail="Log in, or use ?token= from /api/events/token/.",
         )

@@ -172,6 +172,23 @@ def test_a_user_deactivated_since_logging_in_or_getting_a_token_cannot_open_a_st
     assert with_token.json()["code"] == with_session.json()["code"] == "not_authenticated"
 
 
+def test_a_session_with_an_authorization_header_the_stream_cannot_use_is_refused(
+    start_server: Callable[..., LiveServer], user: User
+) -> None:
+    server = start_server()
+    session = ApiSession()
+    assert session.login(server, user.username, PASSWORD).status_code == 200
+
+    for authorization in ("Basic dXNlcjpwYXNz", "Token abc", "nonsense"):
+        response = session.http.get(
+            f"{server.url}{STREAM}", headers={"Authorization": authorization}
+        )
+
+        assert response.status_code == 401, authorization
+        assert response.json()["code"] == "authorization_unsupported"
+        assert "WWW-Authenticate" in response.headers
+
+
 def test_under_wsgi_the_stream_is_refused_with_a_reason(user: User) -> None:
     client = Client()
     client.force_login(user)
