@@ -79,7 +79,9 @@ def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs
     tmp_path: Path,
 ) -> None:
     project = bake(MINIMAL, tmp_path)
-    without_uv = {"PATH": os.environ["PATH"]}  # the template venv's uv left off
+    # The PATH without any directory holding uv (`make test` puts the template venv's first).
+    folders = os.environ["PATH"].split(os.pathsep)
+    without_uv = {"PATH": os.pathsep.join(f for f in folders if not (Path(f) / "uv").exists())}
     assert run(["sh", "-c", "command -v uv"], cwd=project, env=without_uv).stdout == ""
 
     lock = run(["make", "lock"], cwd=project, env=without_uv)
