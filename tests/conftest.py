@@ -1,9 +1,10 @@
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.bakery import COOKIECUTTER_JSON, Variant, bake, ok, run
+from tests.engine import engine
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +34,11 @@ def checker_python(
     install = ["uv", "pip", "install", "--quiet", "--python", str(python)]
     ok(run([*install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project))
     return python
+
+
+@pytest.fixture(scope="session")
+def docker_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A Docker engine with the base images the Dockerfile names (tests/engine.py); the compose
+    tier's tests share one xdist worker (xdist_group "compose"), so one fixture owns it."""
+    with engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log"):
+        yield
