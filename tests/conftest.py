@@ -1,3 +1,5 @@
+import fcntl
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -5,6 +7,8 @@ import pytest
 
 from tests.bakery import COOKIECUTTER_JSON, Variant, bake, ok, run
 from tests.engine import engine
+
+ENGINE_LOCK = Path(tempfile.gettempdir()) / "template-tests-docker-engine.lock"
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +40,12 @@ def checker_python(
     return python
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def docker_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A Docker engine with the base images the Dockerfile names (tests/engine.py); the compose
-    tier's tests share one xdist worker (xdist_group "compose"), so one fixture owns it."""
-    with engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log"):
-        yield
+    """A Docker engine with the base images the Dockerfile and compose files name
+    (tests/engine.py). A lock file serialises its users: xdist workers each get their own
+    fixture, and one must not stop the engine or remove images under another."""
+    with ENGINE_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log"):
+            yield

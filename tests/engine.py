@@ -27,6 +27,8 @@ STAND_INS: dict[str, tuple[list[str], str]] = {
         ["python3", "python3-venv", "python-is-python3", "ca-certificates"],
         "python3",
     ),
+    # Debian 12's Redis is 7.0, with redis-cli and sh like the Alpine image.
+    "redis:7-alpine": (["redis-server", "redis-tools"], "redis-server"),
 }
 
 
