@@ -1,9 +1,14 @@
-from collections.abc import Callable
+import fcntl
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.bakery import COOKIECUTTER_JSON, Variant, bake, ok, run
+from tests.engine import engine
+
+ENGINE_LOCK = Path(tempfile.gettempdir()) / "template-tests-docker-engine.lock"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +38,14 @@ def checker_python(
     install = ["uv", "pip", "install", "--quiet", "--python", str(python)]
     ok(run([*install, "-r", "pyproject.toml", "--extra", "dev"], cwd=project))
     return python
+
+
+@pytest.fixture(scope="module")
+def docker_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A Docker engine with the base images the Dockerfile and compose files name
+    (tests/engine.py). A lock file serialises its users: xdist workers each get their own
+    fixture, and one must not stop the engine or remove images under another."""
+    with ENGINE_LOCK.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log"):
+            yield

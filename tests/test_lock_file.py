@@ -5,6 +5,7 @@ and a pyproject.toml that disagrees with it is refused until `make lock`."""
 import os
 import re
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -91,3 +92,44 @@ def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs
     assert "make lock needs uv" in lock.stderr
     assert "pip installs pyproject.toml's ranges, not the versions in uv.lock" in install
     assert 'pip install -e ".[dev]"' in install
+
+
+def wheelhouse_install(project: Path, venv: Path) -> subprocess.CompletedProcess[str]:
+    """The Dockerfile's WHEELS=true install (its RUN after `COPY wheels/ /wheels/`), run natively
+    into `venv` from the project's wheels/ with no index: pip's own config (an extra index, extra
+    wheel folders) is ignored, so the wheelhouse is the only source."""
+    dockerfile = (project / "Dockerfile").read_text()
+    after_copy = r"^COPY wheels/ /wheels/\n(?:#.*\n)*RUN ((?:.*\\\n)*.*)"
+    step = re.search(after_copy, dockerfile, re.M)
+    assert step is not None, "the Dockerfile no longer installs from the copied wheelhouse"
+    command = step.group(1).replace("/wheels", str(project / "wheels"))
+    command = command.replace("/opt/venv", str(venv))
+    offline = {"WHEELS": "true", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
+    return run(["sh", "-c", command], cwd=project, env=offline)
+
+
+@pytest.mark.slow
+def test_make_wheels_fills_a_wheelhouse_the_image_installs_from_offline(tmp_path: Path) -> None:
+    project = bake(MINIMAL, tmp_path / "bake")
+    refused = wheelhouse_install(project, tmp_path / "no-wheels")
+    assert refused.returncode != 0
+    assert "run make wheels" in refused.stderr
+
+    ok(run(["make", "install"], cwd=project))
+    # The image's Python is read from the Dockerfile; here the wheels must suit this machine's.
+    host_python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}"], cwd=project))
+    requirements = (project / "wheels" / "requirements.txt").read_text()
+    assert f"django=={locked_versions(project)['django']}" in requirements
+    assert "--hash=sha256:" in requirements
+    # git keeps the folder (the Dockerfile copies it) but none of what make wheels put there.
+    ok(run(["git", "init", "--quiet"], cwd=project))
+    ignored = ok(run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=project))
+    assert "wheels/.gitignore" in ignored
+    assert "wheels/requirements.txt" not in ignored and ".whl" not in ignored
+
+    ok(wheelhouse_install(project, tmp_path / "image-venv"))
+    assert (
+        installed_django(tmp_path / "image-venv" / "bin" / "python")
+        == (locked_versions(project)["django"])
+    )
