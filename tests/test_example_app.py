@@ -4,7 +4,7 @@ replacing it leave a project that still passes its checks."""
 
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -124,14 +124,23 @@ def drop_lines(path: Path, marker: str, *, with_comment_above: bool = False) -> 
     path.write_text("".join(lines[:start] + lines[index + 1 :]))
 
 
+@pytest.fixture
+def own_database() -> Iterator[str]:
+    """A database URL of this test's own (`make migrate` creates it), dropped afterwards."""
+    url = database_url(Variant("replace-example"))
+    yield url
+    dropdb = ["dropdb", "--if-exists", "-h", "127.0.0.1", "-U", "postgres", url.rsplit("/", 1)[1]]
+    ok(run(dropdb, cwd=Path("/")))
+
+
 @pytest.mark.slow
 def test_replacing_the_example_as_the_readme_says_keeps_the_project_green(
-    baked: Callable[[Variant], Path], tmp_path: Path
+    baked: Callable[[Variant], Path], tmp_path: Path, own_database: str
 ) -> None:
     project = tmp_path / "project"
     shutil.copytree(baked(DEFAULT), project)
     steps = readme_steps(project)
-    env = {"DATABASE_URL": database_url(Variant("replace-example")), "REDIS_URL": REDIS_URL}
+    env = {"DATABASE_URL": own_database, "REDIS_URL": REDIS_URL}
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "migrate"], cwd=project, env=env))
 
