@@ -138,7 +138,9 @@ def test_replacing_the_example_as_the_readme_says_keeps_the_project_green(
     baked: Callable[[Variant], Path], tmp_path: Path, own_database: str
 ) -> None:
     project = tmp_path / "project"
-    shutil.copytree(baked(DEFAULT), project)
+    # Without the shared bake's .venv: another test may be installing into it meanwhile, and a
+    # copy taken mid-install is broken in ways `make install` does not repair.
+    shutil.copytree(baked(DEFAULT), project, ignore=shutil.ignore_patterns(".venv"))
     steps = readme_steps(project)
     env = {"DATABASE_URL": own_database, "REDIS_URL": REDIS_URL}
     ok(run(["make", "install"], cwd=project))
