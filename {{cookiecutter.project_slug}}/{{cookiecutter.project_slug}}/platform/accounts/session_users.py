@@ -1,38 +1,77 @@
-"""The session's user from a signed copy in the cache, instead of one database query per request.
+"""The session's user from a signed copy kept beside the session, instead of one database query
+per request.
 
 Every session-authenticated request loads its user; Django's ModelBackend reads the row from
-Postgres each time, which was a third of a cached API read (README: Performance). The backend
-below keeps the row in the cache for SESSION_USER_CACHE_SECONDS:
+Postgres each time, which was a third of a cached API read (README: Performance). Here the row is
+copied beside the session for SESSION_USER_CACHE_SECONDS, under a key named after the session.
+The project's Redis session store (SESSION_ENGINE) reads the session and the copy in one MGET;
+with Django's own session engines the copy costs a GET of its own. SessionUserMiddleware (Django's
+authentication middleware) hands the request's session to SessionUserBackend while Django loads
+the user:
 
 - Signed (django.core.signing, its own salt, dated): Redis holds data, not authority. A row written
   into Redis by anyone but this code (`is_superuser: true`) fails the signature and the user is
-  read from Postgres; an old copy replayed there expires with the same bound.
-- Forgotten when the user changes: saving or deleting a user drops the copy, at once and again
-  after the transaction commits (so a concurrent read cannot put back the row from before it).
+  read from Postgres; an old copy replayed there expires with the same bound; another user's copy
+  put beside this session is refused (the signed row carries its id, the session names its own).
+- Forgotten when the user changes: each user has an index of the sessions holding a copy of it;
+  saving or deleting the user drops those copies in one script, at once and again after the
+  transaction commits (so a concurrent read cannot put back the row from before it).
   `QuerySet.update()` sends no signal: such changes show within SESSION_USER_CACHE_SECONDS, or
   call `forget_session_user` after them.
-- Django's session check is unchanged: it compares the session's hash with the (cached) row's
+- Django's session check is unchanged: it compares the session's hash with the (copied) row's
   password hash, so a password change, which saves the user, ends the other sessions at once.
-- A cache outage reads Postgres (the default cache turns Redis errors into misses).
+- Loading a user any other way (`request.auser()`, `backend.get_user()` outside a request) reads
+  Postgres: only a request's own session has a copy beside it.
 """
 
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
-from django.core.cache import cache
+from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.db.models import Field
+from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+from django_redis.exceptions import ConnectionInterrupted
+from redis import Redis
+from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import CACHE_ALIAS_ROLES, redis_client
+
+logger = logging.getLogger(__name__)
 
 SIGNING_SALT = "{{ cookiecutter.project_slug }}.accounts.session-user"
 JSON_TYPES = (str, int, float, bool, list, dict)
+# Deletes the copies a user's index names, and the index, in one step (a script runs atomically).
+FORGET_SCRIPT = """
+local sessions = redis.call('SMEMBERS', KEYS[1])
+for _, session_key in ipairs(sessions) do redis.call('DEL', ARGV[1] .. session_key) end
+redis.call('DEL', KEYS[1])
+return #sessions
+"""
+
+# The session whose user the current thread (or task) is loading: set only inside
+# `SessionUserMiddleware`'s lazy user, for the duration of Django's `auth.get_user`.
+_loading_session: ContextVar[SessionBase | None] = ContextVar("loading_session", default=None)
 
 
-def _cache_key(user_id: int) -> str:
-    return f"accounts:session-user:{user_id}"
+def user_copy_key(session_key: str) -> str:
+    return f"accounts:session-user:{session_key}"
+
+
+def _index_key(user_id: int) -> str:
+    return f"accounts:session-user-index:{user_id}"
 
 
 def _row_fields() -> list[Field[Any, Any]]:
@@ -57,8 +96,7 @@ def _decode(row: dict[str, Any]) -> User:
     return User.from_db("default", [f.attname for f in fields], values)
 
 
-def _cached_user(user_id: int) -> User | None:
-    signed = cache.get(_cache_key(user_id))
+def _verified_copy(signed: object, user_id: int) -> User | None:
     if not isinstance(signed, str):
         return None
     try:
@@ -70,23 +108,65 @@ def _cached_user(user_id: int) -> User | None:
     return _decode(row)
 
 
-def session_user(*, user_id: int) -> User | None:
-    """The user with this id: the cached copy if there is a valid one, else the database row
-    (then cached). None if there is no such user."""
+def _copies() -> BaseCache:
+    """Where the copies are kept: beside the sessions (the cache, when sessions are in Postgres)."""
+    return caches[settings.SESSION_CACHE_ALIAS]
+
+
+def _copies_client() -> Redis:
+    role = next(
+        r for r, alias in CACHE_ALIAS_ROLES.items() if alias == settings.SESSION_CACHE_ALIAS
+    )
+    return redis_client(role)
+
+
+def _copy_of(session: SessionBase) -> object:
+    """The signed copy beside the session: brought by the session store when it reads both at once
+    (the project's Redis store), else one GET."""
+    if hasattr(session, "user_copy"):
+        return session.user_copy
+    return _copies().get(user_copy_key(session.session_key)) if session.session_key else None
+
+
+def _copy_user(session_key: str, user: User, seconds: int) -> None:
+    """Store the signed copy beside the session and name the session in the user's index."""
+    signed = signing.dumps(_encode(user), salt=SIGNING_SALT)
+    index = _copies().make_key(_index_key(user.pk))
+    try:
+        _copies().set(user_copy_key(session_key), signed, seconds)
+        with _copies_client().pipeline() as pipeline:
+            pipeline.sadd(index, session_key)
+            pipeline.expire(index, seconds)
+            pipeline.execute()
+    except (ConnectionInterrupted, RedisError) as error:  # the next request reads Postgres again
+        logger.warning("Could not copy the session's user %s: %s", user.pk, error)
+
+
+def session_user(*, session: SessionBase, user_id: int) -> User | None:
+    """The user with this id: the copy beside `session` if it is a valid one, else the database
+    row (then copied). None if there is no such user."""
     seconds = settings.SESSION_USER_CACHE_SECONDS
-    user = _cached_user(user_id) if seconds > 0 else None
+    user = _verified_copy(_copy_of(session), user_id) if seconds > 0 else None
     if user is not None:
         return user
     user = User._default_manager.filter(pk=user_id).first()
-    if user is not None and seconds > 0:
-        cache.set(_cache_key(user_id), signing.dumps(_encode(user), salt=SIGNING_SALT), seconds)
+    if user is not None and seconds > 0 and session.session_key is not None:
+        _copy_user(session.session_key, user, seconds)
     return user
 
 
+def _forget_copies(user_id: int) -> None:
+    index, copies = _copies().make_key(_index_key(user_id)), _copies().make_key(user_copy_key(""))
+    try:
+        _copies_client().eval(FORGET_SCRIPT, 1, index, copies)
+    except RedisError as error:  # the copies expire within SESSION_USER_CACHE_SECONDS
+        logger.warning("Could not drop the session copies of user %s: %s", user_id, error)
+
+
 def forget_session_user(user_id: int) -> None:
-    """Drop the cached copy now and once the current transaction commits."""
-    cache.delete(_cache_key(user_id))
-    transaction.on_commit(lambda: cache.delete(_cache_key(user_id)))
+    """Drop the user's session copies now and once the current transaction commits."""
+    _forget_copies(user_id)
+    transaction.on_commit(lambda: _forget_copies(user_id))
 
 
 def forget_changed_user(sender: type[User], instance: User, **kwargs: Any) -> None:
@@ -96,9 +176,40 @@ def forget_changed_user(sender: type[User], instance: User, **kwargs: Any) -> No
 
 
 class SessionUserBackend(ModelBackend):
-    """Django's ModelBackend (password login, permissions), except that loading the session's user
-    on every request reads the signed cache first (AUTHENTICATION_BACKENDS)."""
+    """Django's ModelBackend (password login, permissions), except that the user of the session
+    being loaded comes from the copy beside it."""
 
     def get_user(self, user_id: int) -> User | None:
-        user = session_user(user_id=user_id)
+        session = _loading_session.get()
+        if session is None:
+            return super().get_user(user_id)
+        user = session_user(session=session, user_id=user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+@contextmanager
+def _loading_user_of(session: SessionBase) -> Iterator[None]:
+    token = _loading_session.set(session)
+    try:
+        yield
+    finally:
+        _loading_session.reset(token)
+
+
+def _user_of(request: HttpRequest) -> User | AnonymousUser:
+    """Django's auth.get_user (backend, session hash check), with the request's session in
+    reach of SessionUserBackend; read once per request like Django's own lazy user."""
+    if not hasattr(request, "_cached_user"):
+        with _loading_user_of(request.session):
+            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
+    user: User | AnonymousUser = request._cached_user  # type: ignore[attr-defined]
+    return user
+
+
+class SessionUserMiddleware(AuthenticationMiddleware):
+    """Django's AuthenticationMiddleware (MIDDLEWARE), whose lazy `request.user` uses the user
+    copy loaded with the session."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user_of(request))  # type: ignore[assignment]
