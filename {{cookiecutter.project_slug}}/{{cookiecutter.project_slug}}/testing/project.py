@@ -58,12 +58,17 @@ def production_env(**overrides: str) -> dict[str, str]:
     )
 
 
-def run_project(code: str, **env: str) -> subprocess.CompletedProcess[str]:
-    """`code` in a fresh process of the project, with its settings built from `env`."""
+def run_project(code: str, **env: str | None) -> subprocess.CompletedProcess[str]:
+    """`code` in a fresh process of the project, with its settings built from `env` (a variable
+    given as None is left out, not inherited from this process)."""
+    given = {name: value for name, value in env.items() if value is not None}
+    process_env = {
+        name: value for name, value in live_process_env(**given).items() if name not in env
+    } | given
     return subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=PROJECT_DIR,
-        env=live_process_env(**env),
+        env=process_env,
         capture_output=True,
         text=True,
         timeout=60,

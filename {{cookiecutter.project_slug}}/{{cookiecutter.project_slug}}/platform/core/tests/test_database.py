@@ -1,9 +1,6 @@
 """The database settings for Supabase's pool modes, against the real Postgres."""
 
-import os
 import runpy
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -81,24 +78,16 @@ def gunicorn_env(config: str) -> dict[str, str]:
 def database_settings_loaded_by(application: str, env: dict[str, str]) -> list[str]:
     """Whether `application` (config.asgi or config.wsgi) queries the test database, its pool's
     max size (or None) and CONN_MAX_AGE, loaded in a fresh process with `env` added."""
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
     code = (
         f"import {application}; from django.db import connection; "
         "from {{ cookiecutter.project_slug }}.platform.accounts.models import User; "
         "print(User.objects.count() >= 0, getattr(connection.pool, 'max_size', None), "
         "connection.settings_dict['CONN_MAX_AGE'])"
     )
-    inherited = {name: value for name, value in os.environ.items() if name != "DATABASE_POOL"}
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
-        [sys.executable, "-c", code],
-        cwd=PROJECT_DIR,
-        env={**inherited, **env, "DATABASE_URL": url, "DATABASE_POOL_MAX_SIZE": "3"},
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return result.stdout.split()
+    # DATABASE_POOL comes from `env` (the server command's choice) or not at all.
+    loaded = run_project(code, **{"DATABASE_POOL": None, **env, "DATABASE_POOL_MAX_SIZE": "3"})
+    assert loaded.returncode == 0, loaded.stderr
+    return loaded.stdout.split()
 
 
 @pytest.mark.system
@@ -137,15 +126,8 @@ def test_loading_the_asgi_application_changes_no_environment_variable() -> None:
         "from django.db import connection; "
         "print(dict(os.environ) == before, 'pool' in connection.settings_dict['OPTIONS'])"
     )
-    env = {name: value for name, value in os.environ.items() if name != "DATABASE_POOL"}
-    result = subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
-        [sys.executable, "-c", code],
-        cwd=PROJECT_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    result = run_project(code, DATABASE_POOL=None)
+    assert result.returncode == 0, result.stderr
 
     assert result.stdout.split() == ["True", "False"]
 
