@@ -10,4 +10,6 @@ from config.settings.components.sentry import *  # noqa: F403
 DEBUG = False
 
 # JSON only: the browsable API is a development convenience.
-REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = ["rest_framework.renderers.JSONRenderer"]
+REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"] = [
+    "{{ cookiecutter.project_slug }}.platform.core.renderers.JSONRenderer",
+]

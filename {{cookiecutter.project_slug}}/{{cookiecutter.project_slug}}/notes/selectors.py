@@ -12,6 +12,7 @@ from {{ cookiecutter.project_slug }}.notes.cache import (
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.serializers import NoteData, NoteOutputSerializer
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.core.renderers import EncodedJSON, encode_json
 
 STATS_CACHE_KEY = "notes:stats"
 STATS_CACHE_SECONDS = 60
@@ -19,7 +20,9 @@ STATS_CACHE_SECONDS = 60
 
 class NotePageData(TypedDict):
     count: int
-    results: list[NoteData]
+    # The page's notes as the JSON text the API sends (core/renderers.py): cached as that text,
+    # a cached page is sent without being decoded and encoded again.
+    results: EncodedJSON
 
 
 class NoteStats(TypedDict):
@@ -60,12 +63,16 @@ def note_list_page(*, owner: User, page: int, page_size: int) -> NotePageData:
         if page > 1 and (page - 1) * page_size >= count:
             raise Http404("Invalid page.")
         results = NoteOutputSerializer(notes[(page - 1) * page_size : page * page_size], many=True)
-        return {"count": count, "results": cast(list[NoteData], results.data)}
+        return {"count": count, "results": encode_json(results.data)}
 
     if not notes_page_is_cached(page=page, page_size=page_size):
         return read()
-    key = notes_cache_key(owner_id=owner.pk, kind="list", parts=(page, page_size))
-    return notes_cache_read(owner_id=owner.pk, key=key, compute=read)
+    key = notes_cache_key(owner_id=owner.pk, kind="page", parts=(page, page_size))
+    cached = notes_cache_read(owner_id=owner.pk, key=key, compute=read)
+    # Read back from the cache the text is a plain str: anything else was not written by read().
+    if not isinstance(cached.get("results"), str) or not isinstance(cached.get("count"), int):
+        return read()
+    return {"count": cached["count"], "results": EncodedJSON(cached["results"])}
 
 
 def note_stats() -> NoteStats:

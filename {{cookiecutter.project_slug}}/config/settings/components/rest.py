@@ -25,7 +25,8 @@ REST_FRAMEWORK = {
         "anon": env.str("RATE_LIMIT_ANON_RATE", default="60/min"),
     },
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        # DRF's, embedding JSON the API encoded before (a cached page) as it is (core/renderers.py).
+        "{{ cookiecutter.project_slug }}.platform.core.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     # Ours, not DRF's: bounded by API_MAX_BODY_BYTES, hostile JSON is a 400 (core/parsers.py).

@@ -48,7 +48,7 @@ def raw_cache_value(key: str) -> bytes | str | None:
 
 
 def list_key(owner: User, page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> str:
-    return notes_cache_key(owner_id=owner.pk, kind="list", parts=(page, page_size))
+    return notes_cache_key(owner_id=owner.pk, kind="page", parts=(page, page_size))
 
 
 def cached_keys(owner: User, kind: str) -> list[bytes]:
@@ -69,7 +69,7 @@ def test_a_second_list_read_is_served_from_redis_without_sql(
     assert second.json() == first.json()
     entry = cache.get(list_key(user))
     assert entry["version"] == notes_cache_version(owner_id=user.pk)
-    assert entry["data"]["results"] == first.json()["results"]
+    assert json.loads(entry["data"]["results"]) == first.json()["results"]
 
 
 def test_a_second_detail_read_is_served_from_redis_without_sql(
@@ -156,8 +156,9 @@ def test_a_cached_notes_page_is_stored_as_json_text(api_client: APIClient, user:
     assert raw is not None
     stored = json.loads(raw)  # JSON, not a pickle of Note instances
     assert stored["data"]["count"] == 1
-    assert stored["data"]["results"][0]["id"] == note.pk
-    assert stored["data"]["results"][0]["title"] == "Plain data"
+    results = json.loads(stored["data"]["results"])  # the text the API sends
+    assert results[0]["id"] == note.pk
+    assert results[0]["title"] == "Plain data"
 
 
 def test_cached_stats_are_stored_as_json_text(anonymous_client: APIClient, user: User) -> None:
@@ -168,6 +169,33 @@ def test_cached_stats_are_stored_as_json_text(anonymous_client: APIClient, user:
     raw = raw_cache_value("notes:stats")
     assert raw is not None
     assert json.loads(raw) == {"notes": 1, "authors": 1}
+
+
+def test_a_cached_page_whose_results_are_not_text_is_read_from_postgres(
+    api_client: APIClient, user: User
+) -> None:
+    NoteFactory.create(owner=user, title="From Postgres")
+    api_client.get(NOTES_URL)
+    entry = cache.get(list_key(user))
+    planted = [{"id": 0, "title": "Planted", "body": "", "created_at": "", "updated_at": ""}]
+    cache.set(list_key(user), {**entry, "data": {"count": 1, "results": planted}})
+
+    listing = api_client.get(NOTES_URL)
+
+    assert listing.json()["results"][0]["title"] == "From Postgres"
+
+
+def test_the_browsable_api_shows_a_cached_page(user: User) -> None:
+    NoteFactory.create(owner=user, title="Shown in the browser")
+    client = Client(HTTP_ACCEPT="text/html")
+    assert client.login(username=user.username, password=PASSWORD)
+    client.get(NOTES_URL)  # cached
+
+    page = client.get(NOTES_URL)
+
+    assert page.status_code == 200
+    assert page["Content-Type"].startswith("text/html")
+    assert "Shown in the browser" in page.content.decode()
 
 
 @pytest.mark.parametrize("kind", ["list", "note", "version"])
@@ -220,7 +248,7 @@ def test_only_the_first_pages_of_the_default_size_are_cached(
         cache.make_key(list_key(user, page, DEFAULT_PAGE_SIZE)).encode()
         for page in range(1, NOTES_CACHED_PAGES + 1)
     }
-    assert set(cached_keys(user, "list")) == expected
+    assert set(cached_keys(user, "page")) == expected
 
 
 def test_writes_do_not_add_copies_of_cached_reads(
@@ -238,7 +266,7 @@ def test_writes_do_not_add_copies_of_cached_reads(
             api_client.get(f"{NOTES_URL}{note.pk}/")
 
     # One list page and one entry per note, whatever the number of versions written.
-    assert len(cached_keys(user, "list")) == 1
+    assert len(cached_keys(user, "page")) == 1
     assert len(cached_keys(user, "note")) == 3
 
 

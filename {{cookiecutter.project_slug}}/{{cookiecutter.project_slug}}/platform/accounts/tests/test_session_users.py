@@ -3,6 +3,7 @@
 import logging
 import time
 from importlib import import_module
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -119,7 +120,8 @@ def test_saving_a_user_drops_the_copies_of_all_its_sessions(user: User) -> None:
 def test_a_row_planted_beside_the_session_without_our_signature_is_ignored(user: User) -> None:
     client = logged_in(user)
     copy = signing.loads(str(copy_of(client)), salt=SIGNING_SALT)
-    plant(client, signing.dumps({**copy, "is_superuser": True}, key="not the secret key"))
+    copy["user"]["is_superuser"] = True
+    plant(client, signing.dumps(copy, key="not the secret key"))
 
     assert loaded(client, user).is_superuser is False
 
@@ -133,17 +135,43 @@ def test_another_users_signed_copy_beside_this_session_is_ignored(
     assert loaded(client, user).username == user.username
 
 
-def test_a_signed_copy_older_than_the_bound_is_ignored(
+def test_a_signed_copy_older_than_the_bound_is_ignored(user: User, settings: Settings) -> None:
+    client = logged_in(user)
+    copy = signing.loads(str(copy_of(client)), salt=SIGNING_SALT)
+    copy["user"]["username"] = "an old name"
+    copy["copied_at"] = time.time() - settings.SESSION_USER_CACHE_SECONDS - 5
+    plant(client, signing.dumps(copy, salt=SIGNING_SALT))
+
+    assert loaded(client, user).username == user.username
+
+
+def test_each_copy_is_checked_once_per_process(user: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    client = logged_in(user)
+    checks: list[str] = []
+    loads = signing.loads
+
+    def counted_loads(text: str, **kwargs: Any) -> Any:
+        checks.append(text)
+        return loads(text, **kwargs)
+
+    monkeypatch.setattr(signing, "loads", counted_loads)
+
+    for _ in range(3):
+        assert user_queries_of_a_request(client) == 0
+
+    assert len(checks) <= 1  # none if an earlier request of this process checked it already
+
+
+def test_a_checked_copy_still_expires_with_the_bound(
     user: User, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = logged_in(user)
-    old_copy = {"id": user.pk, "is_active": True, "username": "an old name"}
-    old = time.time() - settings.SESSION_USER_CACHE_SECONDS - 5
-    monkeypatch.setattr(signing.time, "time", lambda: old)  # type: ignore[attr-defined]
-    plant(client, signing.dumps(old_copy, salt=SIGNING_SALT))
-    monkeypatch.undo()
+    assert user_queries_of_a_request(client) == 0  # checked and remembered
 
-    assert loaded(client, user).username == user.username
+    later = time.time() + settings.SESSION_USER_CACHE_SECONDS + 5
+    monkeypatch.setattr(time, "time", lambda: later)  # the clock the copies are dated by
+
+    assert user_queries_of_a_request(client) == 1
 
 
 def test_the_copy_is_the_row_and_saves_as_an_update(user: User) -> None:
