@@ -1,8 +1,9 @@
 """Per-user cache of the notes reads: what the API answers, checked against a per-user version.
 
-What is cached is the API's own output (dicts and lists of JSON types; the cache stores JSON,
-core/cache_serializers.py), never model instances: a value in Redis is data, not code, and an
-entry cached before a deploy that changes the model reads back as plain data, not a broken object.
+What is cached is the API's own output (dicts and lists of JSON types, and a list page's notes as
+the JSON text the API sends, core/renderers.py; the cache stores JSON, core/cache_serializers.py),
+never model instances: a value in Redis is data, not code, and an entry cached before a deploy
+that changes the model reads back as plain data, not a broken object.
 
 Each entry carries the owner's version from when it was read from Postgres; a write bumps the
 version (one INCR) and every older entry reads as a miss and is overwritten. The version is in
