@@ -47,8 +47,15 @@ class StandIn:
 # python:3.13-slim carries 3.11 (the project supports it), and `make wheels` is told so.
 STAND_INS: dict[str, StandIn] = {
     "python:3.13-slim": StandIn("python", 'CMD ["python3"]'),
-    # The official image works in /data, where compose mounts the volume: appendonly files go there.
-    "redis:7-alpine": StandIn("servers", 'WORKDIR /data\nCMD ["redis-server"]'),
+    # The official image works in /data, where compose mounts the volume: appendonly files go
+    # there. redis-entrypoint.sh turns protected mode off as the official entrypoint does.
+    "redis:7-alpine": StandIn(
+        "servers",
+        "WORKDIR /data\n"
+        "COPY redis-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        'CMD ["redis-server"]',
+    ),
     # postgres-entrypoint.sh does what the official entrypoint does with POSTGRES_PASSWORD,
     # POSTGRES_USER and POSTGRES_DB on a first start.
     "postgres:16-alpine": StandIn(
@@ -121,10 +128,12 @@ def image_present(name: str) -> bool:
 
 
 def import_root_file_system(name: str, packages: list[str]) -> str:
-    """A Debian 12 minbase root file system with `packages`, imported as an image; its name.
-    Packages go in on the host (debootstrap): downloads from inside a container fail certificate
-    checks here."""
+    """A Debian 12 minbase root file system with `packages`, imported as an image (unless one is
+    there already); its name. Packages go in on the host (debootstrap): downloads from inside a
+    container fail certificate checks here."""
     image = f"template-test-rootfs-{name}:latest"
+    if image_present(image):
+        return image
     if shutil.which("debootstrap") is None:
         raise RuntimeError(f"{image} needs debootstrap: apt-get install debootstrap")
     with tempfile.TemporaryDirectory(prefix="stand-in-") as scratch:
