@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -180,12 +181,15 @@ def ensure_base_images() -> None:
     """The real images when the engine has them; stand-ins otherwise (never pulled: no registry
     is reachable, and a pull that fails says nothing the tier needs)."""
     missing = {name: stand_in for name, stand_in in STAND_INS.items() if not image_present(name)}
-    bases: dict[str, str] = {}
+    systems = sorted({stand_in.root_file_system for stand_in in missing.values()})
+    # The debootstraps side by side: mostly downloads and unpacking, each about a minute.
+    with ThreadPoolExecutor() as pool:
+        made = pool.map(
+            lambda system: import_root_file_system(system, ROOT_FILE_SYSTEMS[system]), systems
+        )
+        bases = dict(zip(systems, made, strict=True))
     for name, stand_in in missing.items():
-        system = stand_in.root_file_system
-        if system not in bases:
-            bases[system] = import_root_file_system(system, ROOT_FILE_SYSTEMS[system])
-        build_stand_in(name, stand_in, bases[system])
+        build_stand_in(name, stand_in, bases[stand_in.root_file_system])
 
 
 @contextmanager

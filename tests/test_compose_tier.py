@@ -104,6 +104,7 @@ class Compose:
         self.env_file = env_file
         self.env = env or {}
         self.name = f"tpltest{os.getpid()}{'prod' if PROD in files else 'dev'}"
+        self.configs: dict[tuple[str, ...], dict[str, Any]] = {}
 
     def command(self, *args: str) -> list[str]:
         files = [option for name in self.files for option in ("-f", name)]
@@ -113,16 +114,41 @@ class Compose:
         return stdout(run(self.command(*args), cwd=self.project, env=self.env, timeout=900))
 
     def config(self) -> dict[str, Any]:
-        document: dict[str, Any] = yaml.safe_load(self("config"))
-        return document
+        """The files merged and interpolated, asked once per set of files."""
+        files = tuple(self.files)
+        if files not in self.configs:
+            self.configs[files] = yaml.safe_load(self("config"))
+        return self.configs[files]
+
+    def containers(self, service: str, *options: str) -> list[str]:
+        """The service's containers (running ones unless `--all`), asked of the engine
+        directly: docker-compose's own start-up costs a second on a busy machine."""
+        labels = [
+            f"com.docker.compose.project={self.name}",
+            f"com.docker.compose.service={service}",
+        ]
+        filters = [option for label in labels for option in ("--filter", f"label={label}")]
+        listed = docker("ps", "--quiet", *options, *filters)
+        assert listed.returncode == 0, listed.stderr
+        return listed.stdout.split()
 
     def container(self, service: str) -> str:
-        return self("ps", "-q", service).strip()
+        (container,) = self.containers(service)
+        return container
+
+    def exec(self, service: str, *command: str) -> str:
+        ran = docker("exec", self.container(service), *command)
+        assert ran.returncode == 0, f"{service}: $ {' '.join(command)}\n{ran.stdout}{ran.stderr}"
+        return ran.stdout
 
     def health(self, service: str) -> str:
-        state = docker("inspect", "--format", "{{json .State.Health}}", self.container(service))
+        """The health of the service's newest container, or its state when it is not running
+        (`exited`, `restarting`)."""
+        newest = self.containers(service, "--all")[0]
+        state = docker("inspect", "--format", "{{json .State}}", newest)
         assert state.returncode == 0, state.stderr
-        status: str = json.loads(state.stdout)["Status"]
+        current = json.loads(state.stdout)
+        status: str = current["Health"]["Status"] if current["Running"] else current["Status"]
         return status
 
     def wait_for(self, services: list[str], status: str, seconds: float = 180) -> None:
@@ -142,7 +168,7 @@ class Compose:
 
     def redis_cli(self, service: str, *command: str) -> str:
         cli = 'redis-cli --no-auth-warning -a "$REDIS_PASSWORD" ' + " ".join(command)
-        return self("exec", "-T", service, "sh", "-c", cli).strip()
+        return self.exec(service, "sh", "-c", cli).strip()
 
     def left(self) -> dict[str, list[str]]:
         label = f"label=com.docker.compose.project={self.name}"
@@ -253,18 +279,10 @@ def container_state(container: str) -> dict[str, Any]:
     return state
 
 
-def containers_of(compose: Compose, service: str) -> list[str]:
-    labels = [f"com.docker.compose.project={compose.name}", f"com.docker.compose.service={service}"]
-    filters = [option for label in labels for option in ("--filter", f"label={label}")]
-    listed = docker("ps", "--all", "--quiet", *filters)
-    assert listed.returncode == 0, listed.stderr
-    return listed.stdout.split()
-
-
 def server_ids(compose: Compose, service: str) -> dict[str, list[str]]:
     """The real, effective, saved and file-system user and group ids of the service's server
     process (PID 1 in its container), not just the image's USER."""
-    status = compose("exec", "-T", service, "cat", "/proc/1/status")
+    status = compose.exec(service, "cat", "/proc/1/status")
     return {
         line.split(":")[0]: line.split()[1:]
         for line in status.splitlines()
@@ -273,7 +291,7 @@ def server_ids(compose: Compose, service: str) -> dict[str, list[str]]:
 
 
 def assert_migrate_ran_once(compose: Compose) -> None:
-    (container,) = containers_of(compose, "migrate")
+    (container,) = compose.containers("migrate", "--all")
     state = container_state(container)
     assert (state["State"]["Status"], state["State"]["ExitCode"]) == ("exited", 0)
     assert state["RestartCount"] == 0
