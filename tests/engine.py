@@ -12,23 +12,62 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 SOCKET = "/var/run/docker.sock"
 PATH = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEBIAN_MIRROR = os.environ.get("TEMPLATE_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
 
-# Debian packages that make a root file system behave like the official image of that name for
-# what the generated Dockerfile and compose files use. Debian 12 has Python 3.11, not 3.13: the
-# stand-in python:3.13-slim carries 3.11 (the project supports it), and `make wheels` is told so.
-STAND_INS: dict[str, tuple[list[str], str]] = {
-    "python:3.13-slim": (
-        ["python3", "python3-venv", "python-is-python3", "ca-certificates"],
-        "python3",
+# Debian 12 root file systems (debootstrap minbase plus packages) the stand-ins are built on. The
+# Python one stays bare like the official slim image, so that a system library the project's image
+# needs but does not install fails the tier; the server images share one root file system (one
+# debootstrap instead of two).
+ROOT_FILE_SYSTEMS: dict[str, list[str]] = {
+    "python": ["python3", "python3-venv", "python-is-python3", "ca-certificates"],
+    # Debian 12's Redis is 7.0 and its Postgres is 15; both with their clients, and sh.
+    "servers": ["redis-server", "redis-tools", "postgresql-15"],
+}
+
+STAND_IN_FILES = Path(__file__).resolve().parent / "data" / "stand-ins"
+
+
+@dataclass(frozen=True)
+class StandIn:
+    """An image name the Dockerfile or compose files use, made from one of ROOT_FILE_SYSTEMS by
+    the Dockerfile lines in `build` (with STAND_IN_FILES as the build context)."""
+
+    root_file_system: str
+    build: str
+
+
+# What makes each root file system behave like the official image of that name, for what the
+# generated Dockerfile and compose files use. Debian 12 has Python 3.11, not 3.13: the stand-in
+# python:3.13-slim carries 3.11 (the project supports it), and `make wheels` is told so.
+STAND_INS: dict[str, StandIn] = {
+    "python:3.13-slim": StandIn("python", 'CMD ["python3"]'),
+    # The official image works in /data, where compose mounts the volume: appendonly files go
+    # there. redis-entrypoint.sh turns protected mode off as the official entrypoint does.
+    "redis:7-alpine": StandIn(
+        "servers",
+        "WORKDIR /data\n"
+        "COPY redis-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        'CMD ["redis-server"]',
     ),
-    # Debian 12's Redis is 7.0, with redis-cli and sh like the Alpine image.
-    "redis:7-alpine": (["redis-server", "redis-tools"], "redis-server"),
+    # postgres-entrypoint.sh does what the official entrypoint does with POSTGRES_PASSWORD,
+    # POSTGRES_USER and POSTGRES_DB on a first start.
+    "postgres:16-alpine": StandIn(
+        "servers",
+        "ENV PATH=/usr/lib/postgresql/15/bin:$PATH PGDATA=/var/lib/postgresql/data\n"
+        "COPY postgres-entrypoint.sh /usr/local/bin/docker-entrypoint.sh\n"
+        'ENTRYPOINT ["docker-entrypoint.sh"]\n'
+        "STOPSIGNAL SIGINT\n"
+        "EXPOSE 5432\n"
+        'CMD ["postgres"]',
+    ),
 }
 
 
@@ -89,11 +128,15 @@ def image_present(name: str) -> bool:
     return docker("image", "inspect", name).returncode == 0
 
 
-def import_stand_in(name: str, packages: list[str], command: str) -> None:
-    """A Debian 12 minbase root file system with `packages`, imported as `name`. Packages go in
-    on the host (debootstrap): downloads from inside a container fail certificate checks here."""
+def import_root_file_system(name: str, packages: list[str]) -> str:
+    """A Debian 12 minbase root file system with `packages`, imported as an image (unless one is
+    there already); its name. Packages go in on the host (debootstrap): downloads from inside a
+    container fail certificate checks here."""
+    image = f"template-test-rootfs-{name}:latest"
+    if image_present(image):
+        return image
     if shutil.which("debootstrap") is None:
-        raise RuntimeError(f"{name} is missing and so is debootstrap: apt-get install debootstrap")
+        raise RuntimeError(f"{image} needs debootstrap: apt-get install debootstrap")
     with tempfile.TemporaryDirectory(prefix="stand-in-") as scratch:
         rootfs = Path(scratch) / "rootfs"
         include = f"--include={','.join(packages)}"
@@ -109,7 +152,7 @@ def import_stand_in(name: str, packages: list[str], command: str) -> None:
             shutil.rmtree(rootfs / cache, ignore_errors=True)
         tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
         imported = subprocess.run(
-            ["docker", "import", "--change", f'CMD ["{command}"]', "--change", PATH, "-", name],
+            ["docker", "import", "--change", PATH, "-", image],
             stdin=tar.stdout,
             capture_output=True,
             text=True,
@@ -117,15 +160,36 @@ def import_stand_in(name: str, packages: list[str], command: str) -> None:
             check=False,
         )
         tar.wait()
-        assert imported.returncode == 0, f"docker import {name}: {imported.stderr}"
+        assert imported.returncode == 0, f"docker import {image}: {imported.stderr}"
+    return image
+
+
+def build_stand_in(name: str, stand_in: StandIn, base: str) -> None:
+    dockerfile = f"FROM {base}\n{stand_in.build}\n"
+    built = subprocess.run(
+        ["docker", "build", "--network", "none", "--tag", name, "--file", "-", str(STAND_IN_FILES)],
+        input=dockerfile,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert built.returncode == 0, f"docker build {name}:\n{built.stdout[-4000:]}{built.stderr}"
 
 
 def ensure_base_images() -> None:
     """The real images when the engine has them; stand-ins otherwise (never pulled: no registry
     is reachable, and a pull that fails says nothing the tier needs)."""
-    for name, (packages, command) in STAND_INS.items():
-        if not image_present(name):
-            import_stand_in(name, packages, command)
+    missing = {name: stand_in for name, stand_in in STAND_INS.items() if not image_present(name)}
+    systems = sorted({stand_in.root_file_system for stand_in in missing.values()})
+    # The debootstraps side by side: mostly downloads and unpacking, each about a minute.
+    with ThreadPoolExecutor() as pool:
+        made = pool.map(
+            lambda system: import_root_file_system(system, ROOT_FILE_SYSTEMS[system]), systems
+        )
+        bases = dict(zip(systems, made, strict=True))
+    for name, stand_in in missing.items():
+        build_stand_in(name, stand_in, bases[stand_in.root_file_system])
 
 
 @contextmanager

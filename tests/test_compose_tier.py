@@ -1,23 +1,43 @@
-"""The compose tier: the generated image and the production compose file under a real Docker
-engine (tests/engine.py starts one if none answers and brings stand-in base images).
+"""The compose tier: the generated image and both compose files under a real Docker engine
+(tests/engine.py starts one if none answers and brings stand-in base images).
 
-The image is built with no network at all, from the wheelhouse `make wheels` fills: the offline
-path users behind an air gap take. The production file's Redis services come up, pass their own
-health checks, keep or drop data across a restart as configured, and `down -v` leaves nothing."""
+The image is built once, with no network at all, from the wheelhouse `make wheels` fills: the
+offline path users behind an air gap take. The production file then runs as a whole (a
+test-only override adds the Postgres that Supabase is in production), and the development file
+serves the mounted source and reloads it. A failure shows the containers' logs; `down -v` leaves
+nothing."""
 
 import json
 import os
+import re
+import secrets
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 
 from tests.bakery import DEFAULT, bake, ok, run
 from tests.engine import docker
+from tests.live import free_port, healthy, http, supabase_token, wait_until
 
 pytestmark = [pytest.mark.compose, pytest.mark.xdist_group("compose")]
 
-IMAGE = "template-test-project:latest"
+PROD = "docker-compose.prod.yml"
+DEV = "docker-compose.yml"
+SUPABASE_URL = "https://project-ref.supabase.co"
+# How often the test asks each service's own health check (the template's run every 10 to 60 s;
+# the checks themselves are the template's, unchanged).
+CHECK_INTERVAL = "5s"
+
+
+def stdout(result: Any) -> str:
+    ok(result)
+    output: str = result.stdout
+    return output
 
 
 def image_python(base: str) -> str:
@@ -28,60 +48,127 @@ def image_python(base: str) -> str:
     return answer.stdout.strip()
 
 
-def in_image(command: str) -> str:
-    ran = docker("run", "--rm", "--network", "none", "--entrypoint", "sh", IMAGE, "-c", command)
+def compose_image(project: Path, compose_file: str) -> str:
+    """The image name the compose file gives the project's services."""
+    services = yaml.safe_load((project / compose_file).read_text())["services"]
+    image: str = services["migrate"]["image"]
+    return image
+
+
+def build_offline(project: Path, tag: str) -> None:
+    """The project's image from its wheelhouse, with no index and no registry (--network none):
+    a build that needs either fails here."""
+    ok(run(["make", "install"], cwd=project))
+    ok(run(["make", "wheels", f"WHEELS_PYTHON={image_python('python:3.13-slim')}"], cwd=project))
+    build = ["build", "--network", "none", "--build-arg", "WHEELS=true", "--tag", tag, "."]
+    built = run(["docker", *build], cwd=project, timeout=900)
+    assert built.returncode == 0, f"docker build failed:\n{built.stdout[-8000:]}\n{built.stderr}"
+
+
+@pytest.fixture(scope="module")
+def production_project(
+    docker_engine: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """The default bake with its image built offline, under the name its production compose file
+    uses (so `up --no-build` runs exactly this image)."""
+    project = bake(DEFAULT, tmp_path_factory.mktemp("production"))
+    build_offline(project, compose_image(project, PROD))
+    yield project
+
+
+def in_image(image: str, command: str) -> str:
+    ran = docker("run", "--rm", "--network", "none", "--entrypoint", "sh", image, "-c", command)
     assert ran.returncode == 0, f"$ {command}\n{ran.stdout}\n{ran.stderr}"
     return ran.stdout
 
 
-@pytest.mark.usefixtures("docker_engine")
-def test_the_image_builds_offline_from_the_wheelhouse_and_runs_as_10001(tmp_path: Path) -> None:
-    project = bake(DEFAULT, tmp_path)
-    ok(run(["make", "install"], cwd=project))
-    ok(run(["make", "wheels", f"WHEELS_PYTHON={image_python('python:3.13-slim')}"], cwd=project))
-
-    # --network none: no index, no registry; a build that needs either fails here.
-    build = ["build", "--network", "none", "--build-arg", "WHEELS=true", "--tag", IMAGE, "."]
-    built = run(["docker", *build], cwd=project, timeout=900)
-    assert built.returncode == 0, f"docker build failed:\n{built.stdout[-8000:]}\n{built.stderr}"
-
-    assert in_image("id -u; id -g").split() == ["10001", "10001"]
+def test_the_image_builds_offline_from_the_wheelhouse_and_runs_as_10001(
+    production_project: Path,
+) -> None:
+    image = compose_image(production_project, PROD)
+    assert in_image(image, "id -u; id -g").split() == ["10001", "10001"]
     # collectstatic ran at build time: Django's admin and DRF's assets are in the image.
-    collected = in_image("ls /app/staticfiles")
+    collected = in_image(image, "ls /app/staticfiles")
     assert {"admin", "rest_framework"} <= set(collected.split())
-    assert in_image("test ! -e /app/wheels && test ! -e /wheels && echo none") == "none\n"
+    assert in_image(image, "test ! -e /app/wheels && test ! -e /wheels && echo none") == "none\n"
 
 
 class Compose:
-    """docker-compose on the production file, under a project name of this test's own."""
+    """docker-compose on a project's compose files, under a project name of this test's own."""
 
-    def __init__(self, project: Path) -> None:
+    def __init__(
+        self, project: Path, files: list[str], env_file: str, env: dict[str, str] | None = None
+    ) -> None:
         self.project = project
-        self.name = f"tpltest{os.getpid()}"
+        self.files = files
+        self.env_file = env_file
+        self.env = env or {}
+        self.name = f"tpltest{os.getpid()}{'prod' if PROD in files else 'dev'}"
+        self.configs: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def command(self, *args: str) -> list[str]:
+        files = [option for name in self.files for option in ("-f", name)]
+        return ["docker-compose", *files, "--env-file", self.env_file, "-p", self.name, *args]
 
     def __call__(self, *args: str) -> str:
-        files = ["-f", "docker-compose.prod.yml", "--env-file", ".env.production"]
-        return ok(run(["docker-compose", *files, "-p", self.name, *args], cwd=self.project))
+        return stdout(run(self.command(*args), cwd=self.project, env=self.env, timeout=900))
+
+    def config(self) -> dict[str, Any]:
+        """The files merged and interpolated, asked once per set of files."""
+        files = tuple(self.files)
+        if files not in self.configs:
+            self.configs[files] = yaml.safe_load(self("config"))
+        return self.configs[files]
+
+    def containers(self, service: str, *options: str) -> list[str]:
+        """The service's containers (running ones unless `--all`), asked of the engine
+        directly: docker-compose's own start-up costs a second on a busy machine."""
+        labels = [
+            f"com.docker.compose.project={self.name}",
+            f"com.docker.compose.service={service}",
+        ]
+        filters = [option for label in labels for option in ("--filter", f"label={label}")]
+        listed = docker("ps", "--quiet", *options, *filters)
+        assert listed.returncode == 0, listed.stderr
+        return listed.stdout.split()
 
     def container(self, service: str) -> str:
-        return self("ps", "-q", service).split("\n")[1].strip()
+        (container,) = self.containers(service)
+        return container
 
-    def wait_healthy(self, service: str, seconds: float = 90) -> None:
-        container = self.container(service)
+    def exec(self, service: str, *command: str) -> str:
+        ran = docker("exec", self.container(service), *command)
+        assert ran.returncode == 0, f"{service}: $ {' '.join(command)}\n{ran.stdout}{ran.stderr}"
+        return ran.stdout
+
+    def health(self, service: str) -> str:
+        """The health of the service's newest container, or its state when it is not running
+        (`exited`, `restarting`)."""
+        newest = self.containers(service, "--all")[0]
+        state = docker("inspect", "--format", "{{json .State}}", newest)
+        assert state.returncode == 0, state.stderr
+        current = json.loads(state.stdout)
+        status: str = current["Health"]["Status"] if current["Running"] else current["Status"]
+        return status
+
+    def wait_for(self, services: list[str], status: str, seconds: float = 180) -> None:
+        """Every one of `services` reports `status`; otherwise the failure shows their logs."""
         deadline = time.monotonic() + seconds
-        status = ""
         while time.monotonic() < deadline:
-            state = docker("inspect", "--format", "{{json .State.Health}}", container)
-            status = json.loads(state.stdout)["Status"] if state.returncode == 0 else state.stderr
-            if status == "healthy":
+            states = {service: self.health(service) for service in services}
+            if all(state == status for state in states.values()):
                 return
             time.sleep(1)
-        logs = docker("logs", container)
-        pytest.fail(f"{service} is {status}, not healthy:\n{logs.stdout}{logs.stderr}")
+        pytest.fail(f"not all {status}: {states}\n{self.logs(*services)}")
+
+    def logs(self, *services: str) -> str:
+        logs = self.command("logs", "--no-color", "--tail", "200", *services)
+        shown = run(logs, cwd=self.project, env=self.env)
+        return shown.stdout + shown.stderr
 
     def redis_cli(self, service: str, *command: str) -> str:
         cli = 'redis-cli --no-auth-warning -a "$REDIS_PASSWORD" ' + " ".join(command)
-        return self("exec", "-T", service, "sh", "-c", cli).split("\n")[1].strip()
+        return self.exec(service, "sh", "-c", cli).strip()
 
     def left(self) -> dict[str, list[str]]:
         label = f"label=com.docker.compose.project={self.name}"
@@ -93,21 +180,260 @@ class Compose:
         return {kind: listed.stdout.split() for kind, listed in listings.items()}
 
 
-@pytest.mark.usefixtures("docker_engine")
-def test_redis_services_are_healthy_and_only_the_durable_one_keeps_data(tmp_path: Path) -> None:
-    compose = Compose(bake(DEFAULT, tmp_path))
+@contextmanager
+def stack(compose: Compose) -> Iterator[None]:
+    """Whatever the test brings up comes down with its volumes; a failure shows every log."""
     try:
-        compose("up", "-d", "redis", "redis-cache")
-        for service in ("redis", "redis-cache"):
-            compose.wait_healthy(service)
-            assert compose.redis_cli(service, "set", "written-before-restart", "yes") == "OK"
-
-        compose("restart", "redis", "redis-cache")
-        for service in ("redis", "redis-cache"):
-            compose.wait_healthy(service)
-        # redis (sessions, Celery) appends to its volume; redis-cache, a cache, persists nothing.
-        assert compose.redis_cli("redis", "get", "written-before-restart") == "yes"
-        assert compose.redis_cli("redis-cache", "get", "written-before-restart") == ""
+        yield
+    except BaseException:
+        print(f"Logs of {compose.name}:\n{compose.logs()}")
+        raise
     finally:
-        compose("down", "--volumes", "--remove-orphans")
+        compose("down", "--volumes", "--remove-orphans", "--timeout", "5")
     assert compose.left() == {"containers": [], "volumes": [], "networks": []}
+
+
+def with_values(env_file: Path, values: dict[str, str]) -> None:
+    """`values` set in an env file: replacing the baked lines, the others appended."""
+    lines = env_file.read_text().splitlines()
+    kept = [line for line in lines if line.split("=", 1)[0] not in values]
+    env_file.write_text("\n".join([*kept, *(f"{k}={v}" for k, v in values.items())]) + "\n")
+
+
+def env_value(env_file: Path, name: str) -> str:
+    found = re.search(rf"^{name}=(.*)$", env_file.read_text(), re.M)
+    assert found, f"{name} is not in {env_file}"
+    return found.group(1)
+
+
+def healthchecked(config: dict[str, Any]) -> list[str]:
+    """The services `up` starts (no profile) that have a health check."""
+    return [
+        name
+        for name, service in config["services"].items()
+        if "healthcheck" in service and not service.get("profiles")
+    ]
+
+
+def production_override(config: dict[str, Any], postgres_password: str, database: str) -> str:
+    """The test-only compose file: the Postgres that Supabase is in production, every health
+    check asked every CHECK_INTERVAL, and `web-wrong-password`, a second web whose Redis URLs
+    carry a wrong password, published on 127.0.0.1 to show why its health check fails."""
+    services: dict[str, Any] = {
+        name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)
+    }
+    services["postgres"] = {
+        "image": "postgres:16-alpine",
+        "environment": {"POSTGRES_PASSWORD": postgres_password, "POSTGRES_DB": database},
+        "healthcheck": {
+            "test": ["CMD-SHELL", f"pg_isready -U postgres -d {database}"],
+            "interval": "1s",
+            "retries": 30,
+        },
+        "networks": ["app-network"],
+    }
+    services["migrate"] = {"depends_on": {"postgres": {"condition": "service_healthy"}}}
+    web = config["services"]["web"]
+    wrong = {
+        role: url.replace(f":{config_password(config)}@", ":not-the-password@")
+        for role, url in web["environment"].items()
+        if role.startswith("REDIS")
+    }
+    services["web-wrong-password"] = {
+        "image": web["image"],
+        "command": web["command"],
+        "environment": {**web["environment"], **wrong},
+        "ports": [f"127.0.0.1:{free_port()}:8000"],
+        "healthcheck": {**web["healthcheck"], "interval": CHECK_INTERVAL},
+        "depends_on": {"migrate": {"condition": "service_completed_successfully"}},
+        "networks": ["app-network"],
+    }
+    return yaml.safe_dump({"services": services})
+
+
+def config_password(config: dict[str, Any]) -> str:
+    password: str = config["services"]["redis"]["environment"]["REDIS_PASSWORD"]
+    return password
+
+
+def published_port(compose: Compose, service: str) -> int:
+    answer = docker("port", compose.container(service), "8000/tcp").stdout.strip()
+    host, port = answer.rsplit(":", 1)
+    assert host == "127.0.0.1", f"{service} is published on {answer}, not on loopback only"
+    return int(port)
+
+
+def run_own_check(compose: Compose, service: str, *env: str) -> Any:
+    """The service's own health check command (`CMD` or `CMD-SHELL`), run in its container
+    without Docker's time limit (a busy machine can push a Python start-up past it)."""
+    test = compose.config()["services"][service]["healthcheck"]["test"]
+    command = test[1:] if test[0] == "CMD" else ["sh", "-c", test[1].replace("$$", "$")]
+    options = [option for value in env for option in ("--env", value)]
+    return docker("exec", *options, compose.container(service), *command)
+
+
+def container_state(container: str) -> dict[str, Any]:
+    inspected = docker("inspect", "--format", "{{json .}}", container)
+    assert inspected.returncode == 0, inspected.stderr
+    state: dict[str, Any] = json.loads(inspected.stdout)
+    return state
+
+
+def server_ids(compose: Compose, service: str) -> dict[str, list[str]]:
+    """The real, effective, saved and file-system user and group ids of the service's server
+    process (PID 1 in its container), not just the image's USER."""
+    status = compose.exec(service, "cat", "/proc/1/status")
+    return {
+        line.split(":")[0]: line.split()[1:]
+        for line in status.splitlines()
+        if line.startswith(("Uid:", "Gid:"))
+    }
+
+
+def assert_migrate_ran_once(compose: Compose) -> None:
+    (container,) = compose.containers("migrate", "--all")
+    state = container_state(container)
+    assert (state["State"]["Status"], state["State"]["ExitCode"]) == ("exited", 0)
+    assert state["RestartCount"] == 0
+
+
+def test_the_production_stack_serves_runs_tasks_and_keeps_durable_redis_data(
+    production_project: Path, tmp_path: Path
+) -> None:
+    project = production_project
+    env_file = project / ".env.production"
+    postgres_password, database = env_value(env_file, "POSTGRES_PASSWORD"), "app"
+    jwt_secret = secrets.token_urlsafe(48)
+    # The baked file with its fresh secrets, and what a deployment fills in: the database, the
+    # Supabase project, free loopback ports; one process per service on these two cores.
+    with_values(
+        env_file,
+        {
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": f"postgres://postgres:{postgres_password}@postgres:5432/{database}",
+            "SUPABASE_URL": SUPABASE_URL,
+            "SUPABASE_SECRET_KEY": f"sb_secret_{secrets.token_urlsafe(24)}",
+            "SUPABASE_JWT_SECRET": jwt_secret,
+            "WEB_PORT": str(free_port()),
+            "EVENTS_PORT": str(free_port()),
+            "WEB_CONCURRENCY": "1",
+            "EVENTS_CONCURRENCY": "1",
+            "CELERY_CONCURRENCY": "1",
+            # The test stands where the reverse proxy would: requests reach web from the
+            # network's gateway, which web must trust for X-Forwarded-Proto like the proxy.
+            "TRUSTED_PROXIES": "172.29.250.1",
+        },
+    )
+    compose = Compose(project, [PROD], ".env.production")
+    override = tmp_path / "docker-compose.test.yml"
+    override.write_text(production_override(compose.config(), postgres_password, database))
+    compose.files.append(str(override))
+    services = healthchecked(compose.config())
+
+    with stack(compose):
+        compose("up", "-d", "--no-build")
+        wrong_password = "web-wrong-password"
+        compose.wait_for([s for s in services if s != wrong_password], "healthy")
+        assert_migrate_ran_once(compose)
+        servers_log = compose.logs("web", "events")
+        assert "[ERROR]" not in servers_log, servers_log
+        assert server_ids(compose, "web") == {"Uid": ["10001"] * 4, "Gid": ["10001"] * 4}
+
+        base = f"http://127.0.0.1:{published_port(compose, 'web')}"
+        assert healthy(f"{base}/api/health/")
+        token = supabase_token(SUPABASE_URL, jwt_secret, "compose@example.com")
+        note = http("POST", f"{base}/api/notes/", token, {"title": "compose", "body": "a b"})
+        assert note[0] == 201, note
+        status, accepted = http("POST", f"{base}/api/notes/summary/", token, {})
+        assert status == 202, accepted
+        job_url = f"{base}/api/jobs/{accepted['id']}/"
+        wait_until(lambda: http("GET", job_url, token)[1]["state"] == "SUCCESS", "the task")
+        done = http("GET", job_url, token)[1]
+        assert done["result"] == {"note_count": 1, "word_count": 3}
+
+        # A wrong Redis password fails the health check: never a pass on NOAUTH/WRONGPASS.
+        compose.wait_for([wrong_password], "unhealthy", seconds=90)
+        # Unhealthy because the app answers 503, where web's identical check passes.
+        failed = run_own_check(compose, wrong_password)
+        assert failed.returncode == 1 and "HTTP Error 503" in failed.stderr, failed
+        assert run_own_check(compose, "web").returncode == 0
+        # The Redis services' own checks: a PONG passes, a NOAUTH or WRONGPASS answer fails.
+        for service in ("redis", "redis-cache"):
+            assert run_own_check(compose, service).returncode == 0
+            wrong = run_own_check(compose, service, "REDIS_PASSWORD=not-the-password")
+            assert wrong.returncode != 0, wrong
+        status, report = http(
+            "GET", f"http://127.0.0.1:{published_port(compose, wrong_password)}/api/health/"
+        )
+        assert status == 503, report
+        assert "AuthenticationError" in json.dumps(report), report
+
+        # New redis containers on the same volumes: the durable one keeps what it held (the
+        # task's result, a key), the cache starts empty.
+        for service in ("redis", "redis-cache"):
+            assert compose.redis_cli(service, "set", "written-before", "yes") == "OK"
+        compose("up", "-d", "--no-deps", "--force-recreate", "redis", "redis-cache")
+        compose.wait_for(["redis", "redis-cache"], "healthy")
+        assert compose.redis_cli("redis", "get", "written-before") == "yes"
+        assert compose.redis_cli("redis-cache", "get", "written-before") == ""
+        wait_until(lambda: healthy(f"{base}/api/health/"), "web to reconnect to Redis")
+        assert http("GET", job_url, token)[1] == done
+        assert_migrate_ran_once(compose)
+
+
+def health_report(url: str) -> dict[str, Any]:
+    """/api/health/'s answer; empty while the server restarts."""
+    try:
+        report: dict[str, Any] = http("GET", url)[1]
+    except OSError:
+        return {}
+    return report
+
+
+def development_override(config: dict[str, Any]) -> str:
+    """The test-only compose file for the development one: its health checks asked every
+    CHECK_INTERVAL."""
+    services = {
+        name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)
+    }
+    return yaml.safe_dump({"services": services})
+
+
+def test_the_development_stack_serves_the_mounted_source_and_reloads_it(
+    production_project: Path, tmp_path: Path
+) -> None:
+    """The default bake's development file (its `django` service and what that depends on), on
+    the offline-built image: the same dependencies, installed from the wheelhouse."""
+    project = production_project
+    ok(
+        run(
+            ["docker", "tag", compose_image(project, PROD), compose_image(project, DEV)],
+            cwd=project,
+        )
+    )
+    ports = {name: str(free_port()) for name in ("WEB_PORT", "POSTGRES_PORT", "REDIS_PORT")}
+    compose = Compose(project, [DEV], ".env", ports)
+    override = tmp_path / "docker-compose.test.yml"
+    override.write_text(development_override(compose.config()))
+    compose.files.append(str(override))
+    view = project / project.name / "platform" / "core" / "apis.py"
+    served = view.read_text()
+
+    with stack(compose):
+        compose("up", "-d", "--no-build", "django")
+        compose.wait_for(["postgres", "redis", "django"], "healthy")
+        assert_migrate_ran_once(compose)
+        base = f"http://127.0.0.1:{published_port(compose, 'django')}"
+        assert http("GET", f"{base}/api/health/")[0] == 200
+
+        edited = "return Response({**HealthSerializer(report).data, 'edited': True}, status=code)"
+        view.write_text(
+            served.replace("return Response(HealthSerializer(report).data, status=code)", edited)
+        )
+        try:
+            wait_until(
+                lambda: "edited" in health_report(f"{base}/api/health/"),
+                "the development server to serve the edited view",
+            )
+        finally:
+            view.write_text(served)

@@ -1,14 +1,11 @@
 """The generated projects' own suites pass: installed as a user would (`make install`),
 linted, type-checked and tested against the machine's real Postgres and Redis."""
 
-import json
 import os
 import re
 import shlex
 import signal
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -16,7 +13,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import jwt
 import pytest
 import yaml
 
@@ -32,6 +28,7 @@ from tests.bakery import (
     option_defaults,
     run,
 )
+from tests.live import free_port, healthy, http, supabase_token, wait_until
 
 
 def session_backend(variant: Variant) -> str:
@@ -104,28 +101,6 @@ def test_check_deploy_refuses_the_placeholders_and_passes_filled_in(
     ok(run(["make", "check-deploy"], cwd=project, env=FILLED_IN_PRODUCTION))
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def http(
-    method: str, url: str, token: str = "", body: dict[str, object] | None = None
-) -> tuple[int, Any]:
-    headers = {"X-Forwarded-Proto": "https", "Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, headers=headers, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
 def compose_command(service: dict[str, Any], env: dict[str, str]) -> list[str]:
     """A service's command line as compose would run it: ${NAME:-default} filled from `env`."""
     filled = re.sub(
@@ -141,20 +116,6 @@ def database_statement(sql: str) -> list[str]:
     connect = f"psycopg.connect({POSTGRES + '/postgres'!r}, autocommit=True)"
     code = f"import psycopg; {connect}.execute({sql!r})"
     return [".venv/bin/python", "-c", code]
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.2)
-
-
-def healthy(url: str) -> bool:
-    try:
-        return http("GET", url)[0] == 200
-    except OSError:
-        return False
 
 
 def first_stream_line(url: str) -> tuple[int, str, str]:
@@ -247,18 +208,7 @@ def test_production_compose_services_run_natively(
     }
     try:
         wait_until(lambda: healthy(f"{base}/api/health/"), "/api/health/ to answer 200")
-        now = int(time.time())
-        token = jwt.encode(
-            {
-                "sub": str(uuid.uuid4()),
-                "aud": "authenticated",
-                "iss": "https://project-ref.supabase.co/auth/v1",
-                "exp": now + 600,
-                "email": "smoke@example.com",
-            },
-            jwt_secret,
-            algorithm="HS256",
-        )
+        token = supabase_token("https://project-ref.supabase.co", jwt_secret, "smoke@example.com")
         assert (
             http("POST", f"{base}/api/notes/", token, {"title": "smoke", "body": "a b"})[0] == 201
         )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.bakery import ALL_VARIANTS, DEFAULT, TEMPLATE, Variant, ok, option_defaults, run
 
@@ -81,3 +82,22 @@ def test_make_run_serves_on_the_port_it_is_given(baked: Callable[[Variant], Path
 
     assert "--port 8000" in default
     assert "--port 8001" in other
+
+
+def test_the_readme_names_the_services_the_compose_tier_waits_for(
+    baked: Callable[[Variant], Path],
+) -> None:
+    """The Docker section's account of the compose tier (tests/test_compose_tier.py) names every
+    health-checked service the default production file starts, and no other."""
+    project = baked(DEFAULT)
+    readme = (project / "README.md").read_text()
+    named = re.search(r"every service with a health check\s+\(([^)]*)\)", readme)
+    assert named, "the README no longer says which services became healthy"
+    services = yaml.safe_load((project / "docker-compose.prod.yml").read_text())["services"]
+    checked = {
+        name
+        for name, service in services.items()
+        if "healthcheck" in service and not service.get("profiles")
+    }
+
+    assert set(re.split(r",\s*", named.group(1))) == checked

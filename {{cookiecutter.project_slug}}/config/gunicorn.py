@@ -39,3 +39,7 @@ loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
 # X-Forwarded-For/-Proto are believed only from TRUSTED_PROXIES, the list Django reads too (never
 # "*": the client writes those headers).
 forwarded_allow_ips = ",".join(trusted_proxies())
+# No control socket (gunicorn 25.1+, for `gunicornc`): the worker count comes from the environment.
+# Its default place, $HOME/.gunicorn, is not writable by the image's user (home /app, root's), so
+# every start logged an error; and two servers on one host (web and events) would share the path.
+control_socket_disable = True
