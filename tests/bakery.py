@@ -108,3 +108,13 @@ def ok(result: subprocess.CompletedProcess[str]) -> str:
 def env_names(path: Path) -> set[str]:
     """The variables an env file sets or documents (`NAME=` or `# NAME=`)."""
     return set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", path.read_text(), re.M))
+
+
+def env_values(path: Path) -> dict[str, str]:
+    """The variables an env file sets, with their values (comments left out)."""
+    pairs = (
+        line.split("=", 1)
+        for line in path.read_text().splitlines()
+        if "=" in line and not line.startswith("#")
+    )
+    return {key: value for key, value in pairs}

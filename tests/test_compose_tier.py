@@ -9,7 +9,6 @@ nothing."""
 
 import json
 import os
-import re
 import secrets
 import time
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bakery import DEFAULT, bake, ok, run
+from tests.bakery import DEFAULT, bake, env_values, ok, run
 from tests.engine import docker
 from tests.live import free_port, healthy, http, supabase_token, wait_until
 
@@ -200,12 +199,6 @@ def with_values(env_file: Path, values: dict[str, str]) -> None:
     env_file.write_text("\n".join([*kept, *(f"{k}={v}" for k, v in values.items())]) + "\n")
 
 
-def env_value(env_file: Path, name: str) -> str:
-    found = re.search(rf"^{name}=(.*)$", env_file.read_text(), re.M)
-    assert found, f"{name} is not in {env_file}"
-    return found.group(1)
-
-
 def healthchecked(config: dict[str, Any]) -> list[str]:
     """The services `up` starts (no profile) that have a health check."""
     return [
@@ -302,7 +295,7 @@ def test_the_production_stack_serves_runs_tasks_and_keeps_durable_redis_data(
 ) -> None:
     project = production_project
     env_file = project / ".env.production"
-    postgres_password, database = env_value(env_file, "POSTGRES_PASSWORD"), "app"
+    postgres_password, database = env_values(env_file)["POSTGRES_PASSWORD"], "app"
     jwt_secret = secrets.token_urlsafe(48)
     # The baked file with its fresh secrets, and what a deployment fills in: the database, the
     # Supabase project, free loopback ports; one process per service on these two cores.

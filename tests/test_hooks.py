@@ -16,6 +16,7 @@ from tests.bakery import (
     DEFAULT,
     TEMPLATE,
     Variant,
+    env_values,
     option_defaults,
     option_values,
     run,
@@ -135,15 +136,6 @@ def test_the_post_generation_hook_prints_the_next_steps(tmp_path: Path) -> None:
     assert code == 0, output
     assert f"cd {project} && make install && make run" in output
     assert ".env (local) and .env.production" in output
-
-
-def env_values(path: Path) -> dict[str, str]:
-    pairs = (
-        line.split("=", 1)
-        for line in path.read_text().splitlines()
-        if "=" in line and not line.startswith("#")
-    )
-    return {key: value for key, value in pairs}
 
 
 @pytest.mark.parametrize("name", ENV_FILES)

@@ -61,10 +61,11 @@ def production_env(**overrides: str) -> dict[str, str]:
 def run_project(code: str, **env: str | None) -> subprocess.CompletedProcess[str]:
     """`code` in a fresh process of the project, with its settings built from `env` (a variable
     given as None is left out, not inherited from this process)."""
+    left_out = {name for name, value in env.items() if value is None}
     given = {name: value for name, value in env.items() if value is not None}
     process_env = {
-        name: value for name, value in live_process_env(**given).items() if name not in env
-    } | given
+        name: value for name, value in live_process_env(**given).items() if name not in left_out
+    }
     return subprocess.run(  # noqa: S603  (our own interpreter, fixed code)
         [sys.executable, "-c", f"import django; django.setup(); {code}"],
         cwd=PROJECT_DIR,

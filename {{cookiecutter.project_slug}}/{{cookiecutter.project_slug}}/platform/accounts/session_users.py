@@ -70,6 +70,11 @@ _checked_copies: dict[str, tuple[int, list[Any], float]] = {}
 # `SessionUserMiddleware`'s lazy user, for the duration of Django's `auth.get_user`.
 _loading_session: ContextVar[SessionBase | None] = ContextVar("loading_session", default=None)
 
+# The user row as a copy holds it: every concrete field (the models are loaded: this module
+# imports User).
+ROW_FIELDS: list[Field[Any, Any]] = list(User._meta.concrete_fields)
+ROW_ATTNAMES = [field.attname for field in ROW_FIELDS]
+
 
 def user_copy_key(session_key: str) -> str:
     return f"accounts:session-user:{session_key}"
@@ -79,14 +84,10 @@ def _index_key(user_id: int) -> str:
     return f"accounts:session-user-index:{user_id}"
 
 
-def _row_fields() -> list[Field[Any, Any]]:
-    return [field for field in User._meta.concrete_fields]
-
-
 def _encode(user: User) -> dict[str, Any]:
     """The user's row as JSON types: datetimes and UUIDs as their strings."""
     row: dict[str, Any] = {}
-    for field in _row_fields():
+    for field in ROW_FIELDS:
         value = field.value_from_object(user)
         row[field.attname] = (
             value if value is None or isinstance(value, JSON_TYPES) else field.value_to_string(user)
@@ -96,7 +97,7 @@ def _encode(user: User) -> dict[str, Any]:
 
 def _values(row: dict[str, Any]) -> list[Any]:
     """The row's values as the model's fields hold them (datetimes, UUIDs), in field order."""
-    return [None if row[f.attname] is None else f.to_python(row[f.attname]) for f in _row_fields()]
+    return [None if row[f.attname] is None else f.to_python(row[f.attname]) for f in ROW_FIELDS]
 
 
 def _checked(signed: str) -> tuple[int, list[Any], float] | None:
@@ -129,7 +130,7 @@ def _verified_copy(signed: object, user_id: int) -> User | None:
     if copied_user_id != user_id or time.time() - copied_at > settings.SESSION_USER_CACHE_SECONDS:
         return None
     # from_db: a new instance as the ORM loads it, so a later save() is an UPDATE.
-    return User.from_db("default", [f.attname for f in _row_fields()], values)
+    return User.from_db("default", [f.attname for f in ROW_FIELDS], values)
 
 
 def _copies() -> BaseCache:
