@@ -13,8 +13,10 @@ $(BIN)/cookiecutter: pyproject.toml
 	$(BIN)/uv pip install --quiet --python $(BIN)/python -r pyproject.toml --extra dev
 	touch $@
 
+# Three workers on two cores: most of the long tests wait on installs, image builds and servers
+# rather than the CPU. xdist_group keeps a group's tests (a bake, the engine) on one worker.
 test: install lint
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 2 --dist loadgroup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 3 --dist loadgroup
 
 lint: install
 	$(BIN)/ruff check hooks tests benchmarks local_extensions.py

@@ -11,6 +11,22 @@ from tests.engine import engine
 ENGINE_LOCK = Path(tempfile.gettempdir()) / "template-tests-docker-engine.lock"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """A grouped test fails, before its fixtures, when `--dist loadgroup` did not group it.
+
+    pytest-xdist groups a test by appending `@group` to its node id on each worker. A pytest that
+    keeps node ids elsewhere (9.2 with xdist 3.8) silently drops it: every test of a group then
+    lands on a worker of its own, each baking, installing and building its own image."""
+    grouped = item.get_closest_marker("xdist_group") is not None
+    if grouped and getattr(item.config.option, "loadgroup", False) and "@" not in item.nodeid:
+        pytest.fail(
+            f"pytest-xdist's loadgroup did not group this test under pytest {pytest.__version__}:"
+            " install a pytest the template's pyproject.toml allows (make install)",
+            pytrace=False,
+        )
+
+
 @pytest.fixture(scope="session")
 def baked(tmp_path_factory: pytest.TempPathFactory) -> Callable[[Variant], Path]:
     """Bake each variant once per test session (per xdist worker)."""

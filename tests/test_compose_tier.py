@@ -3,9 +3,9 @@
 
 The image is built once, with no network at all, from the wheelhouse `make wheels` fills: the
 offline path users behind an air gap take. The production file then runs as a whole (a
-test-only override adds the Postgres that Supabase is in production), and the development file
-serves the mounted source and reloads it. A failure shows the containers' logs; `down -v` leaves
-nothing."""
+test-only override adds the Postgres that Supabase is in production), and the minimal bake's
+development file, on the same image, serves the mounted source and reloads it. A failure shows
+the containers' logs; `down -v` leaves nothing."""
 
 import json
 import os
@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bakery import DEFAULT, bake, env_values, ok, run
+from tests.bakery import DEFAULT, MINIMAL, bake, env_values, ok, run
 from tests.engine import docker
 from tests.live import free_port, healthy, http, supabase_token, wait_until
 
@@ -151,12 +151,15 @@ class Compose:
         return status
 
     def wait_for(self, services: list[str], status: str, seconds: float = 180) -> None:
-        """Every one of `services` reports `status`; otherwise the failure shows their logs."""
+        """Every one of `services` reports `status`; otherwise the failure shows their logs (at
+        once when one has exited: it will not become healthy)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             states = {service: self.health(service) for service in services}
             if all(state == status for state in states.values()):
                 return
+            if "exited" in states.values():
+                break
             time.sleep(1)
         pytest.fail(f"not all {status}: {states}\n{self.logs(*services)}")
 
@@ -383,32 +386,44 @@ def health_report(url: str) -> dict[str, Any]:
     return report
 
 
-def development_override(config: dict[str, Any]) -> str:
+def development_override(config: dict[str, Any], services: dict[str, Any]) -> str:
     """The test-only compose file for the development one: its health checks asked every
-    CHECK_INTERVAL."""
-    services = {
-        name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)
+    CHECK_INTERVAL, and `services`' settings."""
+    checks = {name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)}
+    merged = {
+        name: {**checks.get(name, {}), **services.get(name, {})} for name in {*checks, *services}
     }
-    return yaml.safe_dump({"services": services})
+    return yaml.safe_dump({"services": merged})
 
 
-def test_the_development_stack_serves_the_mounted_source_and_reloads_it(
-    production_project: Path, tmp_path: Path
-) -> None:
-    """The default bake's development file (its `django` service and what that depends on), on
-    the offline-built image: the same dependencies, installed from the wheelhouse."""
-    project = production_project
-    ok(
-        run(
-            ["docker", "tag", compose_image(project, PROD), compose_image(project, DEV)],
-            cwd=project,
-        )
-    )
+@pytest.fixture(scope="module")
+def development_project(production_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal bake, with the default bake's offline-built image under its development
+    image's name: the minimal project's dependencies are a subset of the default's, and the
+    development file mounts the minimal project's source over /app."""
+    project = bake(MINIMAL, tmp_path_factory.mktemp("development"))
+    image = compose_image(production_project, PROD)
+    ok(run(["docker", "tag", image, compose_image(project, DEV)], cwd=project))
+    return project
+
+
+def development_compose(project: Path, tmp_path: Path, services: dict[str, Any]) -> Compose:
+    """The development file on free loopback ports, with a test-only override: the health checks
+    asked every CHECK_INTERVAL, and `services`' own settings."""
     ports = {name: str(free_port()) for name in ("WEB_PORT", "POSTGRES_PORT", "REDIS_PORT")}
     compose = Compose(project, [DEV], ".env", ports)
     override = tmp_path / "docker-compose.test.yml"
-    override.write_text(development_override(compose.config()))
+    override.write_text(development_override(compose.config(), services))
     compose.files.append(str(override))
+    return compose
+
+
+def test_the_development_stack_serves_the_mounted_source_and_reloads_it(
+    development_project: Path, tmp_path: Path
+) -> None:
+    """The minimal bake's development file: its `django` service and what that depends on."""
+    project = development_project
+    compose = development_compose(project, tmp_path, {})
     view = project / project.name / "platform" / "core" / "apis.py"
     served = view.read_text()
 
@@ -430,3 +445,21 @@ def test_the_development_stack_serves_the_mounted_source_and_reloads_it(
             )
         finally:
             view.write_text(served)
+
+
+def test_a_service_that_cannot_start_fails_the_tier_with_its_log(
+    development_project: Path, tmp_path: Path
+) -> None:
+    """What an image missing a library its server imports does: the server exits at start-up,
+    and the tier fails at once, naming the service and showing the container's own log."""
+    crash = ["python", "-c", "import a_library_the_image_lacks"]
+    compose = development_compose(development_project, tmp_path, {"django": {"command": crash}})
+
+    with stack(compose):
+        compose("up", "-d", "--no-build", "django")
+        started = time.monotonic()
+        with pytest.raises(pytest.fail.Exception) as failed:
+            compose.wait_for(["postgres", "redis", "django"], "healthy")
+        assert time.monotonic() - started < 60, "the tier waited out its timeout"
+        assert "'django': 'exited'" in str(failed.value)
+        assert "No module named 'a_library_the_image_lacks'" in str(failed.value)
