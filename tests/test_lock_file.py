@@ -94,10 +94,13 @@ def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs
     assert 'pip install -e ".[dev]"' in install
 
 
-def wheelhouse_install(project: Path, venv: Path) -> subprocess.CompletedProcess[str]:
+def wheelhouse_install(
+    project: Path, venv: Path, install_dev: bool = False
+) -> subprocess.CompletedProcess[str]:
     """The Dockerfile's WHEELS=true install (its RUN after `COPY wheels/ /wheels/`), run natively
     into `venv` from the project's wheels/ with no index: pip's own config (an extra index, extra
-    wheel folders) is ignored, so the wheelhouse is the only source."""
+    wheel folders) is ignored, so the wheelhouse is the only source. `install_dev`: the build
+    argument of the development image."""
     dockerfile = (project / "Dockerfile").read_text()
     after_copy = r"^COPY wheels/ /wheels/\n(?:#.*\n)*RUN ((?:.*\\\n)*.*)"
     step = re.search(after_copy, dockerfile, re.M)
@@ -105,6 +108,7 @@ def wheelhouse_install(project: Path, venv: Path) -> subprocess.CompletedProcess
     command = step.group(1).replace("/wheels", str(project / "wheels"))
     command = command.replace("/opt/venv", str(venv))
     offline = {"WHEELS": "true", "PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1"}
+    offline["INSTALL_DEV"] = "true" if install_dev else "false"
     return run(["sh", "-c", command], cwd=project, env=offline)
 
 
@@ -133,3 +137,29 @@ def test_make_wheels_fills_a_wheelhouse_the_image_installs_from_offline(tmp_path
         installed_django(tmp_path / "image-venv" / "bin" / "python")
         == (locked_versions(project)["django"])
     )
+    assert not (tmp_path / "image-venv" / "bin" / "pytest").exists()
+
+
+@pytest.mark.slow
+def test_a_development_image_needs_the_dev_wheelhouse_and_installs_from_it(
+    tmp_path: Path,
+) -> None:
+    """INSTALL_DEV=true with WHEELS=true (docker-compose.yml's build, offline) is refused until
+    `make wheels WHEELS_DEV=true` has added the dev tools, never built without them."""
+    project = bake(MINIMAL, tmp_path / "bake")
+    ok(run(["make", "install"], cwd=project))
+    host_python = f"{sys.version_info.major}.{sys.version_info.minor}"
+    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}"], cwd=project))
+    refused = wheelhouse_install(project, tmp_path / "no-dev-wheels", install_dev=True)
+    assert refused.returncode != 0
+    expected = "wheels/ has no requirements-dev.txt: run make wheels WHEELS_DEV=true."
+    assert expected in refused.stderr
+
+    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}", "WHEELS_DEV=true"], cwd=project))
+    production = (project / "wheels" / "requirements.txt").read_text()
+    assert "pytest==" not in production, "the production list must not grow the dev tools"
+    ok(wheelhouse_install(project, tmp_path / "dev-venv", install_dev=True))
+    python = tmp_path / "dev-venv" / "bin" / "python"
+    assert installed_django(python) == locked_versions(project)["django"]
+    pytest_version = ok(run([str(python), "-m", "pytest", "--version"], cwd=project))
+    assert f"pytest {locked_versions(project)['pytest']}" in pytest_version
