@@ -3,9 +3,10 @@
 
 The image is built once, with no network at all, from the wheelhouse `make wheels` fills: the
 offline path users behind an air gap take. The production file then runs as a whole (a
-test-only override adds the Postgres that Supabase is in production), and the minimal bake's
-development file, on the same image, serves the mounted source and reloads it. A failure shows
-the containers' logs; `down -v` leaves nothing."""
+test-only override adds the Postgres that Supabase is in production). The minimal bake's
+development file builds its own image (with the dev tools) from a wheelhouse the same way, and
+serves the mounted source and reloads it. A failure shows the containers' logs; `down -v` leaves
+nothing."""
 
 import json
 import os
@@ -397,13 +398,18 @@ def development_override(config: dict[str, Any], services: dict[str, Any]) -> st
 
 
 @pytest.fixture(scope="module")
-def development_project(production_project: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal bake, with the default bake's offline-built image under its development
-    image's name: the minimal project's dependencies are a subset of the default's, and the
-    development file mounts the minimal project's source over /app."""
+def development_project(docker_engine: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal bake with its development image built by its own compose file (the
+    Dockerfile with INSTALL_DEV=true), offline: from a wheelhouse with the dev tools, with no
+    network at all during the build."""
     project = bake(MINIMAL, tmp_path_factory.mktemp("development"))
-    image = compose_image(production_project, PROD)
-    ok(run(["docker", "tag", image, compose_image(project, DEV)], cwd=project))
+    ok(run(["make", "install"], cwd=project))
+    python = f"WHEELS_PYTHON={image_python('python:3.13-slim')}"
+    ok(run(["make", "wheels", python, "WHEELS_DEV=true"], cwd=project))
+    offline = tmp_path_factory.mktemp("development-build") / "docker-compose.build.yml"
+    offline.write_text(yaml.safe_dump({"services": {"django": {"build": {"network": "none"}}}}))
+    compose = Compose(project, [DEV, str(offline)], ".env")
+    compose("build", "--build-arg", "WHEELS=true", "django")
     return project
 
 
@@ -421,8 +427,11 @@ def development_compose(project: Path, tmp_path: Path, services: dict[str, Any])
 def test_the_development_stack_serves_the_mounted_source_and_reloads_it(
     development_project: Path, tmp_path: Path
 ) -> None:
-    """The minimal bake's development file: its `django` service and what that depends on."""
+    """The minimal bake's development file: its `django` service and what that depends on, on
+    the image it built (with the dev tools)."""
     project = development_project
+    image = compose_image(project, DEV)
+    assert in_image(image, "pytest --version; ruff --version").startswith("pytest ")
     compose = development_compose(project, tmp_path, {})
     view = project / project.name / "platform" / "core" / "apis.py"
     served = view.read_text()
