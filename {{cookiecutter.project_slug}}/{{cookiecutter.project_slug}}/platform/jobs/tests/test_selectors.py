@@ -18,7 +18,7 @@ def test_a_job_finishing_while_its_status_is_read_is_reported_whole(
     """The worker stores SUCCESS and the result (in the real result backend) right after the
     status has read the backend `reads_before_the_finish` times: the answer is the state before
     or the state after, never SUCCESS without its result."""
-    job = Job.objects.create(owner=user, name="summary")
+    job = Job.objects.create(owner=user, name="report")
     backend = current_app.backend
     backend.store_result(str(job.id), None, states.STARTED)
     read_meta: Callable[..., dict[str, Any]] = backend.get_task_meta
@@ -29,7 +29,7 @@ def test_a_job_finishing_while_its_status_is_read_is_reported_whole(
         meta = read_meta(task_id, cache)
         reads += 1
         if reads == reads_before_the_finish:
-            backend.store_result(task_id, {"note_count": 1}, states.SUCCESS)
+            backend.store_result(task_id, {"rows": 1}, states.SUCCESS)
         return meta
 
     monkeypatch.setattr(backend, "get_task_meta", worker_finishes_after_some_reads)
@@ -40,5 +40,5 @@ def test_a_job_finishing_while_its_status_is_read_is_reported_whole(
 
     assert (status.state, status.result) in [
         (states.STARTED, None),
-        (states.SUCCESS, {"note_count": 1}),
+        (states.SUCCESS, {"rows": 1}),
     ]
