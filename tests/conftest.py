@@ -18,8 +18,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     pytest-xdist groups a test by appending `@group` to its node id on each worker. A pytest that
     keeps node ids elsewhere (9.2 with xdist 3.8) silently drops it: every test of a group then
     lands on a worker of its own, each baking, installing and building its own image."""
-    grouped = item.get_closest_marker("xdist_group") is not None
-    if grouped and getattr(item.config.option, "loadgroup", False) and "@" not in item.nodeid:
+    groups = {
+        str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+        for mark in item.iter_markers("xdist_group")
+    }
+    suffix = "@" + "_".join(sorted(groups))  # what xdist appends
+    if (
+        groups
+        and getattr(item.config.option, "loadgroup", False)
+        and not item.nodeid.endswith(suffix)
+    ):
         pytest.fail(
             f"pytest-xdist's loadgroup did not group this test under pytest {pytest.__version__}:"
             " install a pytest the template's pyproject.toml allows (make install)",
