@@ -212,13 +212,16 @@ def healthchecked(config: dict[str, Any]) -> list[str]:
     ]
 
 
+def checks_every_interval(config: dict[str, Any]) -> dict[str, Any]:
+    """Override entries asking every health-checked service's own check every CHECK_INTERVAL."""
+    return {name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)}
+
+
 def production_override(config: dict[str, Any], postgres_password: str, database: str) -> str:
     """The test-only compose file: the Postgres that Supabase is in production, every health
     check asked every CHECK_INTERVAL, and `web-wrong-password`, a second web whose Redis URLs
     carry a wrong password, published on 127.0.0.1 to show why its health check fails."""
-    services: dict[str, Any] = {
-        name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)
-    }
+    services = checks_every_interval(config)
     services["postgres"] = {
         "image": "postgres:16-alpine",
         "environment": {"POSTGRES_PASSWORD": postgres_password, "POSTGRES_DB": database},
@@ -390,7 +393,7 @@ def health_report(url: str) -> dict[str, Any]:
 def development_override(config: dict[str, Any], services: dict[str, Any]) -> str:
     """The test-only compose file for the development one: its health checks asked every
     CHECK_INTERVAL, and `services`' settings."""
-    checks = {name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)}
+    checks = checks_every_interval(config)
     merged = {
         name: {**checks.get(name, {}), **services.get(name, {})} for name in {*checks, *services}
     }

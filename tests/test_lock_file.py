@@ -13,6 +13,9 @@ import pytest
 
 from tests.bakery import MINIMAL, bake, ok, run
 
+# The wheelhouse tests install natively: wheels for this machine's Python, not the image's.
+WHEELS_FOR_THIS_PYTHON = f"WHEELS_PYTHON={sys.version_info.major}.{sys.version_info.minor}"
+
 # What make says when the lock is missing or disagrees with pyproject.toml.
 REFUSED = "uv.lock is missing or does not match pyproject.toml: run make lock and commit uv.lock."
 
@@ -120,9 +123,7 @@ def test_make_wheels_fills_a_wheelhouse_the_image_installs_from_offline(tmp_path
     assert "run make wheels" in refused.stderr
 
     ok(run(["make", "install"], cwd=project))
-    # The image's Python is read from the Dockerfile; here the wheels must suit this machine's.
-    host_python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}"], cwd=project))
+    ok(run(["make", "wheels", WHEELS_FOR_THIS_PYTHON], cwd=project))
     requirements = (project / "wheels" / "requirements.txt").read_text()
     assert f"django=={locked_versions(project)['django']}" in requirements
     assert "--hash=sha256:" in requirements
@@ -148,14 +149,13 @@ def test_a_development_image_needs_the_dev_wheelhouse_and_installs_from_it(
     `make wheels WHEELS_DEV=true` has added the dev tools, never built without them."""
     project = bake(MINIMAL, tmp_path / "bake")
     ok(run(["make", "install"], cwd=project))
-    host_python = f"{sys.version_info.major}.{sys.version_info.minor}"
-    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}"], cwd=project))
+    ok(run(["make", "wheels", WHEELS_FOR_THIS_PYTHON], cwd=project))
     refused = wheelhouse_install(project, tmp_path / "no-dev-wheels", install_dev=True)
     assert refused.returncode != 0
     expected = "wheels/ has no requirements-dev.txt: run make wheels WHEELS_DEV=true."
     assert expected in refused.stderr
 
-    ok(run(["make", "wheels", f"WHEELS_PYTHON={host_python}", "WHEELS_DEV=true"], cwd=project))
+    ok(run(["make", "wheels", WHEELS_FOR_THIS_PYTHON, "WHEELS_DEV=true"], cwd=project))
     production = (project / "wheels" / "requirements.txt").read_text()
     assert "pytest==" not in production, "the production list must not grow the dev tools"
     ok(wheelhouse_install(project, tmp_path / "dev-venv", install_dev=True))
