@@ -2,6 +2,7 @@
 and the first steps a newcomer takes."""
 
 import re
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,6 +26,36 @@ def test_the_template_readme_lists_every_option() -> None:
 
     assert options - listed == set()
     assert listed - options == set()
+
+
+def python_floor(requires_python: str) -> str:
+    floor = re.fullmatch(r">=(\d+\.\d+)", requires_python)
+    assert floor, f"requires-python is no longer a plain floor: {requires_python}"
+    return floor[1]
+
+
+def test_the_template_readme_states_the_pythons_the_projects_and_tests_run_on(
+    baked: Callable[[Variant], Path],
+) -> None:
+    """The generated project's floor is what its pyproject.toml admits and its CI's lowest Python;
+    the template's own tests have theirs (the template's pyproject.toml)."""
+    project = baked(DEFAULT)
+    generated = tomllib.loads((project / "pyproject.toml").read_text())["project"]
+    template = tomllib.loads((TEMPLATE / "pyproject.toml").read_text())["project"]
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    [job] = workflow["jobs"].values()
+    tested = sorted(
+        job["strategy"]["matrix"]["python-version"], key=lambda v: tuple(map(int, v.split(".")))
+    )
+    readme = (TEMPLATE / "README.md").read_text()
+    set_up = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    bring_up = re.search(r"bring it up \(needs Python (\d+\.\d+)\+", set_up)
+    own_tests = re.search(r"template's own tests \(Python (\d+\.\d+)\+", set_up)
+
+    assert bring_up, "the Set-up section no longer names the generated project's Python"
+    assert bring_up[1] == python_floor(generated["requires-python"]) == tested[0]
+    assert own_tests, "the Set-up section no longer names the template tests' Python"
+    assert own_tests[1] == python_floor(template["requires-python"])
 
 
 def registered_check_ids(project: Path) -> set[str]:
