@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import MINIMAL, bake, ok, run
+from tests.bakery import DEFAULT, MINIMAL, bake, ok, run
 
 # The wheelhouse tests install natively: wheels for this machine's Python, not the image's.
 WHEELS_FOR_THIS_PYTHON = f"WHEELS_PYTHON={sys.version_info.major}.{sys.version_info.minor}"
@@ -95,6 +95,47 @@ def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs
     assert "make lock needs uv" in lock.stderr
     assert "pip installs pyproject.toml's ranges, not the versions in uv.lock" in install
     assert 'pip install -e ".[dev]"' in install
+
+
+# python3 for `make install` without uv: records its arguments instead of running them, and
+# `-m venv DIR` makes DIR/bin/python (itself), so the fallback runs to its end without pip's
+# downloads of the dev dependencies (minutes); what make prints around them is make's own.
+RECORDING_PYTHON = """#!/bin/sh
+echo "$*" >> "$(dirname "$0")/calls.log"
+if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin" && cp "$0" "$3/bin/python"; fi
+"""
+INSTALL_UV = "curl -LsSf https://astral.sh/uv/install.sh | sh"
+
+
+@pytest.mark.parametrize("committed_lock", [False, True], ids=["fresh-bake", "cloned-with-lock"])
+def test_an_install_without_uv_ends_saying_what_it_did_not_do_and_how_to_install_uv(
+    tmp_path: Path, committed_lock: bool
+) -> None:
+    project = bake(DEFAULT, tmp_path / "bake")
+    if committed_lock:
+        (project / "uv.lock").write_text("version = 1\n")
+    python = tmp_path / "bin" / "python3"
+    python.parent.mkdir()
+    python.write_text(RECORDING_PYTHON)
+    python.chmod(0o755)
+    folders = [str(python.parent), *os.environ["PATH"].split(os.pathsep)]
+    without_uv = {"PATH": os.pathsep.join(f for f in folders if not (Path(f) / "uv").exists())}
+
+    install = run(["make", "install"], cwd=project, env=without_uv)
+    ok(install)
+
+    last_line = install.stdout.rstrip().splitlines()[-1]  # stdout's: stderr scrolls by unread
+    assert "-m venv .venv" in (tmp_path / "bin" / "calls.log").read_text()
+    assert "-m pip install -e .[dev]" in (project / ".venv" / "bin" / "calls.log").read_text()
+    assert INSTALL_UV in last_line
+    if committed_lock:
+        assert last_line.startswith("Installed pyproject.toml's newest allowed versions, not")
+    else:
+        assert last_line.startswith("No uv.lock was written (uv is not installed) and CI's first")
+        assert not (project / "uv.lock").exists()
+    run_it = (project / "README.md").read_text().split("## Run it\n", 1)[1].split("\n## ", 1)[0]
+    assert "[uv](https://docs.astral.sh/uv/)" in run_it
+    assert f"```bash\n{INSTALL_UV}\n```" in run_it
 
 
 def wheelhouse_install(
