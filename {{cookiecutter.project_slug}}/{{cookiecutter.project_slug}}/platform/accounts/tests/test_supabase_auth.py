@@ -443,8 +443,13 @@ def test_a_hanging_jwks_endpoint_is_waited_for_once_not_by_every_request(
     assert slow_jwks.fetches == 1
 
 
-def test_concurrent_first_requests_share_one_jwks_fetch(slow_jwks: SlowJwks) -> None:
+def test_concurrent_first_requests_share_one_jwks_fetch(
+    slow_jwks: SlowJwks, monkeypatch: pytest.MonkeyPatch
+) -> None:
     slow_jwks.delay = 0.2  # a slow but healthy endpoint: the waiting threads get its answer
+    # Waited for far longer than it takes: on a loaded machine the 0.2 s answer arrived after the
+    # 0.5 s wait, and the waiters gave up (the hanging-endpoint test above times the wait itself).
+    monkeypatch.setattr(jwks, "FETCH_WAIT_SECONDS", 10.0)
 
     outcomes = in_threads(6, lambda: jwks.jwks_key("ec-1"))
 
