@@ -11,6 +11,7 @@ import yaml
 from tests.bakery import (
     ALL_VARIANTS,
     DEFAULT,
+    EVERYTHING_ON,
     MINIMAL,
     REDIS_URL,
     TEMPLATE,
@@ -20,7 +21,7 @@ from tests.bakery import (
     ok,
     run,
 )
-from tests.env_reads import env_reads
+from tests.env_reads import env_reads, variables_documented, variables_read
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -142,6 +143,29 @@ def test_every_variable_the_settings_read_is_documented(
     assert reads.names - documented == set()
     # A name the reader cannot see cannot be checked against .env.example.
     assert reads.unnamed == []
+
+
+def every_option_variable(baked: Callable[[Variant], Path]) -> set[str]:
+    """The variables of every option: the template's .env.example lists them all, the bake with
+    every option on reads them all (the harness's included)."""
+    everything_on = baked(EVERYTHING_ON)
+    listed = env_names(TEMPLATE / "{{cookiecutter.project_slug}}" / ".env.example")
+    return listed | variables_read(everything_on)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_documented_variable_is_read_and_every_read_one_documented(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """.env.example and the README name no variable this bake ignores (one of a left-out
+    option's), and the code, harness and configuration files read none they leave out."""
+    project = baked(variant)
+    read = variables_read(project)
+    documented = variables_documented(project, known=every_option_variable(baked))
+
+    assert {"DATABASE_URL", "POSTGRES_PASSWORD", "CHROMIUM_PATH"} <= read, "reads not found"
+    assert documented - read == set()
+    assert read - documented == set()
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
