@@ -18,6 +18,7 @@ from tests.bakery import (
     Variant,
     database_url,
     env_names,
+    env_values,
     ok,
     run,
 )
@@ -100,6 +101,29 @@ def test_django_checks_and_migrations_are_clean(
         )
     )
     assert "no issues" in check
+
+
+PLACEHOLDERS_NAMED = re.compile(r"\.E020\) Placeholder values are still configured: (.*)\.$", re.M)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_check_deploy_names_the_placeholders_by_the_variables_in_env_production(
+    baked: Callable[[Variant], Path], variant: Variant, checker_python: Path
+) -> None:
+    """What `make check-deploy` says to replace is what .env.production calls it."""
+    project = baked(variant)
+    env = {
+        **env_values(project / ".env.production"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_ENV_FILE": ".env.production",
+    }
+
+    result = run([str(checker_python), "manage.py", "check", "--deploy"], cwd=project, env=env)
+    named = PLACEHOLDERS_NAMED.search(result.stderr)
+
+    assert named, result.stderr
+    assert "DATABASE_URL" in named.group(1).split(", ")
+    assert set(named.group(1).split(", ")) - env_names(project / ".env.production") == set()
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
