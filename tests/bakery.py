@@ -64,6 +64,10 @@ def minimal_variant() -> Variant:
 DEFAULT = Variant("default")
 MINIMAL = minimal_variant()
 ALL_VARIANTS = [DEFAULT, *single_flip_variants(), MINIMAL]
+# Every y/n option on: a bake with every file any option adds.
+EVERYTHING_ON = Variant(
+    "everything-on", {name: "y" for name, value in COOKIECUTTER_JSON.items() if value in ("y", "n")}
+)
 
 
 def bake(variant: Variant, output_dir: Path) -> Path:

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import COOKIECUTTER_JSON, Variant, bake, ok, run
+from tests.bakery import EVERYTHING_ON, Variant, bake, ok, run
 from tests.engine import engine
 
 ENGINE_LOCK = Path(tempfile.gettempdir()) / "template-tests-docker-engine.lock"
@@ -54,8 +54,7 @@ def checker_python(
 ) -> Path:
     """A Python with every dependency any option can add (all y/n options on), for running
     `manage.py` in bakes that are not installed themselves."""
-    everything_on = {name: "y" for name, value in COOKIECUTTER_JSON.items() if value in ("y", "n")}
-    project = baked(Variant("everything-on", everything_on))
+    project = baked(EVERYTHING_ON)
     venv = tmp_path_factory.mktemp("checker") / "venv"
     ok(run(["uv", "venv", "--quiet", "--python", "python3", str(venv)], cwd=project))
     python = venv / "bin" / "python"

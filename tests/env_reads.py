@@ -3,6 +3,7 @@ shape: `env.int(\n"NAME"`, `env("NAME")`, `env_str_first(("A", "B"), ...)`, `os.
 `os.environ.get("NAME")`, `os.getenv("NAME")`, `"NAME" in os.environ` all count."""
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,12 +27,13 @@ class EnvReads:
     direct: list[str] = field(default_factory=list)
 
 
-def project_modules(project: Path) -> list[Path]:
+def project_modules(project: Path, *, with_harness: bool = False) -> list[Path]:
+    left_out = {".venv"} if with_harness else NOT_PROJECT_CODE
     return sorted(
         path
         for path in project.rglob("*.py")
-        if not NOT_PROJECT_CODE & set(path.relative_to(project).parts)
-        and path.name != "conftest.py"
+        if not left_out & set(path.relative_to(project).parts)
+        and (with_harness or path.name != "conftest.py")
     )
 
 
@@ -91,9 +93,10 @@ def _read_target(node: ast.AST) -> tuple[str, ast.expr | None] | None:
     return None
 
 
-def env_reads(project: Path) -> EnvReads:
+def env_reads(project: Path, *, with_harness: bool = False) -> EnvReads:
+    """The project's reads; `with_harness` adds its tests', harness's and benchmarks'."""
     reads = EnvReads()
-    for path in project_modules(project):
+    for path in project_modules(project, with_harness=with_harness):
         relative = path.relative_to(project)
         tree = ast.parse(path.read_text(), filename=str(relative))
         allowed_os: set[int] = set()
@@ -127,3 +130,61 @@ def env_reads(project: Path) -> EnvReads:
             if direct or imported:
                 reads.direct.append(f"{relative}:{getattr(node, 'lineno', '?')}")
     return reads
+
+
+# What the compose files, the Caddyfile, the Dockerfile and the Makefile read: `${NAME}`,
+# `${NAME:-default}`, `$$NAME` (the container's shell), Caddy's `{$NAME}`, make's `$(NAME)`.
+CONFIG_FILES = (
+    "docker-compose.yml",
+    "docker-compose.prod.yml",
+    "Caddyfile",
+    "Dockerfile",
+    "Makefile",
+)
+CONFIG_READ = re.compile(
+    r"\$\{([A-Z_][A-Z0-9_]*)|\$\$\{?([A-Z_][A-Z0-9_]*)|\{\$([A-Z_][A-Z0-9_]*)|\$\(([A-Z_][A-Z0-9_]*)\)"
+)
+# make's own variables, and the Makefile's internal ones (`NAME :=`): a `?=` one is the user's.
+MAKE_OWN = {"MAKE", "CURDIR", "MAKEFLAGS"}
+MAKE_INTERNAL = re.compile(r"^([A-Z_][A-Z0-9_]*) :?=", re.M)
+# A variable set in a command of a code block: `REDIS_SENTINELS=... `, `make x PORT=8001`.
+ASSIGNED = re.compile(r"(?<![\w$-])([A-Z][A-Z0-9_]{2,})=")
+CODE_BLOCK = re.compile(r"^```.*?^```", re.M | re.S)
+DOCKER_ARG = re.compile(r"^ARG ([A-Z_][A-Z0-9_]*)", re.M)
+ALL_CAPS = re.compile(r"\b[A-Z][A-Z0-9_]{2,}\b")
+
+
+def config_reads(project: Path) -> set[str]:
+    """The variables the project's configuration files read."""
+    names: set[str] = set()
+    for name in CONFIG_FILES:
+        if (project / name).is_file():
+            text = (project / name).read_text()
+            found = {
+                next(group for group in m.groups() if group) for m in CONFIG_READ.finditer(text)
+            }
+            if name == "Dockerfile":
+                found |= set(DOCKER_ARG.findall(text))
+            if name == "Makefile":
+                found -= MAKE_OWN | set(MAKE_INTERNAL.findall(text))
+            names |= found
+    return names
+
+
+def variables_read(project: Path) -> set[str]:
+    """Every variable the bake reads: its code, its harness, tests and benchmarks, its
+    configuration files."""
+    return env_reads(project, with_harness=True).names | config_reads(project)
+
+
+def variables_documented(project: Path, *, known: set[str]) -> set[str]:
+    """The variables .env.example sets and the README or .env.example name: any that `known`
+    (every variable of every option) holds, and any written as an assignment (`NAME=...`)."""
+    env_example = (project / ".env.example").read_text()
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", env_example, re.M))
+    readme = (project / "README.md").read_text()
+    for text in (env_example, readme):
+        documented |= set(ALL_CAPS.findall(text)) & known
+    for block in CODE_BLOCK.findall(readme):
+        documented |= set(ASSIGNED.findall(block))
+    return documented

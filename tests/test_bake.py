@@ -11,16 +11,18 @@ import yaml
 from tests.bakery import (
     ALL_VARIANTS,
     DEFAULT,
+    EVERYTHING_ON,
     MINIMAL,
     REDIS_URL,
     TEMPLATE,
     Variant,
     database_url,
     env_names,
+    env_values,
     ok,
     run,
 )
-from tests.env_reads import env_reads
+from tests.env_reads import env_reads, variables_documented, variables_read
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -101,6 +103,29 @@ def test_django_checks_and_migrations_are_clean(
     assert "no issues" in check
 
 
+PLACEHOLDERS_NAMED = re.compile(r"\.E020\) Placeholder values are still configured: (.*)\.$", re.M)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_check_deploy_names_the_placeholders_by_the_variables_in_env_production(
+    baked: Callable[[Variant], Path], variant: Variant, checker_python: Path
+) -> None:
+    """What `make check-deploy` says to replace is what .env.production calls it."""
+    project = baked(variant)
+    env = {
+        **env_values(project / ".env.production"),
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_ENV_FILE": ".env.production",
+    }
+
+    result = run([str(checker_python), "manage.py", "check", "--deploy"], cwd=project, env=env)
+    named = PLACEHOLDERS_NAMED.search(result.stderr)
+
+    assert named, result.stderr
+    assert "DATABASE_URL" in named.group(1).split(", ")
+    assert set(named.group(1).split(", ")) - env_names(project / ".env.production") == set()
+
+
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
 def test_no_parser_class_and_no_client_built_outside_the_clients_module(
     baked: Callable[[Variant], Path], variant: Variant
@@ -142,6 +167,29 @@ def test_every_variable_the_settings_read_is_documented(
     assert reads.names - documented == set()
     # A name the reader cannot see cannot be checked against .env.example.
     assert reads.unnamed == []
+
+
+def every_option_variable(baked: Callable[[Variant], Path]) -> set[str]:
+    """The variables of every option: the template's .env.example lists them all, the bake with
+    every option on reads them all (the harness's included)."""
+    everything_on = baked(EVERYTHING_ON)
+    listed = env_names(TEMPLATE / "{{cookiecutter.project_slug}}" / ".env.example")
+    return listed | variables_read(everything_on)
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_documented_variable_is_read_and_every_read_one_documented(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """.env.example and the README name no variable this bake ignores (one of a left-out
+    option's), and the code, harness and configuration files read none they leave out."""
+    project = baked(variant)
+    read = variables_read(project)
+    documented = variables_documented(project, known=every_option_variable(baked))
+
+    assert {"DATABASE_URL", "POSTGRES_PASSWORD", "CHROMIUM_PATH"} <= read, "reads not found"
+    assert documented - read == set()
+    assert read - documented == set()
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])

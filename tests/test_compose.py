@@ -68,6 +68,29 @@ def test_every_interpolated_variable_is_in_the_env_files(
         assert required - env_names(project / env_file) == set(), f"{env_file} lacks some"
 
 
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_a_service_that_reaches_the_host_maps_its_name_on_linux(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """host.docker.internal resolves on Docker Desktop only; the Linux engine needs the
+    host-gateway mapping in every service that uses the name."""
+    project = baked(variant)
+    reaching = {
+        (name, service_name): service.get("extra_hosts", [])
+        for name in COMPOSE_FILES
+        for service_name, service in compose(project, name)["services"].items()
+        if "host.docker.internal" in json.dumps(service.get("environment", {}))
+    }
+
+    if variant in (DEFAULT, MINIMAL):  # Supabase's local stack is on the host; without it, nothing
+        assert bool(reaching) == (variant == DEFAULT)
+    assert {
+        where: hosts
+        for where, hosts in reaching.items()
+        if "host.docker.internal:host-gateway" not in hosts
+    } == {}
+
+
 def test_production_never_falls_back_to_a_default_secret(baked: Callable[[Variant], Path]) -> None:
     text = (baked(DEFAULT) / "docker-compose.prod.yml").read_text()
 

@@ -8,6 +8,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -147,9 +148,30 @@ def test_env_files_hold_fresh_private_secrets(baked: Callable[[Variant], Path], 
     assert len(values["DJANGO_SECRET_KEY"]) >= 50
     assert len(set(values["DJANGO_SECRET_KEY"])) >= 5
     assert len(values["POSTGRES_PASSWORD"]) >= 24
-    assert f":{values['POSTGRES_PASSWORD']}@" in values["DATABASE_URL"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert list(path.parent.glob("_env.*")) == [], "env file sources must not be shipped"
+
+
+def test_the_local_database_url_carries_the_generated_postgres_password(
+    baked: Callable[[Variant], Path],
+) -> None:
+    values = env_values(baked(DEFAULT) / ".env")
+
+    assert urlsplit(values["DATABASE_URL"]).password == values["POSTGRES_PASSWORD"]
+
+
+def test_the_production_database_url_asks_for_the_supabase_password(
+    baked: Callable[[Variant], Path],
+) -> None:
+    """Supabase set its database password: a generated one in the URL would look real and fail.
+    The placeholder in its place is one `check --deploy` refuses (E020), and the file says so."""
+    text = (baked(DEFAULT) / ".env.production").read_text()
+    values = env_values(baked(DEFAULT) / ".env.production")
+    password = urlsplit(values["DATABASE_URL"]).password
+
+    assert password != values["POSTGRES_PASSWORD"]
+    assert password == "replace-with-your-supabase-database-password"
+    assert "database password" in text.split("\nDATABASE_URL=", 1)[0].rsplit("\n\n", 1)[-1]
 
 
 def test_secrets_differ_between_env_files_and_between_bakes(

@@ -1,6 +1,7 @@
 """The READMEs say what the template and each bake really have: every option, every system check,
 and the first steps a newcomer takes."""
 
+import ast
 import re
 import tomllib
 from collections.abc import Callable
@@ -10,6 +11,7 @@ import pytest
 import yaml
 
 from tests.bakery import ALL_VARIANTS, DEFAULT, TEMPLATE, Variant, ok, option_defaults, run
+from tests.references import missing_modules, missing_paths, missing_sections, readme_anchors
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -132,3 +134,98 @@ def test_the_readme_names_the_services_the_compose_tier_waits_for(
     }
 
     assert set(re.split(r",\s*", named.group(1))) == checked
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_project_file_and_module_the_text_names_exists(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """README, comments, docstrings, the Makefile and the env files name only paths
+    (`config/gunicorn_events.py`, `notes/cache.py`) and modules (`config.settings.production`)
+    that this bake has: a left-out option's files are not described as present."""
+    project = baked(variant)
+
+    assert [str(found) for found in missing_paths(project)] == []
+    assert [str(found) for found in missing_modules(project)] == []
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_section_reference_names_a_readme_heading(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """`README: Web servers`, `(see Rate limiting)`, `[Dependencies](#dependencies-and-uvlock)`
+    and the like point at headings this README has (GitHub's anchors for links)."""
+    project = baked(variant)
+
+    assert [str(found) for found in missing_sections(project)] == []
+
+
+def test_github_anchors_follow_githubs_rules() -> None:
+    readme = "# Title\n## Dependencies and uv.lock\n### `manage.py check_redis`\n## Title\n"
+
+    assert readme_anchors(readme) == {
+        "title",
+        "dependencies-and-uvlock",
+        "managepy-check_redis",
+        "title-1",
+    }
+
+
+# Words that belong to one option: with the option off, no prose the user reads speaks of them.
+OPTION_WORDS = {
+    "use_supabase_auth": re.compile(r"\bBearer\b"),
+    "use_realtime": re.compile(r"event stream|gunicorn_events|Server-Sent", re.IGNORECASE),
+    "include_example": re.compile(r"\bnotes\b", re.IGNORECASE),
+}
+PROSE = ("README.md", ".env.example", "pyproject.toml", "Makefile", "config")
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_prose_speaks_only_of_the_chosen_options(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    answers = {**option_defaults(), **variant.answers}
+    files = [
+        path
+        for name in PROSE
+        for path in (
+            [project / name] if (project / name).is_file() else (project / name).rglob("*.py")
+        )
+    ]
+
+    mentions = [
+        f"{path.relative_to(project)}:{number}: {line.strip()}"
+        for option, words in OPTION_WORDS.items()
+        if answers[option] == "n"
+        for path in files
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if words.search(line)
+    ]
+
+    assert mentions == []
+
+
+def redis_roles_in_code(project: Path) -> set[str]:
+    """The roles redis_clients.py builds clients for, which /api/health/ probes one by one."""
+    source = (project / project.name / "platform" / "core" / "redis_clients.py").read_text()
+    roles: set[str] = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
+            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+            if names and names[0] in {"CACHE_ALIAS_ROLES", "URL_SETTING_ROLES"}:
+                roles |= set(ast.literal_eval(node.value))
+    return roles
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_the_readme_redis_table_lists_the_roles_health_reports(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    readme = (project / "README.md").read_text()
+    table = readme.split("\n## Redis\n", 1)[1].split("\n\n")[1]
+    listed = {re.match(r"\| `(\w+)`", row).group(1) for row in table.splitlines()[2:]}  # type: ignore[union-attr]
+
+    assert len(redis_roles_in_code(project)) >= 3, "the roles are no longer found"
+    assert listed == redis_roles_in_code(project)

@@ -31,8 +31,13 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Under ASGI each request runs its sync code in a thread of its own, so a persistent connection
 # (CONN_MAX_AGE) is never reused and every request would open a new one. Every command that starts
+{%- if cookiecutter.use_realtime == "y" %}
 # an ASGI server sets DATABASE_POOL=True for psycopg's pool instead (config/gunicorn_events.py,
 # `make run`, the development compose file; measured: 2.5x the requests/s); the WSGI web server
+{%- else %}
+# an ASGI server sets DATABASE_POOL=True for psycopg's pool instead (`make run`, the development
+# compose file; measured: 2.5x the requests/s); the WSGI web server
+{%- endif %}
 # (config/gunicorn.py), workers and commands keep persistent connections, which suit one thread
 # per process.
 DATABASE_POOL = env.bool("DATABASE_POOL", default=False)

@@ -1,8 +1,8 @@
 """Redis roles, each on its own database number (see the README's Redis section).
 
 `cache.clear()` runs FLUSHDB, so the cache never shares a database with another role. Every
-client is built by `<slug>.core.redis_clients` from these settings, once per process per role;
-both build their connection options with `<slug>.core.redis_config`.
+client is built by `<slug>.platform.core.redis_clients` from these settings, once per process
+per role; both build their connection options with `<slug>.platform.core.redis_config`.
 """
 
 from typing import Any

@@ -20,8 +20,8 @@ REST_FRAMEWORK = {
         "user": env.str("RATE_LIMIT_USER_RATE", default="600/min"),
         # Views with throttle_scope = "auth" (logging in): strict, against password guessing.
         "auth": env.str("RATE_LIMIT_AUTH_RATE", default="10/min"),
-        # Per client IP, every request refused for missing or failed authentication (401/403),
-        # and checked before a Bearer token is (rate_limit/anonymous.py).
+        # Per client IP, every request refused for missing or failed authentication (401/403){% if cookiecutter.use_supabase_auth == "y" %},
+        # and checked before a Bearer token is{% endif %} (rate_limit/anonymous.py).
         "anon": env.str("RATE_LIMIT_ANON_RATE", default="60/min"),
     },
     "DEFAULT_RENDERER_CLASSES": [

@@ -27,21 +27,22 @@ PLACEHOLDER = re.compile(r"your-project-ref|replace-with-|change-?me|__[A-Z][A-Z
 # at least as long as the hash (256 bits); Supabase's own legacy secrets are 40+ characters.
 MIN_JWT_SECRET_LENGTH = 32
 {%- endif %}
-# Settings whose values come from the deployment's environment, by name.
-CHECKED_SETTINGS = (
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "CSRF_TRUSTED_ORIGINS",
+# Settings whose values come from the deployment's environment, each with the variable it is read
+# from: a message names what the user edits in .env.production, not Django's name for it.
+CHECKED_SETTINGS = {
+    "SECRET_KEY": "DJANGO_SECRET_KEY",
+    "ALLOWED_HOSTS": "DJANGO_ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS": "DJANGO_CSRF_TRUSTED_ORIGINS",
 {%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_URL",
+    "SUPABASE_URL": "SUPABASE_URL",
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_SERVICE_ROLE_KEY",
+    "SUPABASE_SERVICE_ROLE_KEY": "SUPABASE_SECRET_KEY",
 {%- endif %}
 {%- if cookiecutter.use_supabase_auth == "y" %}
-    "SUPABASE_JWT_SECRET",
+    "SUPABASE_JWT_SECRET": "SUPABASE_JWT_SECRET",
 {%- endif %}
-)
+}
 
 
 def _texts(value: Any) -> Iterator[str]:
@@ -55,11 +56,26 @@ def _texts(value: Any) -> Iterator[str]:
             yield from _texts(item)
 
 
+def _redis_urls() -> dict[str, str]:
+    """REDIS_URL, and the URL of each role given a server or credentials of its own: the other
+    roles took theirs from REDIS_URL, which is the one variable to fix."""
+    urls = redis_role_urls()
+    durable = urls["durable"]
+    own = {
+        f"the {role} role's Redis URL": url
+        for role, url in urls.items()
+        if urlsplit(url).netloc != urlsplit(durable).netloc
+    }
+    return {"REDIS_URL": durable, **own}
+
+
 def settings_with_placeholders() -> list[str]:
-    """Names (never values: they may be secrets) of settings that still hold a placeholder."""
-    values: dict[str, Any] = {name: getattr(settings, name) for name in CHECKED_SETTINGS}
-    values["DATABASES"] = settings.DATABASES["default"]
-    values.update({f"Redis URL ({role})": url for role, url in redis_role_urls().items()})
+    """The variables (never values: they may be secrets) whose settings still hold a placeholder."""
+    values: dict[str, Any] = {
+        variable: getattr(settings, name) for name, variable in CHECKED_SETTINGS.items()
+    }
+    values["DATABASE_URL"] = settings.DATABASES["default"]
+    values.update(_redis_urls())
     return [
         name
         for name, value in values.items()

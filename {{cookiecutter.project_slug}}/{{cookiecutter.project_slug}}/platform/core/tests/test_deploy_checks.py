@@ -11,6 +11,15 @@ def deploy_check_ids() -> set[str]:
     return {message.id for message in run_checks(include_deployment_checks=True) if message.id}
 
 
+def placeholder_message() -> str:
+    [error] = [
+        message
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == f"{SLUG}.E020"
+    ]
+    return error.msg
+
+
 # The checks only read DATABASES; no connection is opened with the placeholder host.
 @pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 def test_an_unreplaced_supabase_placeholder_is_e020(settings: Settings) -> None:
@@ -22,20 +31,41 @@ def test_an_unreplaced_supabase_placeholder_is_e020(settings: Settings) -> None:
     assert f"{SLUG}.E020" in deploy_check_ids()
 
 
+@pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
+def test_the_placeholder_message_names_the_variable_the_user_sets(settings: Settings) -> None:
+    settings.DATABASES = {
+        **settings.DATABASES,
+        "default": {**settings.DATABASES["default"], "PASSWORD": "replace-with-your-password"},
+    }
+
+    assert placeholder_message() == "Placeholder values are still configured: DATABASE_URL."
+
+
+def test_redis_roles_that_took_redis_urls_placeholder_are_named_once(settings: Settings) -> None:
+    """Every role's URL defaults from REDIS_URL: the one variable to fix is named, not seven."""
+    settings.REDIS_URL = "redis://:replace-with-a-password@redis.internal:6379/0"
+    settings.REDIS_RATE_LIMIT_URL = "redis://:replace-with-a-password@redis.internal:6379/5"
+
+    assert placeholder_message() == "Placeholder values are still configured: REDIS_URL."
+
+
+def test_a_redis_role_on_a_server_of_its_own_is_named_by_its_role(settings: Settings) -> None:
+    settings.REDIS_RATE_LIMIT_URL = "redis://:replace-with-a-password@limits.internal:6379/5"
+
+    assert placeholder_message() == (
+        "Placeholder values are still configured: the rate_limit role's Redis URL."
+    )
+
+
 def test_an_unreplaced_secret_placeholder_is_e020_without_showing_the_value(
     settings: Settings,
 ) -> None:
     settings.SECRET_KEY = "replace-with-a-long-random-secret-of-your-own-0123456789"
 
-    errors = [
-        message
-        for message in run_checks(include_deployment_checks=True)
-        if message.id == f"{SLUG}.E020"
-    ]
+    message = placeholder_message()
 
-    assert len(errors) == 1
-    assert "SECRET_KEY" in errors[0].msg
-    assert "replace-with" not in errors[0].msg
+    assert message == "Placeholder values are still configured: DJANGO_SECRET_KEY."
+    assert "replace-with" not in message
 
 
 def test_the_test_settings_hold_no_placeholder() -> None:
