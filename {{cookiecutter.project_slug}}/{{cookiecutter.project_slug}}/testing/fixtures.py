@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
@@ -65,6 +66,14 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
     FastTierGuard.running = None if item.get_closest_marker("system") else item
     yield
     FastTierGuard.running = None
+
+
+@pytest.fixture(autouse=True)
+def _health_probes_let_go_of_the_database() -> Iterator[None]:
+    """The health probes' threads live on between tests and keep a database connection, as in a
+    server; pytest-django could not drop the test database while one is open."""
+    yield
+    probe_threads.close_connections()
 
 
 @pytest.fixture
