@@ -107,6 +107,11 @@ def test_production_compose_is_safe_by_default(baked: Callable[[Variant], Path])
     assert services["web"]["command"].startswith("gunicorn --config config/gunicorn.py")
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "memory" in services["web"]["deploy"]["resources"]["limits"]
+    # The deploy checks, warnings included, pass before anything is migrated or started.
+    assert services["migrate"]["command"] == (
+        'sh -c "python manage.py check --deploy --fail-level WARNING'
+        ' && exec python manage.py migrate --noinput"'
+    )
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
