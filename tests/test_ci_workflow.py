@@ -5,7 +5,7 @@ What stands in for what on this machine (Debian bookworm, like the job's contain
 
 - the container `python:<matrix version>-bookworm`: a PATH of one directory of links to this
   machine's programs, leaving out those of the packages the job must install itself (redis-server,
-  Chromium) or that its image lacks (Postgres clients, other Pythons), with `python3` the
+  Chromium, Caddy) or that its image lacks (Postgres clients, other Pythons), with `python3` the
   matrix's Python. The matrix is not expanded: the default bake runs on the newest of its versions
   installed here and the minimal bake on the oldest (the running Python, 3.11, when none is);
 - `uses:` steps: USES below (checkout: a clone of the committed bake; setup-uv: the template
@@ -38,10 +38,10 @@ from tests.test_generated_suites import DEFAULT_BAKE
 MINIMAL_WITH_CI = Variant("minimal-ci", {**MINIMAL.answers, "ci": "github"})
 
 # Programs the job must install before the system tier, and never has before.
-SYSTEM_TIER_PROGRAMS = ("redis-server", "redis-sentinel", "chromium", "chromium-browser")
+SYSTEM_TIER_PROGRAMS = ("redis-server", "redis-sentinel", "chromium", "chromium-browser", "caddy")
 # Debian packages whose programs the job's image does not have: what the job installs itself,
 # and this machine's own services' clients.
-LEFT_OUT_PACKAGES = ("redis*", "chromium*", "postgresql*", "nodejs", "npm")
+LEFT_OUT_PACKAGES = ("redis*", "chromium*", "caddy", "postgresql*", "nodejs", "npm")
 # Debian's own program directories; the image's /usr/local/bin holds only its Python.
 SYSTEM_DIRS = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
 STEP_TIMEOUT = 900
@@ -273,7 +273,7 @@ def test_the_generated_ci_workflow_passes_when_run_here(
                 assert action in USES, f"no stand-in for `uses: {step['uses']}`: add one to USES"
                 USES[action](job, step.get("with", {}))
                 continue
-            on_path = job.path_has("redis-server", "chromium")
+            on_path = job.path_has("redis-server", "chromium", "caddy")
             outputs[step["run"]] = (on_path, run_step(job, step, matrix))
             check_tests_output(step, outputs[step["run"]][1])
     finally:
@@ -286,7 +286,7 @@ def test_the_generated_ci_workflow_passes_when_run_here(
     assert on_path_for_fast == []
     assert " deselected" in fast
     [system] = [command for command in outputs if "-m system" in command]
-    assert outputs[system][0] == ["redis-server", "chromium"]
+    assert outputs[system][0] == ["redis-server", "chromium", "caddy"]
     # The lock is checked before anything is installed from it.
     commands = list(outputs)
     assert commands.index("make check-lock") < commands.index("make install")

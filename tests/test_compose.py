@@ -130,6 +130,11 @@ def test_production_compose_is_safe_by_default(baked: Callable[[Variant], Path])
     assert services["web"]["command"].startswith("gunicorn --config config/gunicorn.py")
     assert services["web"]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "memory" in services["web"]["deploy"]["resources"]["limits"]
+    # The deploy checks, warnings included, pass before anything is migrated or started.
+    assert services["migrate"]["command"] == (
+        'sh -c "python manage.py check --deploy --fail-level WARNING'
+        ' && exec python manage.py migrate --noinput"'
+    )
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
@@ -144,20 +149,52 @@ def test_development_compose_publishes_ports_on_loopback_only(
         assert all(str(port).startswith("127.0.0.1:") for port in ports), (name, ports)
 
 
-def caddy_routes(project: Path) -> list[tuple[list[str], str]]:
-    """(path matchers, upstream) per route of the Caddyfile, as Caddy itself parses it."""
+def caddy_site_routes(project: Path) -> list[dict[str, Any]]:
+    """The site's routes in the Caddyfile, as Caddy itself parses it."""
     env = {"DOMAIN_NAME": "example.com"}
     adapted = run(["caddy", "adapt", "--config", "Caddyfile"], cwd=project, env=env)
     ok(adapted)
     server = json.loads(adapted.stdout)["apps"]["http"]["servers"]["srv0"]
-    routes = server["routes"][0]["handle"][0]["routes"]
+    routes: list[dict[str, Any]] = server["routes"][0]["handle"][0]["routes"]
+    return routes
+
+
+def first_handler(route: dict[str, Any]) -> dict[str, Any]:
+    """The handler a route runs (inside the subroute a `handle` block makes)."""
+    handler: dict[str, Any] = route["handle"][0]
+    if handler["handler"] == "subroute":
+        handler = handler["routes"][0]["handle"][0]
+    return handler
+
+
+def caddy_routes(project: Path) -> list[tuple[list[str], str]]:
+    """(path matchers, upstream) per reverse-proxy route of the Caddyfile."""
     return [
         (
             [path for match in route.get("match", []) for path in match.get("path", [])],
-            route["handle"][0]["routes"][0]["handle"][0]["upstreams"][0]["dial"],
+            first_handler(route)["upstreams"][0]["dial"],
         )
-        for route in routes
+        for route in caddy_site_routes(project)
+        if first_handler(route)["handler"] == "reverse_proxy"
     ]
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_the_proxy_buffers_and_caps_request_bodies_for_web(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """Sync workers behind a proxy that streamed bodies could be held by slow clients (the
+    generated test_caddy.py shows it with the real caddy)."""
+    handlers = [first_handler(route) for route in caddy_site_routes(baked(variant))]
+
+    [cap] = [handler for handler in handlers if handler["handler"] == "request_body"]
+    assert cap["max_size"] == 262144  # API_MAX_BODY_BYTES's default
+    [refusal] = [handler for handler in handlers if handler["handler"] == "static_response"]
+    assert refusal["status_code"] == 413
+    [web] = [h for h in handlers if h.get("upstreams") == [{"dial": "web:8000"}]]
+    assert web["buffer_requests"] is True
+    proxy = compose(baked(variant), "docker-compose.prod.yml")["services"]["proxy"]
+    assert proxy["environment"]["API_MAX_BODY_BYTES"] == "${API_MAX_BODY_BYTES:-262144}"
 
 
 def test_the_proxy_sends_the_event_stream_to_events_and_the_rest_to_web(

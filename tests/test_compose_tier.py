@@ -217,7 +217,9 @@ def checks_every_interval(config: dict[str, Any]) -> dict[str, Any]:
     return {name: {"healthcheck": {"interval": CHECK_INTERVAL}} for name in healthchecked(config)}
 
 
-def production_override(config: dict[str, Any], postgres_password: str, database: str) -> str:
+def production_override(
+    config: dict[str, Any], postgres_password: str, database: str, tmp_path: Path
+) -> str:
     """The test-only compose file: the Postgres that Supabase is in production, every health
     check asked every CHECK_INTERVAL, and `web-wrong-password`, a second web whose Redis URLs
     carry a wrong password, published on 127.0.0.1 to show why its health check fails."""
@@ -232,7 +234,20 @@ def production_override(config: dict[str, Any], postgres_password: str, database
         },
         "networks": ["app-network"],
     }
-    services["migrate"] = {"depends_on": {"postgres": {"condition": "service_healthy"}}}
+    # migrate runs the deploy checks before migrating: that Postgres, unlike Supabase's, has no
+    # TLS, and only that check (E007) is silenced, by a settings module of the test's own.
+    slug = config["services"]["migrate"]["image"].split(":")[0]
+    settings_file = tmp_path / "compose_tier.py"
+    settings_file.write_text(
+        "from config.settings.production import *  # noqa: F403\n"
+        f"SILENCED_SYSTEM_CHECKS = ['{slug}.E007']\n"
+    )
+    settings_file.chmod(0o644)
+    services["migrate"] = {
+        "depends_on": {"postgres": {"condition": "service_healthy"}},
+        "environment": {"DJANGO_SETTINGS_MODULE": "config.settings.compose_tier"},
+        "volumes": [f"{settings_file}:/app/config/settings/compose_tier.py:ro"],
+    }
     web = config["services"]["web"]
     wrong = {
         role: url.replace(f":{config_password(config)}@", ":not-the-password@")
@@ -326,7 +341,9 @@ def test_the_production_stack_serves_runs_tasks_and_keeps_durable_redis_data(
     )
     compose = Compose(project, [PROD], ".env.production")
     override = tmp_path / "docker-compose.test.yml"
-    override.write_text(production_override(compose.config(), postgres_password, database))
+    override.write_text(
+        production_override(compose.config(), postgres_password, database, tmp_path)
+    )
     compose.files.append(str(override))
     services = healthchecked(compose.config())
 

@@ -124,6 +124,20 @@ def first_stream_line(url: str) -> tuple[int, str, str]:
         return response.status, response.headers["Content-Type"], response.readline().decode()
 
 
+def native_settings(project: Path, tmp_path: Path) -> dict[str, str]:
+    """Environment for production settings on this machine: a settings module of the test's own
+    that silences exactly the deploy checks this machine cannot satisfy, so the one-shot
+    `migrate` service's `check --deploy --fail-level WARNING` still judges everything else."""
+    # The machine's Postgres has no TLS (E007), its shared Redis no password (E003), and the
+    # native proxy speaks plain HTTP, with no certificate for 127.0.0.1 (security.W008).
+    silenced = [f"{project.name}.E003", f"{project.name}.E007", "security.W008"]
+    (tmp_path / "native_production.py").write_text(
+        "from config.settings.production import *  # noqa: F403\n"
+        f"SILENCED_SYSTEM_CHECKS = {silenced!r}\n"
+    )
+    return {"DJANGO_SETTINGS_MODULE": "native_production", "PYTHONPATH": str(tmp_path)}
+
+
 def caddy_command(project: Path) -> list[str]:
     """What the caddy image runs on the mounted Caddyfile (docker-compose.prod.yml's proxy)."""
     return ["caddy", "run", "--config", str(project / "Caddyfile"), "--adapter", "caddyfile"]
@@ -164,7 +178,7 @@ def test_production_compose_services_run_natively(
     )
     env = {
         "PATH": f"{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
-        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        **native_settings(project, tmp_path),
         "DJANGO_ENV_FILE": str(env_file),
         "WEB_CONCURRENCY": "2",
         "EVENTS_CONCURRENCY": "1",
@@ -234,3 +248,45 @@ def test_production_compose_services_run_natively(
         name: (tmp_path / f"{name}.log").read_text(errors="replace")[-2000:] for name in processes
     }
     assert exit_codes == {"web": 0, "events": 0, "worker": 0, "proxy": 0}, logs
+
+
+@DEFAULT_BAKE
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("setting", "check_id"),
+    [("DJANGO_ALLOWED_HOSTS=.com", "E024"), ("API_DOCS_PUBLIC=True", "W026")],
+)
+def test_an_unsafe_setting_stops_the_production_start(
+    baked: Callable[[Variant], Path], tmp_path: Path, setting: str, check_id: str
+) -> None:
+    """The one-shot `migrate` service runs the deploy checks first: an error, or a warning, ends
+    it before the database is touched, and web and the others wait for it to succeed."""
+    project = baked(DEFAULT)
+    ok(run(["make", "install"], cwd=project))
+    services = yaml.safe_load((project / "docker-compose.prod.yml").read_text())["services"]
+    values = {
+        "DJANGO_SECRET_KEY": uuid.uuid4().hex * 2,
+        "DJANGO_ALLOWED_HOSTS": "api.example.org",
+        # Nothing listens here: the start must stop before connecting.
+        "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
+        "REDIS_URL": REDIS_URL,
+        "SUPABASE_URL": "https://abcdefghijklmnop.supabase.co",
+        "SUPABASE_SECRET_KEY": "sb_secret_0123456789abcdefghijklmnop",
+        **dict([setting.split("=", 1)]),
+    }
+    env_file = tmp_path / "production.env"
+    env_file.write_text("\n".join(f"{name}={value}" for name, value in values.items()))
+    env = {
+        "PATH": f"{project / '.venv' / 'bin'}{os.pathsep}{os.environ['PATH']}",
+        **native_settings(project, tmp_path),
+        "DJANGO_ENV_FILE": str(env_file),
+    }
+
+    started = run(compose_command(services["migrate"], env), cwd=project, env=env)
+
+    assert started.returncode != 0
+    assert f"{project.name}.{check_id}" in started.stderr, started.stderr
+    assert "Operations to perform" not in started.stdout
+    assert services["web"]["depends_on"]["migrate"] == {
+        "condition": "service_completed_successfully"
+    }

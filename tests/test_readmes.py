@@ -65,17 +65,18 @@ def registered_check_ids(project: Path) -> set[str]:
     ids = set()
     for path in (project / project.name).rglob("*.py"):
         if "tests" not in path.parts:
-            ids |= set(re.findall(r'id=f?"(?:\{SLUG\}|\w+)\.(E\d{3})"', path.read_text()))
+            ids |= set(re.findall(r'id=f?"(?:\{SLUG\}|\w+)\.([EW]\d{3})"', path.read_text()))
     return ids
 
 
 def readme_check_ids(project: Path) -> set[str]:
-    """The IDs in the README's system checks table, `E015`-`E017` ranges expanded."""
+    """The IDs in the README's system checks table (errors `E...`, warnings `W...`), `E015`-`E017`
+    ranges expanded."""
     readme = (project / "README.md").read_text()
     table = readme.split("### System checks\n", 1)[1].split("\n\n", 1)[0]
     ids = set()
-    for first, last in re.findall(r"\.E(\d{3})`(?:-`E(\d{3})`)?", table):
-        ids |= {f"E{number:03d}" for number in range(int(first), int(last or first) + 1)}
+    for level, first, last in re.findall(r"\.([EW])(\d{3})`(?:-`[EW](\d{3})`)?", table):
+        ids |= {f"{level}{number:03d}" for number in range(int(first), int(last or first) + 1)}
     return ids
 
 

@@ -23,7 +23,8 @@ DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 def trusted_networks(proxies: Iterable[str]) -> tuple[IPNetwork, ...]:
     """The networks `proxies` (addresses or CIDR networks) name. Raises ValueError for anything
-    else, and for `*` or a /0: trusting every peer lets any client pick its own address."""
+    else, and for `*`, a /0 or networks that add up to one: trusting every peer lets any client
+    pick its own address."""
     networks = []
     for proxy in proxies:
         text = proxy.strip()
@@ -39,7 +40,18 @@ def trusted_networks(proxies: Iterable[str]) -> tuple[IPNetwork, ...]:
         if network.prefixlen == 0:
             raise ValueError(f"{text!r} trusts every address; list your proxies' networks.")
         networks.append(network)
+    if _cover_every_address(networks):
+        raise ValueError("these networks add up to every address; list your proxies' networks.")
     return tuple(networks)
+
+
+def _cover_every_address(networks: list[IPNetwork]) -> bool:
+    """Whether the networks together are all of IPv4 or all of IPv6 (`0.0.0.0/1,128.0.0.0/1`)."""
+    v4 = [network for network in networks if isinstance(network, ipaddress.IPv4Network)]
+    v6 = [network for network in networks if isinstance(network, ipaddress.IPv6Network)]
+    prefixes = [network.prefixlen for network in ipaddress.collapse_addresses(v4)]
+    prefixes += [network.prefixlen for network in ipaddress.collapse_addresses(v6)]
+    return 0 in prefixes
 
 
 def trusted_proxies() -> list[str]:

@@ -16,6 +16,10 @@ ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="{{ cookiecutter.project_slu
 # The suite reads the schema and docs as a developer would (its docs tests turn this off).
 API_DOCS_PUBLIC = True
 
+# Each test probes health right after changing what it depends on; the production servers the
+# tests start keep the default.
+HEALTH_CACHE_SECONDS = 0.0
+
 # Fast hashing: the suite creates many users, none of them real.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
+from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
@@ -17,17 +19,19 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
 {%- if cookiecutter.use_celery == "y" %}
 PROCESS_FIXTURES = frozenset(
-    ("own_redis", "sentinel_deployment", "start_server", "start_worker", "page")
+    ("own_redis", "sentinel_deployment", "start_server", "start_worker", "start_caddy", "page")
 )
 {%- else %}
-PROCESS_FIXTURES = frozenset(("own_redis", "sentinel_deployment", "start_server", "page"))
+PROCESS_FIXTURES = frozenset(
+    ("own_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
+)
 {%- endif %}
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
-# redis-servers and sentinels, openssl for certificates, and Playwright's driver (node).
+# redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
     (
         *(Path(sys.executable).name, "python", "python3", "gunicorn"),
-        *("redis-server", "redis-sentinel", "openssl", "node"),
+        *("redis-server", "redis-sentinel", "openssl", "node", "caddy"),
     )
 )
 
@@ -67,6 +71,14 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, None, None]:
     FastTierGuard.running = None
 
 
+@pytest.fixture(autouse=True)
+def _health_probes_let_go_of_the_database() -> Iterator[None]:
+    """The health probes' threads live on between tests and keep a database connection, as in a
+    server; pytest-django could not drop the test database while one is open."""
+    yield
+    probe_threads.close_connections()
+
+
 @pytest.fixture
 def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     """A redis-server on a free port that this test may stop, restart or fill."""
@@ -74,6 +86,20 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def start_caddy(tmp_path: Path) -> Iterator[Callable[[LiveServer], CaddyProxy]]:
+    """Put the project's Caddyfile, run by the machine's caddy, in front of a live server."""
+    proxies: list[CaddyProxy] = []
+
+    def start(upstream: LiveServer) -> CaddyProxy:
+        proxies.append(CaddyProxy(upstream, tmp_path))
+        return proxies[-1].start()
+
+    yield start
+    for proxy in proxies:
+        proxy.stop()
 
 
 @pytest.fixture

@@ -83,7 +83,8 @@ class ProductionServer(LiveServer):
     stop_signal = signal.SIGTERM
 
     def process_env(self, **env: str) -> dict[str, str]:
-        return production_env(GUNICORN_BIND=f"127.0.0.1:{self.port}", WEB_CONCURRENCY="1", **env)
+        defaults = {"GUNICORN_BIND": f"127.0.0.1:{self.port}", "WEB_CONCURRENCY": "1"}
+        return production_env(**{**defaults, **env})
 
     def command(self) -> list[str]:
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))

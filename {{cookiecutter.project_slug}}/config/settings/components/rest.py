@@ -49,6 +49,10 @@ NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
 # Off unless asked for: local and test settings turn it on.
 API_DOCS_PUBLIC = env.bool("API_DOCS_PUBLIC", default=False)
 
+# Seconds each process keeps its readiness report (/api/health/, /api/health/ready/): however many
+# requests ask, the dependencies are probed once per period.
+HEALTH_CACHE_SECONDS = env.float("HEALTH_CACHE_SECONDS", default=2.0)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "{{ cookiecutter.project_name }} API",
     "DESCRIPTION": "{{ cookiecutter.description }}",

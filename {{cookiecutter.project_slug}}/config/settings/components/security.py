@@ -7,8 +7,8 @@ from config.env import env
 # HTTPS redirect by sending it.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
-# The health check is probed over plain HTTP from inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+# The health checks are probed over plain HTTP from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^api/health/((live|ready)/)?$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)

@@ -6,7 +6,10 @@ IDs are stable:
 {%- if cookiecutter.use_supabase_auth == "y" %}
 - E022 the HS256 token secret is too short to resist offline guessing;
 {%- endif %}
-- E023 a CSRF trusted origin is not https.
+- E023 a CSRF trusted origin is not https;
+- E024 an ALLOWED_HOSTS wildcard is a bare public suffix (`.com`, `.co.uk`);
+- E025 SESSION_USER_CACHE_SECONDS is beyond its bound;
+- W026 the API schema and docs page are public.
 """
 
 import re
@@ -15,7 +18,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_role_urls
 
@@ -152,5 +155,80 @@ def check_csrf_trusted_origins_use_https(app_configs: Any, **kwargs: Any) -> lis
                 "post with users' cookies: use https:// origins in DJANGO_CSRF_TRUSTED_ORIGINS."
             ),
             id=f"{SLUG}.E023",
+        )
+    ]
+
+
+# Without a public suffix list, a wildcard (leading dot) is refused when it names a top-level
+# domain, or a registry's second level under a country code (`.co.uk`, `.com.au`, `.ac.jp`).
+REGISTRY_SECOND_LEVELS = frozenset(
+    {"ac", "co", "com", "edu", "gob", "go", "gov", "ltd", "mil", "ne", "net", "or", "org", "plc"}
+)
+
+
+def is_public_suffix_wildcard(host: str) -> bool:
+    if not host.startswith("."):
+        return False
+    labels = [label for label in host.lower().strip(".").split(".") if label]
+    if len(labels) <= 1:
+        return True
+    return len(labels) == 2 and len(labels[1]) == 2 and labels[0] in REGISTRY_SECOND_LEVELS
+
+
+@register(Tags.security, deploy=True)
+def check_allowed_hosts_are_not_public_suffixes(
+    app_configs: Any, **kwargs: Any
+) -> list[CheckMessage]:
+    suffixes = [host for host in settings.ALLOWED_HOSTS if is_public_suffix_wildcard(host)]
+    if not suffixes:
+        return []
+    return [
+        Error(
+            f"ALLOWED_HOSTS allows every domain under a public suffix: {', '.join(suffixes)}.",
+            hint=(
+                "Anyone can register a domain there and point it at this server: list your own "
+                "domains in DJANGO_ALLOWED_HOSTS (`.example.com` for its subdomains)."
+            ),
+            id=f"{SLUG}.E024",
+        )
+    ]
+
+
+# A user changed by QuerySet.update() (no signal) keeps its old copy, active or staff, this long.
+MAX_SESSION_USER_CACHE_SECONDS = 600
+
+
+@register(Tags.security, deploy=True)
+def check_session_user_cache_is_bounded(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    seconds = settings.SESSION_USER_CACHE_SECONDS
+    if 0 <= seconds <= MAX_SESSION_USER_CACHE_SECONDS:
+        return []
+    return [
+        Error(
+            f"SESSION_USER_CACHE_SECONDS is {seconds}; it must be 0 to "
+            f"{MAX_SESSION_USER_CACHE_SECONDS}.",
+            hint=(
+                "A deactivation or role change made without saving the user (QuerySet.update()) "
+                "shows only once the session's copy of the user is this old: keep the default 60."
+            ),
+            id=f"{SLUG}.E025",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_api_docs_are_not_public(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    if not settings.API_DOCS_PUBLIC:
+        return []
+    return [
+        Warning(
+            "API_DOCS_PUBLIC is on: anyone can read the schema and docs page.",
+            hint=(
+                "They map every endpoint for an attacker; unset API_DOCS_PUBLIC so only staff "
+                f"see them. To publish them anyway, add '{SLUG}.W026' to SILENCED_SYSTEM_CHECKS "
+                "in config/settings/production.py (start-up runs check --deploy --fail-level "
+                "WARNING)."
+            ),
+            id=f"{SLUG}.W026",
         )
     ]

@@ -1,15 +1,23 @@
-"""Health of the services the app depends on, each probed with a deadline."""
+"""Health of the services the app depends on, each probed with a deadline.
 
+Each dependency is probed in a thread of its own that lives as long as the process: a hung probe
+holds that one thread (later probes of it wait behind it and are reported down at the deadline)
+instead of piling up new ones, and the database probe keeps its connection between probes the
+way a request thread does (CONN_MAX_AGE, the pool), instead of opening one per probe.
+`health_report()` keeps the report for HEALTH_CACHE_SECONDS, so a flood of health requests
+probes nothing more.
+"""
+
+import os
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from typing import Literal
 
-{% if cookiecutter.use_celery == "y" -%}
 from django.conf import settings
-{% endif -%}
-from django.db import connection
+from django.db import close_old_connections, connection
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls
 
@@ -40,12 +48,14 @@ class HealthReport:
 
 
 def probe_database() -> None:
+    # What Django does around a request, in the probe's long-lived thread: a broken or expired
+    # connection is replaced; a live one (CONN_MAX_AGE) is kept, or handed back to the pool.
+    close_old_connections()
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
     finally:
-        # The probe runs in a worker thread: its connection must not outlive it.
-        connection.close()
+        close_old_connections()
 
 
 def redis_probe(role: str) -> Callable[[], None]:
@@ -102,18 +112,82 @@ def _overall(results: dict[str, CheckResult]) -> OverallStatus:
     return "degraded" if failed else "ok"
 
 
+class ProbeThreads:
+    """One long-lived thread per dependency name, in this process."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._threads: dict[str, ThreadPoolExecutor] = {}
+        self._running: dict[str, Future[float]] = {}
+
+    def submit(self, name: str, probe: Callable[[], None]) -> Future[float]:
+        """The probe's run; while an earlier one of `name` still hangs, that one (so a hung
+        dependency queues no probes behind it)."""
+        with self._lock:
+            if self._pid != os.getpid():  # a forked process inherits the dicts, not the threads
+                self._pid, self._threads, self._running = os.getpid(), {}, {}
+            running = self._running.get(name)
+            if running is not None and not running.done():
+                return running
+            if name not in self._threads:
+                prefix = f"health-{name}"
+                self._threads[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=prefix)
+            self._running[name] = self._threads[name].submit(_timed, probe)
+            return self._running[name]
+
+    def close_connections(self) -> None:
+        """Close each thread's database connection (the test database cannot be dropped while
+        one is open)."""
+        with self._lock:
+            threads = list(self._threads.values()) if self._pid == os.getpid() else []
+        wait([thread.submit(_close_this_threads_connection) for thread in threads], timeout=10)
+
+
+def _close_this_threads_connection() -> None:
+    # Looked up in the thread that runs this: `connection` is each thread's own.
+    connection.close()
+
+
+probe_threads = ProbeThreads()
+
+
 def health_check(
     *, dependencies: tuple[Dependency, ...] | None = None, timeout: float = 3.0
 ) -> HealthReport:
     """Probe every dependency at once; none can hold the answer longer than `timeout`."""
     if dependencies is None:
         dependencies = default_dependencies()
-    executor = ThreadPoolExecutor(max_workers=len(dependencies), thread_name_prefix="health")
-    try:
-        runs = {dep.name: (dep, executor.submit(_timed, dep.probe)) for dep in dependencies}
-        wait([run for _, run in runs.values()], timeout=timeout)
-        results = {name: _result(dep, run, timeout=timeout) for name, (dep, run) in runs.items()}
-    finally:
-        # Do not wait for a hung probe: it ends with its own socket timeout.
-        executor.shutdown(wait=False, cancel_futures=True)
+    runs = {dep.name: (dep, probe_threads.submit(dep.name, dep.probe)) for dep in dependencies}
+    wait([run for _, run in runs.values()], timeout=timeout)
+    results = {name: _result(dep, run, timeout=timeout) for name, (dep, run) in runs.items()}
     return HealthReport(status=_overall(results), checks=results)
+
+
+class CachedReport:
+    """The last report, for HEALTH_CACHE_SECONDS: one probe per process per period, however
+    many requests ask (a flood of health requests costs a dictionary lookup each)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._report: HealthReport | None = None
+        self._expires = 0.0
+
+    def get(self) -> HealthReport:
+        # Requests that arrive during a probe wait for its report instead of probing again.
+        with self._lock:
+            if self._report is None or time.monotonic() >= self._expires:
+                self._report = health_check()
+                self._expires = time.monotonic() + settings.HEALTH_CACHE_SECONDS
+            return self._report
+
+    def clear(self) -> None:
+        with self._lock:
+            self._report = None
+
+
+cached_report = CachedReport()
+
+
+def health_report() -> HealthReport:
+    return cached_report.get()

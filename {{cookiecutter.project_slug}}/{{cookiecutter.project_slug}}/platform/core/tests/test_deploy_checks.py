@@ -1,7 +1,7 @@
 """Deploy checks catch values copied from the generated env files or only safe in development."""
 
 import pytest
-from django.core.checks import run_checks
+from django.core.checks import WARNING, run_checks
 from pytest_django.fixtures import Settings
 
 SLUG = "{{ cookiecutter.project_slug }}"
@@ -112,3 +112,56 @@ def test_an_http_csrf_trusted_origin_is_e023(settings: Settings) -> None:
     assert len(errors) == 1
     assert "http://app.example.org" in errors[0].msg
     assert "https://app.example.org," not in errors[0].msg
+
+
+@pytest.mark.parametrize("host", [".com", ".COM", ".co.uk", ".com.au", "."])
+def test_a_bare_public_suffix_wildcard_is_e024(settings: Settings, host: str) -> None:
+    settings.ALLOWED_HOSTS = ["api.example.org", host]
+
+    errors = [
+        message
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == f"{SLUG}.E024"
+    ]
+
+    assert len(errors) == 1
+    assert host in errors[0].msg
+
+
+@pytest.mark.parametrize("host", [".example.com", ".example.co.uk", "com", "api.example.org"])
+def test_a_wildcard_under_your_own_domain_passes_e024(settings: Settings, host: str) -> None:
+    settings.ALLOWED_HOSTS = [host]
+
+    assert f"{SLUG}.E024" not in deploy_check_ids()
+
+
+@pytest.mark.parametrize("seconds", [601, 10**9, -1])
+def test_an_unbounded_session_user_cache_is_e025(settings: Settings, seconds: int) -> None:
+    settings.SESSION_USER_CACHE_SECONDS = seconds
+
+    assert f"{SLUG}.E025" in deploy_check_ids()
+
+
+@pytest.mark.parametrize("seconds", [0, 60, 600])
+def test_a_bounded_session_user_cache_passes_e025(settings: Settings, seconds: int) -> None:
+    settings.SESSION_USER_CACHE_SECONDS = seconds
+
+    assert f"{SLUG}.E025" not in deploy_check_ids()
+
+
+def test_public_api_docs_warn_as_w026(settings: Settings) -> None:
+    settings.API_DOCS_PUBLIC = True
+
+    warnings = [
+        message
+        for message in run_checks(include_deployment_checks=True)
+        if message.id == f"{SLUG}.W026"
+    ]
+
+    assert [warning.level for warning in warnings] == [WARNING]
+
+
+def test_staff_only_api_docs_pass_w026(settings: Settings) -> None:
+    settings.API_DOCS_PUBLIC = False
+
+    assert f"{SLUG}.W026" not in deploy_check_ids()

@@ -1,15 +1,28 @@
+import json
 import threading
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.platform.core.health import Dependency, health_check
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.platform.core.health import Dependency, cached_report, health_check
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_role_urls
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 HEALTH_URL = "/api/health/"
+
+
+def kill_the_cache(settings: Settings) -> int:
+    """Point the cache role at a port nothing listens on; returns the port."""
+    port = free_port()
+    dead_cache = {**settings.CACHES["default"], "LOCATION": f"redis://127.0.0.1:{port}/1"}
+    settings.CACHES = {**settings.CACHES, "default": dead_cache}
+    return port
 
 
 @pytest.mark.django_db
@@ -42,9 +55,8 @@ def test_health_is_down_with_503_when_redis_does_not_answer(
     body = response.json()
     assert body["status"] == "down"
     assert body["checks"]["database"]["status"] == "ok"
-    assert body["checks"]["redis.cache"]["status"] == "down"
-    assert "ConnectionError" in body["checks"]["redis.cache"]["error"]
-    assert body["checks"]["redis.durable"]["status"] == "ok"
+    assert body["checks"]["redis.cache"] == {"status": "down"}
+    assert body["checks"]["redis.durable"] == {"status": "ok"}
 
 
 @pytest.mark.django_db
@@ -92,3 +104,134 @@ def test_a_failing_optional_dependency_only_degrades() -> None:
     assert report.status == "degraded"
     assert report.checks["fine"].status == "ok"
     assert report.checks["optional"].error == "RuntimeError: optional service is off"
+
+
+@pytest.mark.django_db
+def test_the_public_answer_names_no_internal_host_or_error(
+    anonymous_client: APIClient, settings: Settings
+) -> None:
+    port = kill_the_cache(settings)
+
+    response = anonymous_client.get(HEALTH_URL)
+
+    assert response.status_code == 503
+    assert {"status"} == {key for check in response.json()["checks"].values() for key in check}
+    assert str(port) not in response.content.decode()
+    assert "Error" not in response.content.decode()
+
+
+@pytest.fixture
+def staff_client(db: None) -> APIClient:
+    client = APIClient()
+    client.force_login(UserFactory.create(is_staff=True))
+    return client
+
+
+def test_staff_see_each_error_and_latency(staff_client: APIClient, settings: Settings) -> None:
+    port = kill_the_cache(settings)
+
+    body = staff_client.get(HEALTH_URL).json()
+
+    cache = body["checks"]["redis.cache"]
+    assert cache["status"] == "down"
+    assert cache["critical"] is True
+    assert "ConnectionError" in cache["error"]
+    assert str(port) in cache["error"]
+    assert body["checks"]["database"]["error"] is None
+    assert body["checks"]["database"]["latency_ms"] >= 0
+
+
+@pytest.mark.django_db
+def test_a_non_staff_user_gets_the_public_answer(
+    anonymous_client: APIClient, user: User, settings: Settings
+) -> None:
+    kill_the_cache(settings)
+    anonymous_client.force_login(user)
+
+    body = anonymous_client.get(HEALTH_URL).json()
+
+    assert body["checks"]["redis.cache"] == {"status": "down"}
+
+
+@pytest.mark.django_db
+def test_a_bad_token_still_gets_the_public_answer(anonymous_client: APIClient) -> None:
+    response = anonymous_client.get(HEALTH_URL, HTTP_AUTHORIZATION="Bearer not-a-token")
+
+    assert response.status_code == 200
+    assert response.json()["checks"]["database"] == {"status": "ok"}
+
+
+def test_liveness_touches_no_database_or_redis(
+    anonymous_client: APIClient, settings: Settings
+) -> None:
+    # No django_db mark: pytest-django fails any database access in this test.
+    kill_the_cache(settings)
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+
+    response = anonymous_client.get("/api/health/live/")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_ready_is_the_same_readiness_report(
+    anonymous_client: APIClient, settings: Settings
+) -> None:
+    kill_the_cache(settings)
+
+    response = anonymous_client.get("/api/health/ready/")
+
+    assert response.status_code == 503
+    assert response.json()["checks"]["redis.cache"] == {"status": "down"}
+
+
+@pytest.mark.django_db
+def test_the_report_is_kept_for_health_cache_seconds(
+    anonymous_client: APIClient, settings: Settings
+) -> None:
+    settings.HEALTH_CACHE_SECONDS = 60
+    cached_report.clear()
+    try:
+        assert anonymous_client.get(HEALTH_URL).status_code == 200
+        kill_the_cache(settings)
+        kept = anonymous_client.get(HEALTH_URL)
+        cached_report.clear()
+        fresh = anonymous_client.get(HEALTH_URL)
+    finally:
+        cached_report.clear()
+
+    assert kept.status_code == 200
+    assert fresh.status_code == 503
+
+
+def test_a_hung_dependency_is_probed_once_until_it_answers() -> None:
+    release = threading.Event()
+    calls: list[int] = []
+
+    def hang() -> None:
+        calls.append(1)
+        release.wait(10)
+
+    hung = Dependency(name="hung-once", probe=hang)
+    try:
+        reports = [health_check(dependencies=(hung,), timeout=0.1) for _ in range(3)]
+    finally:
+        release.set()
+
+    assert [report.status for report in reports] == ["down"] * 3
+    assert len(calls) == 1
+
+
+@pytest.mark.django_db
+def test_the_healthcheck_command_prints_the_details_in_process(settings: Settings) -> None:
+    port = kill_the_cache(settings)
+    out = StringIO()
+
+    with pytest.raises(SystemExit) as exited:
+        call_command("healthcheck", "--in-process", stdout=out)
+
+    assert exited.value.code == 1
+    report = json.loads(out.getvalue())
+    assert report["status"] == "down"
+    assert str(port) in report["checks"]["redis.cache"]["error"]

@@ -109,7 +109,19 @@ def test_forwarded_for_entries_are_read_as_uvicorn_reads_them(
     assert request.META["REMOTE_ADDR"] == client
 
 
-@pytest.mark.parametrize("unsafe", ["*", "0.0.0.0/0", "127.0.0.1,::/0", "proxy.internal"])
+@pytest.mark.parametrize(
+    "unsafe",
+    [
+        "*",
+        "0.0.0.0/0",
+        "127.0.0.1,::/0",
+        "proxy.internal",
+        # Halves (or smaller pieces) that add up to every address trust everyone just the same.
+        "0.0.0.0/1,128.0.0.0/1",
+        "::/1,8000::/1",
+        "0.0.0.0/2,64.0.0.0/2,128.0.0.0/1,::1",
+    ],
+)
 def test_trusting_everyone_or_a_non_address_is_refused_at_start_up(
     monkeypatch: pytest.MonkeyPatch, unsafe: str
 ) -> None:
@@ -125,6 +137,22 @@ def test_trusted_proxies_set_in_python_are_checked(settings: Settings) -> None:
     errors = [message.id for message in run_checks()]
 
     assert "{{ cookiecutter.project_slug }}.E011" in errors
+
+
+def test_trusted_proxies_in_python_that_add_up_to_every_address_are_checked(
+    settings: Settings,
+) -> None:
+    settings.TRUSTED_PROXIES = ["0.0.0.0/1", "128.0.0.0/1"]
+
+    errors = [message.id for message in run_checks()]
+
+    assert "{{ cookiecutter.project_slug }}.E011" in errors
+
+
+def test_a_private_network_and_loopback_are_still_trusted(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TRUSTED_PROXIES", "10.0.0.0/8,172.16.0.0/12,127.0.0.1,::1,fd00::/8")
+
+    assert trusted_proxies() == ["10.0.0.0/8", "172.16.0.0/12", "127.0.0.1", "::1", "fd00::/8"]
 
 
 @pytest.mark.system

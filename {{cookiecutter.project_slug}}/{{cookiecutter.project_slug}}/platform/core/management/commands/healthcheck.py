@@ -1,27 +1,50 @@
+import json
 import urllib.error
 import urllib.request
+from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from {{ cookiecutter.project_slug }}.platform.core.health import health_check
+
 
 class Command(BaseCommand):
-    help = "Exit 0 when this server's /api/health/ answers 200 (the container HEALTHCHECK)."
+    help = (
+        "Exit 0 when this server's /api/health/ answers 200 (the container HEALTHCHECK); with "
+        "--in-process, probe the dependencies from here and print each one's error text."
+    )
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--url", default="http://127.0.0.1:8000/api/health/")
         parser.add_argument("--timeout", type=float, default=5.0)
+        parser.add_argument(
+            "--in-process",
+            action="store_true",
+            help="Probe from this process, with the details the public answer leaves out.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["in_process"]:
+            self.probe_here(timeout=options["timeout"])
+        else:
+            self.ask_the_server(url=options["url"], timeout=options["timeout"])
+
+    def probe_here(self, *, timeout: float) -> None:
+        report = health_check(timeout=timeout)
+        self.stdout.write(json.dumps(asdict(report), indent=2))
+        if report.status == "down":
+            raise SystemExit(1)
+
+    def ask_the_server(self, *, url: str, timeout: float) -> None:
         host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and "*" not in h), "")
         request = urllib.request.Request(  # noqa: S310  (a URL we were given to probe)
-            options["url"],
-            headers={"Host": host.lstrip(".") or "localhost", "X-Forwarded-Proto": "https"},
+            url, headers={"Host": host.lstrip(".") or "localhost", "X-Forwarded-Proto": "https"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=options["timeout"]) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
                 self.stdout.write(response.read().decode())
         except (urllib.error.URLError, OSError) as error:
             self.stderr.write(f"unhealthy: {error}")
