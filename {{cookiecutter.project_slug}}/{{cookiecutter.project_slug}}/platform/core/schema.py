@@ -21,6 +21,7 @@ from rest_framework.authentication import SessionAuthentication
 from rest_framework.permissions import SAFE_METHODS, AllowAny
 
 from {{ cookiecutter.project_slug }}.platform.core.parsers import RequestTooLarge
+from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer
 
 
 class ErrorSerializer(serializers.Serializer[dict[str, str]]):
@@ -195,6 +196,8 @@ class ApiAutoSchema(AutoSchema):
             serializer, direction
         )
         if direction == "request":  # what is accepted; answers are whatever was stored
+            # Stated either way: what the server does with members the schema does not list.
+            schema["additionalProperties"] = not isinstance(serializer, InputSerializer)
             for name, field in serializer.fields.items():
                 field_schema = schema["properties"].get(name)
                 if field_schema is not None and is_plain_text(field, field_schema):

@@ -96,11 +96,47 @@ def test_every_body_lists_the_validation_parse_size_and_media_type_errors(
         assert "`parse_error`" in operation["responses"]["400"]["description"], name
 
 
+def request_bodies(schema: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Each operation's JSON request body schema, its component resolved."""
+    components = schema["components"]["schemas"]
+    bodies = []
+    for name, operation in operations(schema):
+        if "requestBody" in operation:
+            body = operation["requestBody"]["content"]["application/json"]["schema"]
+            bodies.append((name, components[body["$ref"].rsplit("/", 1)[1]]))
+    return bodies
+
+
+def test_every_request_body_refuses_members_it_does_not_list(schema: dict[str, Any]) -> None:
+    # What the serializers do (core/serializers.py InputSerializer): a validator's default would
+    # allow them.
+    bodies = request_bodies(schema)
+
+    assert bodies
+    for name, body in bodies:
+        assert body["additionalProperties"] is False, name
+
+
+def test_a_plain_serializers_request_schema_says_it_ignores_other_members() -> None:
+    class Plain(serializers.Serializer[Any]):
+        name = StrictCharField()
+
+    assert request_schema(Plain())["additionalProperties"] is True
+
+
 def test_login_states_that_a_blank_username_or_password_is_refused(schema: dict[str, Any]) -> None:
     login = schema["components"]["schemas"]["LoginInput"]["properties"]
 
     assert re.search(login["username"]["pattern"], "") is None
     assert login["password"]["minLength"] == 1
+
+
+def request_schema(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
+    """The request schema ApiAutoSchema gives `serializer`."""
+    auto_schema = ApiAutoSchema()
+    auto_schema.registry = ComponentRegistry()
+    auto_schema.view = APIView(request=None)
+    return dict(auto_schema._map_basic_serializer(serializer, "request"))
 
 
 def text_field_schema(field: serializers.CharField) -> dict[str, Any]:
@@ -109,11 +145,7 @@ def text_field_schema(field: serializers.CharField) -> dict[str, Any]:
     class Input(serializers.Serializer[Any]):
         text = field
 
-    auto_schema = ApiAutoSchema()
-    auto_schema.registry = ComponentRegistry()
-    auto_schema.view = APIView(request=None)
-    mapped = auto_schema._map_basic_serializer(Input(), "request")
-    return dict(mapped["properties"]["text"])
+    return dict(request_schema(Input())["properties"]["text"])
 
 
 def accepted_by_schema(schema: dict[str, Any], text: str) -> dict[str, bool]:
