@@ -101,6 +101,25 @@ def test_check_deploy_refuses_the_placeholders_and_passes_filled_in(
     ok(run(["make", "check-deploy"], cwd=project, env=FILLED_IN_PRODUCTION))
 
 
+@pytest.mark.slow
+@DEFAULT_BAKE
+def test_the_default_projects_contract_holds_under_the_longer_run(
+    baked: Callable[[Variant], Path],
+) -> None:
+    # The short contract (in make test) tries 8 examples per operation under one random stream;
+    # this, 25 under each of three. Not the minimal project: its three operations (login, logout,
+    # health) come from the same code as the default's, and its own suite fuzzes them.
+    project = baked(DEFAULT)
+    env = {"DATABASE_URL": database_url(DEFAULT), "REDIS_URL": REDIS_URL}
+    ok(run(["make", "install"], cwd=project))
+
+    output = ok(run(["make", "contract-long"], cwd=project, env=env, timeout=1800))
+
+    assert output.count(" passed in ") == 3, output  # one pytest run per stream
+    assert " failed" not in output
+    assert "skipped" not in output
+
+
 def compose_command(service: dict[str, Any], env: dict[str, str]) -> list[str]:
     """A service's command line as compose would run it: ${NAME:-default} filled from `env`."""
     filled = re.sub(

@@ -33,13 +33,13 @@ from {{ cookiecutter.project_slug }}.platform.core.pagination import (
     page_serializer,
 )
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.platform.jobs.apis import JobAcceptedSerializer, job_accepted_response
 {%- endif %}
 
 
-class NoteInputSerializer(serializers.Serializer[Note]):
+class NoteInputSerializer(InputSerializer[Note]):
     title = StrictCharField(max_length=200)
     # Bounded: every cached read of the note carries its body (the schema shows maxLength).
     # Kept as written: leading spaces and blank lines can be part of a text.

@@ -73,6 +73,26 @@ def test_invalid_note_is_rejected_with_the_error_shape(
     assert not Note.objects.exists()
 
 
+def test_a_note_with_a_member_the_schema_does_not_list_is_refused(api_client: APIClient) -> None:
+    # Found by the contract's fuzzer: an `errors` member, named like the one in the API's 400s.
+    response = api_client.post(NOTES_URL, {"title": "ok", "errors": {}}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["errors"]
+    assert not Note.objects.exists()
+
+
+def test_a_patch_with_a_misspelt_member_changes_nothing(api_client: APIClient, user: User) -> None:
+    note = NoteFactory.create(owner=user, body="before")
+
+    response = api_client.patch(detail_url(note), {"bdoy": "after"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["bdoy"]
+    note.refresh_from_db()
+    assert note.body == "before"
+
+
 def test_malformed_json_is_a_400_with_the_error_shape(api_client: APIClient) -> None:
     response = api_client.post(NOTES_URL, b"{not json", content_type="application/json")
 

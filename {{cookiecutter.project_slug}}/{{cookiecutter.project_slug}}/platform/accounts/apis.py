@@ -12,7 +12,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 {%- endif %}
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 
 
 class InvalidCredentials(APIException):
@@ -27,7 +27,7 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
         fields = ("id", "username", "email")
 
 
-class LoginInputSerializer(serializers.Serializer[None]):
+class LoginInputSerializer(InputSerializer[None]):
     username = StrictCharField()
     # As typed: spaces are part of a password (Django's own login form keeps them too).
     password = StrictCharField(style={"input_type": "password"}, trim_whitespace=False)

@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 from {{ cookiecutter.project_slug }}.platform.files.services import (
     MAX_PATH_LENGTH,
     RELATIVE_PATH,
@@ -31,7 +31,7 @@ class FileStorageUnavailable(exceptions.APIException):
     default_code = "storage_unavailable"
 
 
-class PathSerializer(serializers.Serializer[None]):
+class PathSerializer(InputSerializer[None]):
     path = StrictCharField(
         help_text="Relative to your own folder, e.g. 'photos/cat.png'.",
         max_length=MAX_PATH_LENGTH,

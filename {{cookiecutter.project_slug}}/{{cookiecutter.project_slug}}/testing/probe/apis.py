@@ -6,6 +6,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
+from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
 from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
@@ -16,7 +17,7 @@ from {{ cookiecutter.project_slug }}.testing.probe.tasks import probe_word_count
 {%- endif %}
 
 
-class ProbeInputSerializer(serializers.Serializer[dict[str, str]]):
+class ProbeInputSerializer(InputSerializer[dict[str, str]]):
     name = serializers.CharField(max_length=150, allow_blank=True)
     # Any length: lets the parser tests send a body of an exact size. Counted, never stored.
     text = serializers.CharField(required=False, default="", allow_blank=True)
