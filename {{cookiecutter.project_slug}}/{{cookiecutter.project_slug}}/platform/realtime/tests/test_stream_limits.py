@@ -107,6 +107,10 @@ def test_streams_hold_no_database_connection_so_another_users_request_is_served(
         DATABASE_POOL_MAX_SIZE="2",
         DATABASE_POOL_TIMEOUT="5",
         REALTIME_MAX_STREAMS_PER_USER="10",
+        # Renewals five times a second, each reading the user's credentials from Postgres (none
+        # kept in Redis): a renewal that kept its connection would empty the pool.
+        REALTIME_HEARTBEAT_SECONDS="0.2",
+        SESSION_USER_CACHE_SECONDS="0",
     )
     streamer, other = logged_in(server, user), logged_in(server, other_user)
 
@@ -114,6 +118,7 @@ def test_streams_hold_no_database_connection_so_another_users_request_is_served(
         # Session-cookie streams: their user lookup is the connection Django would keep.
         async with httpx.AsyncClient(cookies=streamer.http.cookies) as http:
             tasks = await open_streams(http, [f"{server.url}{STREAM}"] * 4)
+            await asyncio.sleep(1)
             started = time.monotonic()
             # Any request of a logged-in user needs a connection: its session's user is looked up.
             response = await asyncio.to_thread(other.post, server, "/api/events/token/")
