@@ -112,7 +112,7 @@ def stream_grant_holds(*, grant: StreamGrant, kept_fingerprint: str | None = Non
         if fingerprint == REVOKED or fingerprint != grant.fingerprint:
             return False
         return grant.session_key is None or _session_holds(grant.session_key, grant.user_id)
-    # APIException: the project's Redis session store raises SessionsUnavailable (core/sessions.py).
+    # APIException: what the project's own Redis session store raises (a 503) when unreachable.
     except (DatabaseError, RedisError, ConnectionInterrupted, APIException) as error:
         raise StreamsUnavailable() from error
 
