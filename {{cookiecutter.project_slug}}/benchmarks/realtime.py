@@ -53,8 +53,9 @@ def start_server(port: int) -> subprocess.Popen[bytes]:
             # As every command that starts the ASGI server (config/asgi.py): the database pool.
             "DATABASE_POOL": "True",
             "RATE_LIMIT_USER_RATE": "100000/min",
-            # One user opens every stream of the benchmark.
+            # One user, from one address, opens every stream of the benchmark.
             "REALTIME_MAX_STREAMS_PER_USER": "100000",
+            "REALTIME_MAX_STREAMS_PER_ADDRESS": "100000",
             "REALTIME_MAX_STREAMS_PER_PROCESS": "100000",
         },
     )

@@ -15,9 +15,11 @@ REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=3600)
 REALTIME_CLIENT_BUFFER = env.int("REALTIME_CLIENT_BUFFER", default=100)
 REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.0)
 # Every open stream holds a socket, a queue and a task for hours. Beyond these caps a stream is
-# refused: 429 past the user's (counted in Redis, so it holds across every web process), 503 past
-# the process's.
+# refused: 429 past the user's or its client address's (counted in Redis, so they hold across every
+# web process), 503 past the process's. The address cap keeps one client, signing in as many users,
+# from taking every slot of every process; raise it when many users share one address (a NAT).
 REALTIME_MAX_STREAMS_PER_USER = env.int("REALTIME_MAX_STREAMS_PER_USER", default=5)
+REALTIME_MAX_STREAMS_PER_ADDRESS = env.int("REALTIME_MAX_STREAMS_PER_ADDRESS", default=50)
 REALTIME_MAX_STREAMS_PER_PROCESS = env.int("REALTIME_MAX_STREAMS_PER_PROCESS", default=1000)
 # A stream renews its lease on its user's slot every heartbeat; the lease of a stream whose process
 # died lapses after this, so a crash locks nobody out for longer.

@@ -23,6 +23,11 @@ REST_FRAMEWORK = {
         # Per client IP, every request refused for missing or failed authentication (401/403){% if cookiecutter.use_supabase_auth == "y" %},
         # and checked before a Bearer token is{% endif %} (rate_limit/anonymous.py).
         "anon": env.str("RATE_LIMIT_ANON_RATE", default="60/min"),
+{%- if cookiecutter.use_supabase_auth == "y" %}
+        # Per client IP, first sign-ins with a Supabase token (each creates a local user):
+        # accounts are cheap to mint, so one client could otherwise create thousands.
+        "sign_up": env.str("RATE_LIMIT_SIGN_UP_RATE", default="30/hour"),
+{%- endif %}
     },
     "DEFAULT_RENDERER_CLASSES": [
         # DRF's, embedding JSON the API encoded before (a cached page) as it is (core/renderers.py).

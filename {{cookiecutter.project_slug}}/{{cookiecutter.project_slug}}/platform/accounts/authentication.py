@@ -8,10 +8,15 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.request import Request
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.services import UserSyncConflict, user_sync_from_supabase
+from {{ cookiecutter.project_slug }}.platform.accounts.services import (
+    SignUpsThrottled,
+    UserSyncConflict,
+    user_sync_from_supabase,
+)
 from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import TokenRejected, supabase_token_verify
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import JwksUnavailable
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_budget_guard
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 
 REALM = 'Bearer realm="api"'
 
@@ -58,9 +63,12 @@ class SupabaseTokenAuthentication(BaseAuthentication):
         except JwksUnavailable as error:
             raise AuthUnavailable() from error
         try:
-            user = user_sync_from_supabase(claims=claims)
+            address = client_ip(request._request)
+            user = user_sync_from_supabase(claims=claims, client_address=address)
         except UserSyncConflict as error:
             raise AccountConflict() from error
+        except SignUpsThrottled as error:
+            raise exceptions.Throttled(wait=error.retry_after, code="sign_up_throttled") from error
         # Session logins already refuse inactive users (ModelBackend); a valid token must too.
         if not user.is_active:
             raise InvalidToken("This account is deactivated.", "user_inactive")

@@ -2,8 +2,11 @@ import secrets
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from rest_framework.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check
+from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
 STAFF_ROLE = "staff"
 # A first sign-in whose `supabase-<sub>` username is already taken (someone created that name
@@ -11,8 +14,21 @@ STAFF_ROLE = "staff"
 USERNAME_ATTEMPTS = 3
 
 
+# The budget of first sign-ins (each creates a user) per client address:
+# REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["sign_up"] (RATE_LIMIT_SIGN_UP_RATE).
+SIGN_UP_SCOPE = "sign_up"
+
+
 class UserSyncConflict(Exception):
     """No local user can be created for this Supabase user (its usernames are all taken)."""
+
+
+class SignUpsThrottled(Exception):
+    """The client address has created as many users as its budget allows for now."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"First sign-ins from this address are throttled for {retry_after} s.")
+        self.retry_after = retry_after
 
 
 def _roles(claims: dict[str, Any]) -> list[str]:
@@ -45,9 +61,21 @@ def _user_create(*, sub: str, fields: dict[str, Any]) -> User:
     raise UserSyncConflict(f"Every username tried for Supabase user {sub} is taken.")
 
 
-def user_sync_from_supabase(*, claims: dict[str, Any]) -> User:
-    """The local user of a verified Supabase token: created on first sight, email and roles
-    kept in sync. Writes only when something changed.
+def _sign_up_budget_spend(client_address: str) -> None:
+    """Spend one first sign-in of the address's budget, or raise SignUpsThrottled. Anyone can
+    mint Supabase accounts cheaply, and each first sign-in creates a local user: unbudgeted, one
+    client could create thousands (each with its own per-user limits, such as event streams).
+    Raises RateLimitUnavailable (503) when the limiter fails closed."""
+    rate = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES[SIGN_UP_SCOPE]))
+    result = rate_limit_check(policy=SIGN_UP_SCOPE, identity=client_address, rate=rate)
+    if result is not None and not result.allowed:
+        raise SignUpsThrottled(result.retry_after)
+
+
+def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> User:
+    """The local user of a verified Supabase token: created on first sight (within the budget of
+    first sign-ins of `client_address`, else SignUpsThrottled), email and roles kept in sync.
+    Writes only when something changed.
 
     Supabase is the source of truth for who exists: deleting the local row does not lock
     anyone out (their next valid token creates it again, with a new id). To lock someone out,
@@ -63,6 +91,7 @@ def user_sync_from_supabase(*, claims: dict[str, Any]) -> User:
     sub = str(claims["sub"])
     user = User.objects.filter(supabase_id=sub).first()
     if user is None:
+        _sign_up_budget_spend(client_address)
         return _user_create(sub=sub, fields=wanted)
     changed = [field for field, value in wanted.items() if getattr(user, field) != value]
     if changed:

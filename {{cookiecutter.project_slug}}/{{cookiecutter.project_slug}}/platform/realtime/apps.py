@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class RealtimeConfig(AppConfig):
@@ -7,9 +8,15 @@ class RealtimeConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.platform.realtime"
 
     def ready(self) -> None:
+        from {{ cookiecutter.project_slug }}.platform.accounts.models import User
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
+        from {{ cookiecutter.project_slug }}.platform.realtime.grants import forget_changed_credentials
         from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_forward
 
         # Every domain event reaches its owner's browsers: products announce, never publish.
         on_domain_event("*", realtime_forward)
+        # A changed or deleted user's open streams check their grant afresh (grants.py).
+        uid = "realtime-forget-credentials"
+        post_save.connect(forget_changed_credentials, sender=User, dispatch_uid=uid)
+        post_delete.connect(forget_changed_credentials, sender=User, dispatch_uid=uid)

@@ -1,5 +1,7 @@
 """Names. Pub/sub channels ignore Redis database numbers, so every name carries REALTIME_PREFIX."""
 
+import hashlib
+
 from django.conf import settings
 
 
@@ -27,3 +29,15 @@ def stream_key(channel: str) -> str:
 def stream_lease_key(user_id: int) -> str:
     """The user's open streams (leases), counted against REALTIME_MAX_STREAMS_PER_USER."""
     return f"{settings.REALTIME_PREFIX}:streams:user:{user_id}"
+
+
+def stream_address_lease_key(address: str) -> str:
+    """The open streams of one client address, counted against REALTIME_MAX_STREAMS_PER_ADDRESS
+    (hashed: the address comes from the request)."""
+    digest = hashlib.sha256(address.encode()).hexdigest()[:32]
+    return f"{settings.REALTIME_PREFIX}:streams:address:{digest}"
+
+
+def stream_credentials_key(user_id: int) -> str:
+    """The fingerprint of the user's credentials that open streams compare at every renewal."""
+    return f"{settings.REALTIME_PREFIX}:credentials:user:{user_id}"

@@ -1,5 +1,5 @@
 """System checks for the event stream's settings (IDs: E015 per-user cap, E016 per-process cap,
-E017 heartbeat)."""
+E017 heartbeat, E018 per-address cap)."""
 
 from typing import Any
 
@@ -28,6 +28,15 @@ def check_stream_caps(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 "every event stream would be refused with 503.",
                 hint="Set REALTIME_MAX_STREAMS_PER_PROCESS to 1 or more (the default is 1000).",
                 id=f"{SLUG}.E016",
+            )
+        )
+    if settings.REALTIME_MAX_STREAMS_PER_ADDRESS < 1:
+        errors.append(
+            Error(
+                f"REALTIME_MAX_STREAMS_PER_ADDRESS is {settings.REALTIME_MAX_STREAMS_PER_ADDRESS}: "
+                "every event stream would be refused with 429.",
+                hint="Set REALTIME_MAX_STREAMS_PER_ADDRESS to 1 or more (the default is 50).",
+                id=f"{SLUG}.E018",
             )
         )
     return errors

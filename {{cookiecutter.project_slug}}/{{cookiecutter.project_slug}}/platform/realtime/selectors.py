@@ -3,7 +3,11 @@ from typing import cast
 from asgiref.sync import sync_to_async
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import stream_key, stream_lease_key
+from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
+    stream_address_lease_key,
+    stream_key,
+    stream_lease_key,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event
 
 StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
@@ -25,9 +29,18 @@ async def realtime_replay(*, channel: str, after: str) -> list[Event]:
     return await sync_to_async(_replay, thread_sensitive=False)(channel, after)
 
 
-def stream_lease_count(*, user_id: int) -> int:
-    """How many streams the user has open across every process (unexpired leases)."""
+def _unexpired(key: str) -> int:
     client = redis_client("realtime")
     seconds, microseconds = client.time()
     now = seconds * 1000 + microseconds // 1000
-    return int(client.zcount(stream_lease_key(user_id), f"({now}", "+inf"))
+    return int(client.zcount(key, f"({now}", "+inf"))
+
+
+def stream_lease_count(*, user_id: int) -> int:
+    """How many streams the user has open across every process (unexpired leases)."""
+    return _unexpired(stream_lease_key(user_id))
+
+
+def stream_address_lease_count(*, address: str) -> int:
+    """How many streams are open from the client address across every process."""
+    return _unexpired(stream_address_lease_key(address))

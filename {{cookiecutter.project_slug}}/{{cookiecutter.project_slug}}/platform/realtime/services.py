@@ -2,7 +2,7 @@ import hashlib
 import json
 import logging
 import secrets
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -14,9 +14,17 @@ from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
     pubsub_channel,
+    stream_address_lease_key,
+    stream_credentials_key,
     stream_key,
     stream_lease_key,
     user_channel,
+)
+from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
+    StreamGrant,
+    StreamsUnavailable,
+    stream_grant,
+    stream_grant_holds,
 )
 
 logger = logging.getLogger(__name__)
@@ -68,84 +76,146 @@ def _token_key(token: str) -> str:
     return f"{settings.REALTIME_PREFIX}:stream-token:{digest}"
 
 
-def stream_token_issue(*, user: User) -> str:
-    """A one-time token that opens the user's event stream within REALTIME_TOKEN_SECONDS.
-    EventSource cannot send an Authorization header; a token in the URL that works once and
-    briefly is the safe substitute (only its hash is stored)."""
+def stream_token_issue(*, user: User, session_key: str | None = None) -> str:
+    """A one-time token that opens the user's event stream within REALTIME_TOKEN_SECONDS, for as
+    long as the session `session_key` (None: the caller used a Bearer token) and the user's
+    credentials stay as they are (grants.py). EventSource cannot send an Authorization header; a
+    token in the URL that works once and briefly is the safe substitute (only its hash is stored).
+    Raises StreamsUnavailable (503) when the realtime Redis is unreachable."""
     token = secrets.token_urlsafe(32)
-    redis_client("realtime").set(_token_key(token), user.pk, ex=settings.REALTIME_TOKEN_SECONDS)
+    grant = stream_grant(user=user, session_key=session_key)
+    try:
+        redis_client("realtime").set(
+            _token_key(token), grant.dumps(), ex=settings.REALTIME_TOKEN_SECONDS
+        )
+    except RedisError as error:
+        logger.warning("Stream token not issued: %s", error)
+        raise StreamsUnavailable() from error
     return token
 
 
-def stream_token_redeem(*, token: str) -> int | None:
-    """The id of the active user behind `token`, which is spent by reading it. A user deactivated
-    since the token was issued gets None, like one whose token is unknown."""
-    user_id = redis_client("realtime").getdel(_token_key(token))
-    if user_id is None or not User.objects.filter(pk=int(user_id), is_active=True).exists():
+def stream_token_grant(*, token: str) -> StreamGrant | None:
+    """The grant behind `token` if it still holds, without spending the token (a stream refused
+    for capacity must leave it usable): spend it with stream_token_spend once the stream is
+    admitted. None for an unknown, expired or lapsed token. Raises StreamsUnavailable."""
+    try:
+        stored = redis_client("realtime").get(_token_key(token))
+    except RedisError as error:
+        raise StreamsUnavailable() from error
+    if stored is None:
         return None
-    return int(user_id)
+    try:
+        grant = StreamGrant.loads(stored)
+    except (ValueError, TypeError):  # not a grant this code wrote
+        return None
+    return grant if stream_grant_holds(grant=grant) else None
 
 
-# A user's open streams: a sorted set of stream ids scored by when each lease lapses (ms on the
-# Redis server's clock, so app servers with skewed clocks agree). Lapsed leases are pruned in the
-# same script that counts them, so a process that died without closing its streams holds its
-# users' slots for one lease at most.
+def stream_token_spend(*, token: str) -> bool:
+    """Spend `token`: True for the one caller that does (a concurrent one with the same token
+    gets False). Raises StreamsUnavailable."""
+    try:
+        return bool(redis_client("realtime").delete(_token_key(token)))
+    except RedisError as error:
+        raise StreamsUnavailable() from error
+
+
+# A stream's leases: one in its user's sorted set, one in its client address's, each a stream id
+# scored by when its lease lapses (ms on the Redis server's clock, so app servers with skewed
+# clocks agree). Lapsed leases are pruned in the same script that counts them, so a process that
+# died without closing its streams holds their slots for one lease at most. Returns 1 when taken,
+# else the cap that is full: 0 the user's, 2 the address's (nothing is taken then).
 STREAM_LEASE_TAKE_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then
-  return 0
+for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 2 end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[4]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[4])
 end
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 """
-# Renewing re-adds a lease that is gone (Redis restarted): the stream is open either way.
+# Renewing re-adds leases that are gone (Redis restarted): the stream is open either way. Returns
+# the user's credentials fingerprint kept beside the leases (grants.py), in the same round trip.
 STREAM_LEASE_RENEW_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+for i = 1, 2 do
+  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
+  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[2]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2])
+end
+return redis.call('GET', KEYS[3])
 """
+
+StreamCap = Literal["user", "address"]
+TAKE_REFUSALS: dict[int, StreamCap] = {0: "user", 2: "address"}
 
 
 def _lease_milliseconds() -> int:
     return int(settings.REALTIME_STREAM_LEASE_SECONDS * 1000)
 
 
-def stream_lease_take(*, user_id: int, stream_id: str) -> bool:
-    """Whether `stream_id` may open: True while the user holds fewer than
-    REALTIME_MAX_STREAMS_PER_USER unexpired leases (it then holds one more). An unreachable Redis
-    admits the stream, like the rate limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
+def stream_lease_take(*, user_id: int, address: str, stream_id: str) -> StreamCap | None:
+    """Take the leases of `stream_id`, or name the cap that is full: "user" when the user holds
+    REALTIME_MAX_STREAMS_PER_USER unexpired leases, "address" when its client address holds
+    REALTIME_MAX_STREAMS_PER_ADDRESS. An unreachable Redis admits the stream, like the rate
+    limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
     client = redis_client("realtime")
     try:
         taken = client.register_script(STREAM_LEASE_TAKE_SCRIPT)(
-            keys=[stream_lease_key(user_id)],
-            args=[stream_id, settings.REALTIME_MAX_STREAMS_PER_USER, _lease_milliseconds()],
+            keys=[stream_lease_key(user_id), stream_address_lease_key(address)],
+            args=[
+                stream_id,
+                settings.REALTIME_MAX_STREAMS_PER_USER,
+                settings.REALTIME_MAX_STREAMS_PER_ADDRESS,
+                _lease_milliseconds(),
+            ],
         )
     except (RedisConnectionError, RedisTimeoutError) as error:
         logger.warning("Stream leases unavailable, stream admitted (fail open): %s", error)
-        return True
-    return bool(taken)
+        return None
+    return TAKE_REFUSALS.get(int(taken))
 
 
-def stream_lease_renew(*, user_id: int, stream_id: str) -> None:
-    """Keep an open stream's lease from lapsing (called every REALTIME_HEARTBEAT_SECONDS)."""
+def _renew_leases(*, user_id: int, address: str, stream_id: str) -> str | None:
+    """Renew the leases; returns the credentials fingerprint Redis keeps, if any."""
     client = redis_client("realtime")
     try:
-        client.register_script(STREAM_LEASE_RENEW_SCRIPT)(
-            keys=[stream_lease_key(user_id)], args=[stream_id, _lease_milliseconds()]
+        kept = client.register_script(STREAM_LEASE_RENEW_SCRIPT)(
+            keys=[
+                stream_lease_key(user_id),
+                stream_address_lease_key(address),
+                stream_credentials_key(user_id),
+            ],
+            args=[stream_id, _lease_milliseconds()],
         )
     except RedisError as error:
         logger.warning("Stream lease of user %s not renewed: %s", user_id, error)
+        return None
+    return kept.decode() if isinstance(kept, bytes) else None
 
 
-def stream_lease_release(*, user_id: int, stream_id: str) -> None:
-    """Give a closed stream's slot back at once (it would lapse by itself otherwise)."""
+def stream_lease_renew(*, grant: StreamGrant, address: str, stream_id: str) -> bool:
+    """Keep an open stream's leases from lapsing (called every REALTIME_HEARTBEAT_SECONDS) and
+    say whether its grant still holds: False when the stream must close. Postgres or the session
+    store unreachable keeps the stream open (logged): it is checked again next heartbeat."""
+    kept = _renew_leases(user_id=grant.user_id, address=address, stream_id=stream_id)
     try:
-        redis_client("realtime").zrem(stream_lease_key(user_id), stream_id)
+        return stream_grant_holds(grant=grant, kept_fingerprint=kept)
+    except StreamsUnavailable as error:
+        logger.warning("Stream grant of user %s not checked: %s", grant.user_id, error.__cause__)
+        return True
+
+
+def stream_lease_release(*, user_id: int, address: str, stream_id: str) -> None:
+    """Give a closed stream's slots back at once (they would lapse by themselves otherwise)."""
+    try:
+        with redis_client("realtime").pipeline(transaction=False) as pipeline:
+            pipeline.zrem(stream_lease_key(user_id), stream_id)
+            pipeline.zrem(stream_address_lease_key(address), stream_id)
+            pipeline.execute()
     except RedisError as error:
         logger.warning("Stream lease of user %s not released (it will lapse): %s", user_id, error)

@@ -1,8 +1,10 @@
 """The event stream (an async view: it needs the ASGI server) and the demo page.
 
 A stream lives for hours, so what it holds is bounded: no database connection once it streams,
-one of its user's REALTIME_MAX_STREAMS_PER_USER leases (in Redis, shared by every process) and one
-of its process's REALTIME_MAX_STREAMS_PER_PROCESS slots.
+one of its user's REALTIME_MAX_STREAMS_PER_USER leases and one of its client address's
+REALTIME_MAX_STREAMS_PER_ADDRESS (in Redis, shared by every process) and one of its process's
+REALTIME_MAX_STREAMS_PER_PROCESS slots. And only while its grant holds (grants.py): every lease
+renewal checks it, and a logout, a password change or a deactivation closes the stream.
 """
 
 import asyncio
@@ -17,24 +19,31 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
 from django.db import connections
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
+from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.platform.accounts.authorization_header import (
     CHALLENGE,
     UnsupportedAuthorization,
 )
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
+from {{ cookiecutter.project_slug }}.platform.core.exceptions import api_error_body
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
+from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event, current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+    StreamCap,
     stream_lease_release,
     stream_lease_renew,
     stream_lease_take,
-    stream_token_redeem,
+    stream_token_grant,
+    stream_token_spend,
 )
 
 # ASCII digits only (`\d` also matches other scripts' digits), and each part fits the unsigned
@@ -43,6 +52,9 @@ EVENT_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
 MAX_EVENT_ID_PART = 2**64 - 1
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 CAPACITY_RETRY_AFTER_SECONDS = 5
+# The last words of a stream whose grant lapsed: the page learns why its events stopped (a
+# browser's EventSource reconnects after a stream ends; the spent token or ended session is a 401).
+REVOKED_EVENT = 'event: stream.closed\ndata: {"reason": "access_revoked"}\n\n'
 
 
 def valid_event_id(value: str) -> bool:
@@ -52,19 +64,31 @@ def valid_event_id(value: str) -> bool:
     )
 
 
-def _stream_user_id(request: HttpRequest) -> int | None:
-    """The active user opening the stream (a one-time token, else the session), after which the
-    database connection is given back: Django keeps it until the response ends, which for a
-    stream is hours, and a few streams would empty the connection pool for everyone."""
+def _stream_grant(request: HttpRequest) -> StreamGrant | None:
+    """The grant of the active user opening the stream (a one-time token, not yet spent, else the
+    session), after which the database connection is given back: Django keeps it until the
+    response ends, which for a stream is hours, and a few streams would empty the connection pool
+    for everyone."""
     try:
         token = request.GET.get("token")
         if token:
-            return stream_token_redeem(token=token)
+            return stream_token_grant(token=token)
         user = request.user  # the session's user; anonymous if inactive (ModelBackend)
-        return int(user.pk) if user.is_authenticated else None
+        if not isinstance(user, User):
+            return None
+        return stream_grant(user=user, session_key=request.session.session_key)
     finally:
         # Connections belong to the thread that opened them: this runs in that thread (the
         # request's thread-sensitive one, as the middleware and the session lookup did).
+        connections.close_all()
+
+
+def _grant_renewed(grant: StreamGrant, address: str, stream_id: str) -> bool:
+    """stream_lease_renew in a worker thread, which gives back at once any database connection
+    the grant check took (a worker thread's connection would otherwise stay checked out)."""
+    try:
+        return stream_lease_renew(grant=grant, address=address, stream_id=stream_id)
+    finally:
         connections.close_all()
 
 
@@ -97,9 +121,11 @@ class ProcessSlots:
 process_slots = ProcessSlots()
 
 
-def _give_back_slots(user_id: int, stream_id: str) -> None:
+def _give_back_slots(user_id: int, address: str, stream_id: str) -> None:
     process_slots.give_back()
-    release = functools.partial(stream_lease_release, user_id=user_id, stream_id=stream_id)
+    release = functools.partial(
+        stream_lease_release, user_id=user_id, address=address, stream_id=stream_id
+    )
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
@@ -119,18 +145,22 @@ class EventStream:
     so a body that never starts leaves no queue behind.
     """
 
-    def __init__(self, *, user_id: int, last_id: str | None) -> None:
+    def __init__(self, *, grant: StreamGrant, address: str, last_id: str | None) -> None:
         """Call only with a slot taken from process_slots: from here on, it is given back."""
-        self.user_id = user_id
+        self.grant = grant
+        self.user_id = grant.user_id
+        self.address = address
         self.last_id = last_id
         self.stream_id = secrets.token_hex(8)
-        self._give_back = weakref.finalize(self, _give_back_slots, user_id, self.stream_id)
+        self._give_back = weakref.finalize(
+            self, _give_back_slots, self.user_id, address, self.stream_id
+        )
 
-    async def take_lease(self) -> bool:
-        """One of the user's REALTIME_MAX_STREAMS_PER_USER leases, or False when all are held."""
+    async def take_lease(self) -> StreamCap | None:
+        """A lease of the user's and of the address's, or the cap that is full (nothing taken)."""
         taking = asyncio.ensure_future(
             sync_to_async(stream_lease_take, thread_sensitive=False)(
-                user_id=self.user_id, stream_id=self.stream_id
+                user_id=self.user_id, address=self.address, stream_id=self.stream_id
             )
         )
         try:
@@ -162,9 +192,10 @@ class EventStream:
             renew_at = loop.time() + heartbeat
             while True:
                 if loop.time() >= renew_at:  # by the clock: a busy stream gets no keep-alives
-                    await sync_to_async(stream_lease_renew, thread_sensitive=False)(
-                        user_id=self.user_id, stream_id=self.stream_id
-                    )
+                    renewed = sync_to_async(_grant_renewed, thread_sensitive=False)
+                    if not await renewed(self.grant, self.address, self.stream_id):
+                        yield REVOKED_EVENT
+                        return
                     renew_at = loop.time() + heartbeat
                 try:
                     event: Event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
@@ -205,13 +236,12 @@ async def event_stream(request: HttpRequest) -> HttpResponseBase:
             "?token= from /api/events/token/.",
             headers={"WWW-Authenticate": CHALLENGE},
         )
-    user_id = await sync_to_async(_stream_user_id)(request)
-    if user_id is None:
-        return await _unauthenticated(
-            request,
-            code="not_authenticated",
-            detail="Log in, or use ?token= from /api/events/token/.",
-        )
+    try:
+        grant = await sync_to_async(_stream_grant)(request)
+    except APIException as error:  # 503: a store it needs is down (the token is not spent)
+        return JsonResponse(api_error_body(error), status=error.status_code)
+    if grant is None:
+        return await _not_logged_in(request)
     last_id = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id")
     if last_id is not None and not valid_event_id(last_id):
         return error_response(
@@ -226,16 +256,53 @@ async def event_stream(request: HttpRequest) -> HttpResponseBase:
             detail="This server holds as many event streams as it may; retry shortly.",
             headers={"Retry-After": str(CAPACITY_RETRY_AFTER_SECONDS)},
         )
-    stream = EventStream(user_id=user_id, last_id=last_id)
-    if not await stream.take_lease():
+    stream = EventStream(grant=grant, address=client_ip(request), last_id=last_id)
+    full = await stream.take_lease()
+    if full is not None:
         stream.close()
+        return _too_many_streams(full)
+    refusal = await _spend_token(request)
+    if refusal is not None:
+        stream.close()
+        return refusal
+    return StreamingHttpResponse(stream, content_type="text/event-stream", headers=STREAM_HEADERS)
+
+
+async def _not_logged_in(request: HttpRequest) -> HttpResponseBase:
+    return await _unauthenticated(
+        request,
+        code="not_authenticated",
+        detail="Log in, or use ?token= from /api/events/token/.",
+    )
+
+
+def _too_many_streams(full: StreamCap) -> JsonResponse:
+    if full == "user":
         return error_response(
             status=429,
             code="too_many_streams",
             detail=f"At most {settings.REALTIME_MAX_STREAMS_PER_USER} event streams per user may "
             "be open at once; close one first.",
         )
-    return StreamingHttpResponse(stream, content_type="text/event-stream", headers=STREAM_HEADERS)
+    return error_response(
+        status=429,
+        code="too_many_streams_from_address",
+        detail=f"At most {settings.REALTIME_MAX_STREAMS_PER_ADDRESS} event streams may be open "
+        "from one client address at once; close one first.",
+    )
+
+
+async def _spend_token(request: HttpRequest) -> HttpResponseBase | None:
+    """Spend the stream's one-time token, now that the stream is admitted; the refusal to send
+    instead when a concurrent request spent it first (or Redis could not be asked)."""
+    token = request.GET.get("token")
+    if not token:
+        return None
+    try:
+        spent = await sync_to_async(stream_token_spend, thread_sensitive=False)(token=token)
+    except APIException as error:
+        return JsonResponse(api_error_body(error), status=error.status_code)
+    return None if spent else await _not_logged_in(request)
 
 
 def realtime_page(request: HttpRequest) -> HttpResponse:

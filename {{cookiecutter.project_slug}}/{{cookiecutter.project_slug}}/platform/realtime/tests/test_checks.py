@@ -21,6 +21,12 @@ def test_a_per_process_stream_cap_below_one_is_an_error(settings: Settings) -> N
     assert [error.id for error in check_stream_caps(None)] == [f"{SLUG}.E016"]
 
 
+def test_a_per_address_stream_cap_below_one_is_an_error(settings: Settings) -> None:
+    settings.REALTIME_MAX_STREAMS_PER_ADDRESS = 0
+
+    assert [error.id for error in check_stream_caps(None)] == [f"{SLUG}.E018"]
+
+
 def test_a_heartbeat_of_zero_seconds_is_an_error(settings: Settings) -> None:
     settings.REALTIME_HEARTBEAT_SECONDS = 0
 

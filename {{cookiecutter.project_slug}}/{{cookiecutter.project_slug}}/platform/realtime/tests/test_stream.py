@@ -86,7 +86,9 @@ def hub_connections() -> list[dict[str, str]]:
 def test_two_hundred_clients_share_one_redis_subscription(
     start_server: Callable[..., LiveServer], user: User
 ) -> None:
-    server = start_server(REALTIME_MAX_STREAMS_PER_USER="100")
+    server = start_server(
+        REALTIME_MAX_STREAMS_PER_USER="100", REALTIME_MAX_STREAMS_PER_ADDRESS="200"
+    )
     users = [user] * 100 + UserFactory.create_batch(100)
 
     async def scenario() -> None:
@@ -215,3 +217,35 @@ def test_a_malformed_last_event_id_is_a_400(
 
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_last_event_id"
+
+
+UNAVAILABLE = {
+    "detail": "Event streams are unavailable for a moment; try again.",
+    "code": "streams_unavailable",
+}
+
+
+def test_a_stream_token_asked_for_while_its_redis_is_down_is_a_503_json(
+    api_client: APIClient, own_redis: OwnRedis, settings: Settings
+) -> None:
+    settings.REDIS_REALTIME_URL = own_redis.url(db=6)
+    own_redis.stop()
+
+    response = api_client.post("/api/events/token/")
+
+    assert response.status_code == 503
+    assert response.json() == UNAVAILABLE
+
+
+def test_a_stream_opened_while_its_redis_is_down_is_a_503_json(
+    start_server: Callable[..., LiveServer], user: User, own_redis: OwnRedis, settings: Settings
+) -> None:
+    settings.REDIS_REALTIME_URL = own_redis.url(db=6)
+    server = start_server(REDIS_REALTIME_URL=own_redis.url(db=6))
+    url = stream_url(server, user)
+    own_redis.stop()
+
+    response = httpx.get(url, timeout=10)
+
+    assert response.status_code == 503
+    assert response.json() == UNAVAILABLE

@@ -17,7 +17,7 @@ from pytest_django.fixtures import Settings
 from redis import Redis
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
 from {{ cookiecutter.project_slug }}.platform.realtime.tests.urls import PROBE
@@ -29,8 +29,11 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 STREAM = "/api/events/stream/"
 PROBED = {"TEST_ROOT_URLCONF": "{{ cookiecutter.project_slug }}.platform.realtime.tests.urls"}
-NOTHING_HELD = {"hub_clients": 0, "process_streams": 0, "user_leases": 0}
-ONE_STREAM_HELD = {"hub_clients": 1, "process_streams": 1, "user_leases": 1}
+NOTHING_HELD = {"hub_clients": 0, "process_streams": 0, "user_leases": 0, "address_leases": 0}
+ONE_STREAM_HELD = {"hub_clients": 1, "process_streams": 1, "user_leases": 1, "address_leases": 1}
+# The client address of tests that count what an address holds: its own, so that streams other
+# tests left to lapse are not counted (the live server believes X-Forwarded-For from 127.0.0.1).
+OWN_ADDRESS = "203.0.113.7"
 
 
 def stream_url(server: LiveServer, user: User) -> str:
@@ -43,10 +46,12 @@ def logged_in(server: LiveServer, user: User) -> ApiSession:
     return session
 
 
-async def open_streams(http: httpx.AsyncClient, urls: list[str]) -> list[asyncio.Task[None]]:
+async def open_streams(
+    http: httpx.AsyncClient, urls: list[str], headers: dict[str, str] | None = None
+) -> list[asyncio.Task[None]]:
     clients = [SseClient() for _ in urls]
     tasks = [
-        asyncio.create_task(client.run(http, url, {}))
+        asyncio.create_task(client.run(http, url, headers or {}))
         for client, url in zip(clients, urls, strict=True)
     ]
     connected = asyncio.ensure_future(
@@ -67,16 +72,19 @@ async def close(tasks: list[asyncio.Task[None]]) -> None:
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def try_to_open(http: httpx.AsyncClient, url: str) -> tuple[int, str | None]:
+async def try_to_open(
+    http: httpx.AsyncClient, url: str, headers: dict[str, str] | None = None
+) -> tuple[int, str | None]:
     """The status of a stream request and its error code; an opened stream is closed again."""
-    async with http.stream("GET", url, timeout=10) as response:
+    async with http.stream("GET", url, headers=headers, timeout=10) as response:
         if response.status_code == 200:
             return 200, None
         return response.status_code, json.loads(await response.aread())["code"]
 
 
 def holdings(server: LiveServer, user: User) -> dict[str, int]:
-    response = httpx.get(f"{server.url}{PROBE}", params={"user": user.pk}, timeout=10)
+    params: dict[str, str | int] = {"user": user.pk, "address": OWN_ADDRESS}
+    response = httpx.get(f"{server.url}{PROBE}", params=params, timeout=10)
     assert response.status_code == 200, response.text
     counts: dict[str, int] = response.json()
     return counts
@@ -99,6 +107,10 @@ def test_streams_hold_no_database_connection_so_another_users_request_is_served(
         DATABASE_POOL_MAX_SIZE="2",
         DATABASE_POOL_TIMEOUT="5",
         REALTIME_MAX_STREAMS_PER_USER="10",
+        # Renewals five times a second, each reading the user's credentials from Postgres (none
+        # kept in Redis): a renewal that kept its connection would empty the pool.
+        REALTIME_HEARTBEAT_SECONDS="0.2",
+        SESSION_USER_CACHE_SECONDS="0",
     )
     streamer, other = logged_in(server, user), logged_in(server, other_user)
 
@@ -106,6 +118,7 @@ def test_streams_hold_no_database_connection_so_another_users_request_is_served(
         # Session-cookie streams: their user lookup is the connection Django would keep.
         async with httpx.AsyncClient(cookies=streamer.http.cookies) as http:
             tasks = await open_streams(http, [f"{server.url}{STREAM}"] * 4)
+            await asyncio.sleep(1)
             started = time.monotonic()
             # Any request of a logged-in user needs a connection: its session's user is looked up.
             response = await asyncio.to_thread(other.post, server, "/api/events/token/")
@@ -141,6 +154,60 @@ def test_a_users_streams_beyond_the_cap_are_refused_in_every_process_until_one_c
     asyncio.run(scenario())
 
 
+async def opens_once_freed(http: httpx.AsyncClient, url: str, headers: dict[str, str]) -> None:
+    """Waits for `url` to open, as it must once a closed stream's slots are given back."""
+    deadline = time.monotonic() + 10
+    while (outcome := await try_to_open(http, url, headers)) != (200, None):
+        assert time.monotonic() < deadline, f"still refused: {outcome}"
+        await asyncio.sleep(0.1)
+
+
+def from_address(address: str) -> dict[str, str]:
+    # The live server believes X-Forwarded-For from 127.0.0.1 (TRUSTED_PROXIES), as from a proxy.
+    return {"X-Forwarded-For": address}
+
+
+def test_streams_from_one_address_beyond_its_cap_are_refused_in_every_process(
+    start_server: Callable[..., LiveServer], user: User, other_user: User
+) -> None:
+    first, second = (start_server(REALTIME_MAX_STREAMS_PER_ADDRESS="2") for _ in range(2))
+    third_user = UserFactory.create()
+    crowd, elsewhere = from_address("198.51.100.23"), from_address("198.51.100.24")
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            on_first = await open_streams(http, [stream_url(first, user)], crowd)
+            on_second = await open_streams(http, [stream_url(second, other_user)], crowd)
+            refused = [stream_url(server, third_user) for server in (first, second)]
+
+            for url in refused:
+                outcome = await try_to_open(http, url, crowd)
+                assert outcome == (429, "too_many_streams_from_address")
+            assert await try_to_open(http, stream_url(first, third_user), elsewhere) == (200, None)
+
+            await close(on_second)
+            await opens_once_freed(http, refused[0], crowd)  # the refused token still works
+            await close(on_first)
+
+    asyncio.run(scenario())
+
+
+def test_a_stream_refused_for_the_process_cap_leaves_its_token_usable(
+    start_server: Callable[..., LiveServer], user: User, other_user: User
+) -> None:
+    server = start_server(REALTIME_MAX_STREAMS_PER_PROCESS="1")
+
+    async def scenario() -> None:
+        async with httpx.AsyncClient() as http:
+            holding = await open_streams(http, [stream_url(server, user)])
+            waiting = stream_url(server, other_user)
+            assert await try_to_open(http, waiting) == (503, "stream_capacity")
+            await close(holding)
+            await opens_once_freed(http, waiting, {})
+
+    asyncio.run(scenario())
+
+
 def test_streams_beyond_the_process_cap_are_refused_with_503_and_retry_after(
     start_server: Callable[..., LiveServer], user: User, other_user: User
 ) -> None:
@@ -166,7 +233,10 @@ class RawStream:
     def __init__(self, server: LiveServer, cookies: httpx.Cookies) -> None:
         cookie = "; ".join(f"{name}={value}" for name, value in cookies.items())
         self.socket = socket.create_connection(("127.0.0.1", server.port), timeout=10)
-        request = f"GET {STREAM} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n\r\n"
+        request = (
+            f"GET {STREAM} HTTP/1.1\r\nHost: 127.0.0.1\r\nCookie: {cookie}\r\n"
+            f"X-Forwarded-For: {OWN_ADDRESS}\r\n\r\n"
+        )
         self.socket.sendall(request.encode())
         self.received = b""
 

@@ -13,7 +13,10 @@ from django.urls import path
 from config.urls import handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import current_hub
-from {{ cookiecutter.project_slug }}.platform.realtime.selectors import stream_lease_count
+from {{ cookiecutter.project_slug }}.platform.realtime.selectors import (
+    stream_address_lease_count,
+    stream_lease_count,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.views import process_slots
 
 PROBE = "/test/realtime/streams/"
@@ -22,19 +25,24 @@ __all__ = ["PROBE", "handler404", "handler500", "urlpatterns"]
 
 
 async def stream_holdings(request: HttpRequest) -> JsonResponse:
-    """The hub's client queues, the process's stream slots and `?user=`'s leases. Async: the hub
-    belongs to the server's event loop."""
+    """The hub's client queues, the process's stream slots, `?user=`'s leases and those of
+    `?address=` (default 127.0.0.1, the tests' own). Async: the hub belongs to the server's
+    event loop."""
     # A response dropped by a cancelled request is unreachable but may sit in a reference cycle
     # until the collector runs: collect first, so what is counted is what is really held.
     gc.collect()
     leases = await sync_to_async(stream_lease_count, thread_sensitive=False)(
         user_id=int(request.GET["user"])
     )
+    address_leases = await sync_to_async(stream_address_lease_count, thread_sensitive=False)(
+        address=request.GET.get("address", "127.0.0.1")
+    )
     return JsonResponse(
         {
             "hub_clients": current_hub().client_count(),
             "process_streams": process_slots.taken,
             "user_leases": leases,
+            "address_leases": address_leases,
         }
     )
 
