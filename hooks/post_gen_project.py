@@ -67,6 +67,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/migrations/0002_user_supabase.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
         ),

@@ -11,7 +11,6 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.services import UserSyncConflict, user_sync_from_supabase
 from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import TokenRejected, supabase_token_verify
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import JwksUnavailable
-from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_budget_guard
 
 REALM = 'Bearer realm="api"'
 
@@ -43,9 +42,9 @@ class SupabaseTokenAuthentication(BaseAuthentication):
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None  # not ours: let the next authentication class try
-        # Checking a token costs work (signature, JWKS, user lookup): not for a client IP whose
-        # budget for failed authentication is spent (429 at once).
-        unauthenticated_budget_guard(request._request)
+        # Checked before the client IP's budget for failed authentication, which only a failure
+        # spends (core/exceptions.py): anonymous traffic from the same address (a NAT) can never
+        # turn a valid token away (rate_limit/anonymous.py says why that stays cheap).
         if len(parts) != 2:
             raise InvalidToken("Send 'Authorization: Bearer <token>'.", "token_invalid")
         try:
