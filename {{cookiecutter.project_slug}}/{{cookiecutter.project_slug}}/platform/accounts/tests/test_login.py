@@ -42,6 +42,15 @@ def test_a_wrong_password_is_a_401_with_a_challenge(user: User) -> None:
     assert response["WWW-Authenticate"] == 'Cookie realm="api"'
 
 
+def test_the_schema_documents_wrong_credentials_as_a_401() -> None:
+    schema = APIClient().get("/api/schema/", {"format": "json"}).json()
+    responses = schema["paths"][LOGIN_URL]["post"]["responses"]
+
+    assert "`invalid_credentials`" in responses["401"]["description"]
+    assert "invalid_credentials" not in responses["400"]["description"]
+    assert "`throttled`" in responses["429"]["description"]
+
+
 def test_guessing_from_many_addresses_stops_at_the_accounts_budget(user: User) -> None:
     guesses = [attempt(from_address(n), user, "wrong") for n in range(PER_ACCOUNT + 2)]
     # The right password from yet another address: refused before it is checked.
