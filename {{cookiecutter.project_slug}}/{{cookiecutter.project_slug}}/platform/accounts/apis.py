@@ -1,24 +1,22 @@
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import logout
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.exceptions import APIException
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from {{ cookiecutter.project_slug }}.platform.accounts.login import (
+    InvalidCredentials,
+    known_device_remember,
+    session_login,
+)
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 {%- if cookiecutter.use_supabase_auth == "y" %}
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 {%- endif %}
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
-
-
-class InvalidCredentials(APIException):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_detail = "Invalid username or password."
-    default_code = "invalid_credentials"
 
 
 class UserOutputSerializer(serializers.ModelSerializer[User]):
@@ -39,7 +37,8 @@ class LoginApi(APIView):
     # Anonymous by definition; JSON-only parsing keeps cross-site forms from posting here.
     authentication_classes = ()
     permission_classes = (AllowAny,)
-    # Password guessing is what rate limits are for: the strict "auth" rate applies.
+    # Password guessing is what rate limits are for: the strict "auth" rate per client address,
+    # and budgets per account that only wrong passwords spend (accounts/login.py).
     throttle_scope = "auth"
 
     @extend_schema(
@@ -49,11 +48,10 @@ class LoginApi(APIView):
     def post(self, request: Request) -> Response:
         data = LoginInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        user = authenticate(request._request, **data.validated_data)
-        if not isinstance(user, User):
-            raise InvalidCredentials()
-        login(request._request, user)
-        return Response(UserOutputSerializer(user).data)
+        user = session_login(request=request._request, **data.validated_data)
+        response = Response(UserOutputSerializer(user).data)
+        known_device_remember(request=request._request, response=response, user=user)
+        return response
 
 
 class LogoutApi(APIView):

@@ -81,6 +81,11 @@ def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> U
     anyone out (their next valid token creates it again, with a new id). To lock someone out,
     deactivate the local user (`is_active=False`: every API then answers 401 user_inactive)
     or delete/ban them in Supabase.
+
+    Staff follows the latest decision: the `staff` role appearing in or leaving app_metadata
+    (compared with the roles of the user's previous token) grants or revokes `is_staff`; while
+    the role stays as it was, `is_staff` is left alone, so a grant or revocation made locally
+    (the admin) holds until Supabase changes the role again.
     """
     roles = _roles(claims)
     wanted = {
@@ -93,6 +98,8 @@ def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> U
     if user is None:
         _sign_up_budget_spend(client_address)
         return _user_create(sub=sub, fields=wanted)
+    if (STAFF_ROLE in roles) == (STAFF_ROLE in user.supabase_roles):
+        del wanted["is_staff"]  # Supabase changed nothing about staff: a local decision holds
     changed = [field for field, value in wanted.items() if getattr(user, field) != value]
     if changed:
         for field in changed:

@@ -3,13 +3,16 @@
 Django's cache session store reads a Redis error as "no session"; the session middleware then
 deletes the browser's cookie, so a Redis blip (a restart, a Sentinel failover) logs users out for
 good. This store raises instead: the request answers 503 and the cookie, and the session, survive
-for the next request.
+for the next request. Writes fail the same way: a login (which creates a session) answers 503, not
+a 500.
 
 A logged-in request needs the session and then its user: the store reads the signed copy of the
 user kept beside the session (accounts/session_users.py) in the same MGET, one round trip for both.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.contrib.sessions.backends.cache import SessionStore as CacheSessionStore
@@ -29,6 +32,16 @@ class SessionsUnavailable(APIException):
     default_code = "sessions_unavailable"
 
 
+@contextmanager
+def _sessions_redis() -> Iterator[None]:
+    """Redis errors inside become SessionsUnavailable: DRF answers it 503 `sessions_unavailable`."""
+    try:
+        yield
+    except (ConnectionInterrupted, RedisError) as error:
+        logger.warning("Session store unreachable: %s", error)
+        raise SessionsUnavailable from error
+
+
 class SessionStore(CacheSessionStore):
     # The signed copy of the session's user (accounts/session_users.py), read with the session.
     user_copy: object = None
@@ -36,15 +49,25 @@ class SessionStore(CacheSessionStore):
     def load(self) -> dict[str, Any]:
         assert self.session_key is not None  # Django loads only a session it has a key for
         copy_key = user_copy_key(self.session_key)
-        try:
+        with _sessions_redis():
             # _cache is set by Django's __init__ (the stubs do not declare it).
             found = self._cache.get_many([self.cache_key, copy_key])  # type: ignore[attr-defined]
-        except (ConnectionInterrupted, RedisError) as error:
-            logger.warning("Session store unreachable: %s", error)
-            raise SessionsUnavailable from error
         self.user_copy = found.get(copy_key)
         session_data: dict[str, Any] | None = found.get(self.cache_key)
         if session_data is not None:
             return session_data
         self._session_key = None  # unknown or expired: start a new session
         return {}
+
+    # Creating a session (login) asks exists() for a free key, then saves it.
+    def exists(self, session_key: str) -> bool:
+        with _sessions_redis():
+            return super().exists(session_key)
+
+    def save(self, must_create: bool = False) -> None:
+        with _sessions_redis():
+            super().save(must_create)
+
+    def delete(self, session_key: str | None = None) -> None:
+        with _sessions_redis():
+            super().delete(session_key)

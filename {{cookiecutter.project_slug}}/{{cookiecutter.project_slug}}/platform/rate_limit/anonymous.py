@@ -7,15 +7,11 @@ handler's 401/403 for NotAuthenticated and AuthenticationFailed, the event strea
 unit of the "anon" rate (REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"], RATE_LIMIT_ANON_RATE)
 of its client IP; once that is spent the answer is 429 instead.
 
-Bearer tokens cost work to check (a signature, a key set, a user lookup), so token authentication
-first peeks at the budget (one read-only round trip) and answers 429 at once when it is spent.
-To keep that round trip off authenticated requests, only addresses whose authentication failed in
-this process lately are peeked at: a process spends at most one full check per spent address.
+Credentials are checked first and the budget only afterwards, when they failed: valid
+credentials are never refused by it, however much anonymous traffic shares their address (a NAT,
+an IPv6 /64). So an authentication class must keep a failed check cheap: then a refusal costs that
+check and one round trip, as a request without credentials does.
 """
-
-import threading
-import time
-from collections import OrderedDict
 
 from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
@@ -32,33 +28,6 @@ from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remem
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate, parse_rate
 
 ANONYMOUS_SCOPE = "anon"
-# Addresses remembered per process; the oldest are forgotten first (a forgotten one costs one
-# full token check before it is remembered again).
-RECENT_FAILURES_MAX = 10_000
-
-
-class _RecentFailures:
-    """Client IPs whose authentication failed in this process, until their budget is whole again."""
-
-    def __init__(self, size: int) -> None:
-        self._until: OrderedDict[str, float] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def add(self, ip: str, seconds: float) -> None:
-        with self._lock:
-            self._until[ip] = time.monotonic() + seconds
-            self._until.move_to_end(ip)
-            while len(self._until) > self._size:
-                self._until.popitem(last=False)
-
-    def __contains__(self, ip: str) -> bool:
-        with self._lock:
-            until = self._until.get(ip)
-        return until is not None and until > time.monotonic()
-
-
-_recent_failures = _RecentFailures(RECENT_FAILURES_MAX)
 
 
 def anonymous_rate() -> Rate | None:
@@ -79,22 +48,7 @@ def unauthenticated_request_count(request: HttpRequest) -> RateLimitResult | Non
     result = rate_limit_check(policy=ANONYMOUS_SCOPE, identity=ip, rate=rate)
     if result is not None:
         remember_rate_limit_result(request, result)
-        _recent_failures.add(ip, max(result.reset_after, 1))
     return result
-
-
-def unauthenticated_budget_guard(request: HttpRequest) -> None:
-    """Call before checking credentials: raises Throttled (429) when the client IP's "anon" budget
-    is spent (a read-only peek, nothing is counted), RateLimitUnavailable (503) when the limiter
-    fails closed. Free for addresses that have not failed authentication here lately."""
-    ip, rate = client_ip(request), anonymous_rate()
-    if rate is None or ip not in _recent_failures:
-        return
-    # Failing closed, the limiter raises RateLimitUnavailable: DRF answers it with a 503.
-    result = rate_limit_check(policy=ANONYMOUS_SCOPE, identity=ip, rate=rate, peek=True)
-    if result is not None and not result.allowed:
-        remember_rate_limit_result(request, result)
-        raise exceptions.Throttled(wait=result.retry_after)
 
 
 def unauthenticated_api_exception(

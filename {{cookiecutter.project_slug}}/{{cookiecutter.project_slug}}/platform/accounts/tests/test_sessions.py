@@ -152,4 +152,22 @@ def test_a_redis_outage_answers_503_and_keeps_the_session_cookie(
     assert response.json()["code"] == "sessions_unavailable"
     # Django's own cache store would have answered 401/403 and deleted the cookie: logged out.
     assert settings.SESSION_COOKIE_NAME not in response.cookies
+
+
+def test_logging_in_while_the_sessions_redis_is_down_answers_503(
+    user: User, own_redis: OwnRedis, settings: Settings
+) -> None:
+    sessions = {**settings.CACHES["sessions"], "LOCATION": own_redis.url(db=2)}
+    settings.CACHES = {**settings.CACHES, "sessions": sessions}
+    own_redis.stop()
+    credentials = {"username": user.username, "password": PASSWORD}
+
+    response = Client().post("/api/auth/login/", credentials, content_type="application/json")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "Sessions are unavailable for a moment; try again.",
+        "code": "sessions_unavailable",
+    }
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
 {%- endif %}

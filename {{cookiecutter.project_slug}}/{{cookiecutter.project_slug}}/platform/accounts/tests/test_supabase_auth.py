@@ -125,6 +125,58 @@ def test_email_and_roles_follow_the_token_and_only_app_metadata_grants_staff(
     assert User.objects.filter(supabase_id=sub).count() == 1
 
 
+# Staff: Supabase's change of the role wins, and a local decision holds until Supabase changes it.
+
+STAFF = {"roles": ["staff"]}
+
+
+def staff_after(sub: str) -> bool:
+    return User.objects.get(supabase_id=sub).is_staff
+
+
+def test_staff_revoked_locally_is_not_granted_again_by_the_same_token(supabase: HTTPServer) -> None:
+    payload = claims(supabase, app_metadata=STAFF)
+    token = sign(payload)
+    assert call_me(token).status_code == 200
+    assert staff_after(payload["sub"])
+    user = User.objects.get(supabase_id=payload["sub"])
+    user.is_staff = False  # as the admin saves it
+    user.save()
+
+    assert call_me(token).status_code == 200
+    assert not staff_after(payload["sub"])
+    refreshed = sign(claims(supabase, sub=payload["sub"], app_metadata=STAFF))
+    assert call_me(refreshed).status_code == 200
+    assert not staff_after(payload["sub"])
+
+
+def test_staff_granted_locally_holds_while_tokens_never_carried_the_role(
+    supabase: HTTPServer,
+) -> None:
+    payload = claims(supabase)
+    token = sign(payload)
+    call_me(token)
+    User.objects.filter(supabase_id=payload["sub"]).update(is_staff=True)
+
+    assert call_me(token).status_code == 200
+    assert staff_after(payload["sub"])
+
+
+def test_supabase_withdrawing_the_role_revokes_staff_and_granting_it_again_restores_it(
+    supabase: HTTPServer,
+) -> None:
+    sub = str(uuid.uuid4())
+    call_me(sign(claims(supabase, sub=sub, app_metadata=STAFF)))
+    User.objects.filter(supabase_id=sub).update(is_staff=False)  # revoked locally
+
+    call_me(sign(claims(supabase, sub=sub)))  # withdrawn in Supabase
+    withdrawn = staff_after(sub)
+    call_me(sign(claims(supabase, sub=sub, app_metadata=STAFF)))  # granted in Supabase again
+
+    assert not withdrawn
+    assert staff_after(sub)
+
+
 @pytest.mark.parametrize(
     ("overrides", "code"),
     [

@@ -65,7 +65,7 @@ def test_login_has_the_stricter_auth_scope(anonymous_client: APIClient, user: Us
         for _ in range(3)
     ]
 
-    assert [a.status_code for a in attempts] == [400, 400, 429]
+    assert [a.status_code for a in attempts] == [401, 401, 429]
     assert attempts[0].json()["code"] == "invalid_credentials"
     assert '"auth";q=2;w=60' in attempts[2]["RateLimit-Policy"]
 
