@@ -86,6 +86,9 @@ def test_without_uv_install_says_it_ignores_the_lock_and_lock_says_what_it_needs
     # The PATH without any directory holding uv (`make test` puts the template venv's first).
     folders = os.environ["PATH"].split(os.pathsep)
     without_uv = {"PATH": os.pathsep.join(f for f in folders if not (Path(f) / "uv").exists())}
+    # As a user's top-level make: under the template's own `make test` a child make would print
+    # its "Leaving directory" line last.
+    without_uv |= {"MAKELEVEL": "0", "MAKEFLAGS": ""}
     assert run(["sh", "-c", "command -v uv"], cwd=project, env=without_uv).stdout == ""
 
     lock = run(["make", "lock"], cwd=project, env=without_uv)
@@ -120,6 +123,9 @@ def test_an_install_without_uv_ends_saying_what_it_did_not_do_and_how_to_install
     python.chmod(0o755)
     folders = [str(python.parent), *os.environ["PATH"].split(os.pathsep)]
     without_uv = {"PATH": os.pathsep.join(f for f in folders if not (Path(f) / "uv").exists())}
+    # As a user's top-level make: under the template's own `make test` a child make would print
+    # its "Leaving directory" line last.
+    without_uv |= {"MAKELEVEL": "0", "MAKEFLAGS": ""}
 
     install = run(["make", "install"], cwd=project, env=without_uv)
     ok(install)

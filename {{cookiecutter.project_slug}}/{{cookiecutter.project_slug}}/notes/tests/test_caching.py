@@ -288,11 +288,13 @@ def test_a_page_that_is_not_cached_is_read_from_postgres_each_time(
 
 # What a cached list read, logged in with a session, costs to load the session and its user, by
 # SESSION_ENGINE: (Redis commands, SQL tables read). The project's Redis store reads both in one
-# MGET (core/sessions.py); Django's cached_db store GETs the session, then the user's signed copy
+# MGET; Django's cached_db store GETs the session, then the user's signed copy
 # (accounts/session_users.py); Django's database store reads the session row from Postgres and the
 # copy from the cache. Nothing else reads Postgres.
+# The project's own engine is named from this package: bakes without it have no such module.
+PROJECT_SESSION_ENGINE = f"{__name__.split('.')[0]}.platform.core.sessions"
 SESSION_READS: dict[str, tuple[list[str], list[str]]] = {
-    "{{ cookiecutter.project_slug }}.platform.core.sessions": (["MGET"], []),
+    PROJECT_SESSION_ENGINE: (["MGET"], []),
     "django.contrib.sessions.backends.cached_db": (["GET", "GET"], []),
     "django.contrib.sessions.backends.db": (["GET"], ["django_session"]),
 }
