@@ -1,8 +1,8 @@
 """Loaded by cookiecutter (cookiecutter.json `_extensions`) in the process that bakes.
 
-QuietHookFailures: a hook that refuses an answer prints one line saying what to change and exits non-zero;
-cookiecutter would then log its own traceback of the failed hook under it, which says nothing
-more and buries the line. This drops that traceback; cookiecutter's one-line notice stays.
+QuietHookFailures: a hook that refuses an answer prints one line saying what to change and exits
+non-zero; cookiecutter would then log its own traceback of the failed hook under it, which says
+nothing more and buries the line. This drops that traceback; cookiecutter's one-line notice stays.
 
 CruftState: the `cruft_state` filter that writes a bake's .cruft.json, so `cruft update` can take
 the template's later changes into the project.
