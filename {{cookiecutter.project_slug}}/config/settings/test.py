@@ -1,4 +1,4 @@
-"""The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_URL)."""
+"""The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_DURABLE_URL)."""
 
 import uuid
 

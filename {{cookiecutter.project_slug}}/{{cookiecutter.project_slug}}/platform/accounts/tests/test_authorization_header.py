@@ -21,7 +21,7 @@ UNSUPPORTED = ["Basic dXNlcjpwYXNz", "Token abc", "random text", "Basic", "Diges
 
 @pytest.fixture
 def anon_rate_of_one(settings: Settings) -> None:
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "1/min"}
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anonymous": "1/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 

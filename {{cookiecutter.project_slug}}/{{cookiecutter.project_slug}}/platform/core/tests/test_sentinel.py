@@ -46,11 +46,11 @@ def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) ->
         "REDIS_SENTINELS": sentinel_deployment.addresses,
         "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
         # Under Sentinel a URL gives only the database (and password): the host is a label.
-        "REDIS_URL": f"redis://{SENTINEL_MASTER}/0",
+        "REDIS_DURABLE_URL": f"redis://{SENTINEL_MASTER}/0",
     }
     settings.REDIS_SENTINELS = [sentinel_address(a) for a in env["REDIS_SENTINELS"].split(",")]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
-    settings.REDIS_URL = env["REDIS_URL"]
+    settings.REDIS_DURABLE_URL = env["REDIS_DURABLE_URL"]
     return env
 
 
@@ -99,7 +99,7 @@ def test_passwords_for_the_master_and_the_sentinels_are_used(
     deployment.start()
     settings.REDIS_SENTINELS = [sentinel_address(a) for a in deployment.addresses.split(",")]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
-    settings.REDIS_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
+    settings.REDIS_DURABLE_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
     try:
         without_sentinel_password = sentinel_diagnose()
         settings.REDIS_SENTINEL_PASSWORD = "s-secret"
@@ -125,7 +125,7 @@ def test_every_role_reaches_a_tls_master_through_the_sentinels(tmp_path: Path) -
     env = {
         "REDIS_SENTINELS": deployment.addresses,
         "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
-        "REDIS_URL": f"rediss://{SENTINEL_MASTER}/0",
+        "REDIS_DURABLE_URL": f"rediss://{SENTINEL_MASTER}/0",
     }
     try:
         verified = check_redis_report(**env, REDIS_SSL_CA_CERTS=str(certificates["ca.crt"]))

@@ -312,7 +312,7 @@ def test_the_stream_probe_is_only_in_the_test_urlconf(client: Client) -> None:
 def test_anonymous_stream_requests_spend_the_ips_budget_then_get_429(
     start_server: Callable[..., LiveServer],
 ) -> None:
-    server = start_server(RATE_LIMIT_ANON_RATE="2/min")
+    server = start_server(RATE_LIMIT_ANONYMOUS_RATE="2/min")
     forged = f"{server.url}{STREAM}?token=forged"
 
     statuses = [httpx.get(forged, timeout=10).status_code for _ in range(4)]
