@@ -20,7 +20,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import SentinelReport, sentinel_diagnose
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
-from {{ cookiecutter.project_slug }}.testing.probe.urls import {% if cookiecutter.use_celery == "y" %}PROBE_JOB_URL, {% endif %}PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import {% if cookiecutter.use_celery == "y" %}HARNESS_JOB_URL, {% endif %}HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.project import check_redis_report, run_project
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -172,8 +172,8 @@ def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool
     invalidates the cached list and the read that refills it (cache), and the limiter's answer
     (rate_limit). False while any of them fails."""
     try:
-        created = alice.post(server, PROBE_URL, {"name": title})
-        listed = alice.get(server, PROBE_URL)
+        created = alice.post(server, HARNESS_URL, {"name": title})
+        listed = alice.get(server, HARNESS_URL)
     except httpx.HTTPError:
         return False
     if created.status_code != 201 or listed.status_code != 200:
@@ -206,19 +206,19 @@ def test_the_project_carries_on_through_a_sentinel_failover(
             await asyncio.wait_for(stream.connected.wait(), timeout=20)
             await asyncio.to_thread(fail_over_and_recover, sentinel_deployment, alice, server)
             assert (await stream.wait_for(1, timeout=RECOVERY_BOUND_SECONDS))[0] == "stream.gap"
-            await asyncio.to_thread(alice.post, server, PROBE_URL, {"name": "after"})
+            await asyncio.to_thread(alice.post, server, HARNESS_URL, {"name": "after"})
             names = await stream.wait_for(2)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         assert names[0] == "stream.gap"
-        assert "probe.saved" in names[1:]
+        assert "harness.saved" in names[1:]
 
     asyncio.run(scenario())
 {%- else %}
     fail_over_and_recover(sentinel_deployment, alice, server)
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    job = alice.post(server, PROBE_JOB_URL).json()["id"]
+    job = alice.post(server, HARNESS_JOB_URL).json()["id"]
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while (state := alice.get(server, f"/api/jobs/{job}/").json()["state"]) != "SUCCESS":
         assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"

@@ -10,7 +10,7 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.proxy import client_from
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
@@ -33,7 +33,7 @@ def refused_as_unauthenticated(status: int) -> bool:
 def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
     client = APIClient(REMOTE_ADDR="203.0.113.7")
 
-    answers = [client.get(PROBE_URL) for _ in range(ANON_RATE + 2)]
+    answers = [client.get(HARNESS_URL) for _ in range(ANON_RATE + 2)]
 
     assert all(refused_as_unauthenticated(a.status_code) for a in answers[:ANON_RATE])
     assert [a.status_code for a in answers[ANON_RATE:]] == [429, 429]
@@ -41,13 +41,13 @@ def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
     assert refused.json()["code"] == "throttled"
     assert int(refused["Retry-After"]) >= 1
     assert f'"anonymous";q={ANON_RATE};w=60' in refused["RateLimit-Policy"]
-    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(PROBE_URL)
+    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(HARNESS_URL)
     assert refused_as_unauthenticated(other_ip.status_code)
 
 
 @pytest.mark.usefixtures("tight_anon_rate")
 def test_authenticated_requests_spend_nothing(api_client: APIClient) -> None:
-    statuses = {api_client.get(PROBE_URL).status_code for _ in range(ANON_RATE + 2)}
+    statuses = {api_client.get(HARNESS_URL).status_code for _ in range(ANON_RATE + 2)}
 
     assert statuses == {200}
 
@@ -79,12 +79,12 @@ def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users
     ]
 
     statuses = [
-        attacker.get(f"{server.url}{PROBE_URL}", headers=attempts[n % len(attempts)]).status_code
+        attacker.get(f"{server.url}{HARNESS_URL}", headers=attempts[n % len(attempts)]).status_code
         for n in range(ANON_RATE + 3)
     ]
     member = ApiSession()
     logged_in = member.login(server, user.username, PASSWORD)
-    served = member.get(server, PROBE_URL)
+    served = member.get(server, HARNESS_URL)
     attacker.close()
     member.close()
 

@@ -1,4 +1,4 @@
-"""The project's URLs plus a probe of what a live server holds for its event streams.
+"""The project's URLs plus a view of what a live server holds for its event streams.
 
 A live server loads it when started with TEST_ROOT_URLCONF set to this module (see
 config/settings/test.py); production settings never do.
@@ -19,9 +19,9 @@ from {{ cookiecutter.project_slug }}.platform.realtime.selectors import (
 )
 from {{ cookiecutter.project_slug }}.platform.realtime.views import process_slots
 
-PROBE = "/test/realtime/streams/"
+HOLDINGS_URL = "/test/realtime/streams/"
 
-__all__ = ["PROBE", "handler404", "handler500", "urlpatterns"]
+__all__ = ["HOLDINGS_URL", "handler404", "handler500", "urlpatterns"]
 
 
 async def stream_holdings(request: HttpRequest) -> JsonResponse:
@@ -47,4 +47,4 @@ async def stream_holdings(request: HttpRequest) -> JsonResponse:
     )
 
 
-urlpatterns = [path(PROBE.strip("/") + "/", stream_holdings), *project_urlpatterns]
+urlpatterns = [path(HOLDINGS_URL.strip("/") + "/", stream_holdings), *project_urlpatterns]
