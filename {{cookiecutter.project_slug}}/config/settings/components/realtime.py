@@ -6,8 +6,8 @@ from config.env import env, redis_env, settings_module
 # staging's events out of production's streams when they share one.
 _ENVIRONMENT = settings_module().rpartition(".")[2]
 REALTIME_PREFIX = env.str("REALTIME_PREFIX", default=f"{redis_env().key_prefix}:{_ENVIRONMENT}:rt")
-# Events kept per channel for Last-Event-ID replay (a capped Redis Stream), and how long an idle
-# channel's stream lives.
+# Events kept per channel for Last-Event-ID replay (its replay log, a capped Redis Stream), and
+# how long an idle channel's replay log lives.
 REALTIME_REPLAY_LENGTH = env.int("REALTIME_REPLAY_LENGTH", default=100)
 REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=3600)
 # Per connected client: events buffered before the oldest are dropped (a slow client can never
