@@ -98,7 +98,7 @@ def redis_env() -> RedisEnv:
         socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
         # rediss:// verifies the server certificate against the system CAs, or this bundle.
         ssl_ca_certs=env.str("REDIS_SSL_CA_CERTS", default=""),
-        # Starts the cache's keys and the default prefixes of worker heartbeats and realtime.
+        # The cache's key prefix; the other roles' default key prefixes start with it too.
         key_prefix=env_str_renamed(
             "REDIS_KEY_PREFIX",
             old_name="CACHE_KEY_PREFIX",

@@ -1,6 +1,7 @@
 """Renamed environment variables: the new name is read, and the old one still is, with a warning
 that names the new one, so a deployment keeps running while its operator renames it."""
 
+import os
 import runpy
 import warnings
 
@@ -19,10 +20,9 @@ def redis_settings() -> dict[str, object]:
 
 @pytest.fixture
 def no_redis_names(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("REDIS_DURABLE_URL", "REDIS_URL", "REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX"):
+    role_urls = [name for name in os.environ if name.startswith("REDIS_") and name.endswith("_URL")]
+    for name in ("REDIS_URL", "REDIS_KEY_PREFIX", "CACHE_KEY_PREFIX", *role_urls):
         monkeypatch.delenv(name, raising=False)
-    for role in ("CACHE", "SESSIONS", "RATE_LIMIT", "REALTIME"):
-        monkeypatch.delenv(f"REDIS_{role}_URL", raising=False)
     return monkeypatch
 
 
