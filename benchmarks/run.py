@@ -118,7 +118,7 @@ def main() -> None:
         json_lines = workdir / "results.jsonl"
         env = {
             "DATABASE_URL": f"{POSTGRES}/{database}",
-            "REDIS_URL": REDIS_URL,
+            "REDIS_DURABLE_URL": REDIS_URL,
             "BENCH_JSON": str(json_lines),
         }
         psql(POSTGRES, f"CREATE DATABASE {database}")

@@ -30,7 +30,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/notes/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/summary.py",
             "{{ cookiecutter.project_slug }}/notes/tests/test_summary.py",
-            "{{ cookiecutter.project_slug }}/testing/probe/tasks.py",
+            "{{ cookiecutter.project_slug }}/testing/harness_app/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
             "{{ cookiecutter.project_slug }}/testing/workers.py",
             "benchmarks/celery.py",

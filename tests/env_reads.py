@@ -1,5 +1,6 @@
 """Where a baked project reads its environment, found in the syntax tree rather than by one call
-shape: `env.int(\n"NAME"`, `env("NAME")`, `env_str_first(("A", "B"), ...)`, `os.environ["NAME"]`,
+shape: `env.int(\n"NAME"`, `env("NAME")`, `env_str_renamed("NEW", old_name="OLD", ...)` (the
+current name; the old one is documented in the README's Changes), `os.environ["NAME"]`,
 `os.environ.get("NAME")`, `os.getenv("NAME")`, `"NAME" in os.environ` all count."""
 
 import ast
@@ -80,7 +81,7 @@ def _read_target(node: ast.AST) -> tuple[str, ast.expr | None] | None:
     if not isinstance(node, ast.Call):
         return None
     func = node.func
-    if isinstance(func, ast.Name) and func.id in {"env", "env_str_first"}:
+    if isinstance(func, ast.Name) and func.id in {"env", "env_str_renamed"}:
         return f"{func.id}()", _first_argument(node, "var")
     if (isinstance(func, ast.Name) and func.id == "getenv") or _is_os(func, "getenv"):
         return "os.getenv()", _first_argument(node, "key")

@@ -46,7 +46,7 @@ def leftovers(path: Path) -> list[str]:
 
 
 def manage_env(variant: Variant) -> dict[str, str]:
-    return {"DATABASE_URL": database_url(variant), "REDIS_URL": REDIS_URL}
+    return {"DATABASE_URL": database_url(variant), "REDIS_DURABLE_URL": REDIS_URL}
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
@@ -163,7 +163,7 @@ def test_every_variable_the_settings_read_is_documented(
     documented = env_names(project / ".env.example")
     reads = env_reads(project)
 
-    assert {"DATABASE_URL", "REDIS_URL"} <= reads.names, "the reads are no longer found"
+    assert {"DATABASE_URL", "REDIS_DURABLE_URL"} <= reads.names, "the reads are no longer found"
     assert reads.names - documented == set()
     # A name the reader cannot see cannot be checked against .env.example.
     assert reads.unnamed == []
@@ -240,7 +240,7 @@ def test_the_readme_security_table_names_settings_the_project_reads(
     documented = env_names(project / ".env.example")
 
     assert len(table_rows) >= 10
-    assert {"TRUSTED_PROXIES", "RATE_LIMIT_ANON_RATE", "API_MAX_BODY_BYTES"} <= set(
+    assert {"TRUSTED_PROXIES", "RATE_LIMIT_ANONYMOUS_RATE", "API_MAX_BODY_BYTES"} <= set(
         re.findall(r"`([A-Z][A-Z0-9_]{3,})`", section)
     )
     assert set(re.findall(r"`([A-Z][A-Z0-9_]{3,})`", must_set)) - documented == set()

@@ -138,7 +138,7 @@ def test_each_combination_installs_and_passes_its_fast_checks(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
-    env = {"DATABASE_URL": database_url(variant), "REDIS_URL": REDIS_URL}
+    env = {"DATABASE_URL": database_url(variant), "REDIS_DURABLE_URL": REDIS_URL}
 
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "lint"], cwd=project))

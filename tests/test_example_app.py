@@ -142,7 +142,7 @@ def test_replacing_the_example_as_the_readme_says_keeps_the_project_green(
     # copy taken mid-install is broken in ways `make install` does not repair.
     shutil.copytree(baked(DEFAULT), project, ignore=shutil.ignore_patterns(".venv"))
     steps = readme_steps(project)
-    env = {"DATABASE_URL": own_database, "REDIS_URL": REDIS_URL}
+    env = {"DATABASE_URL": own_database, "REDIS_DURABLE_URL": REDIS_URL}
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "migrate"], cwd=project, env=env))
 

@@ -75,7 +75,7 @@ def test_generated_project_installs_and_passes_its_own_checks(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
-    env = {"DATABASE_URL": database_url(variant), "REDIS_URL": REDIS_URL}
+    env = {"DATABASE_URL": database_url(variant), "REDIS_DURABLE_URL": REDIS_URL}
 
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "lint"], cwd=project))
@@ -110,7 +110,7 @@ def test_the_default_projects_contract_holds_under_the_longer_run(
     # this, 25 under each of three. Not the minimal project: its three operations (login, logout,
     # health) come from the same code as the default's, and its own suite fuzzes them.
     project = baked(DEFAULT)
-    env = {"DATABASE_URL": database_url(DEFAULT), "REDIS_URL": REDIS_URL}
+    env = {"DATABASE_URL": database_url(DEFAULT), "REDIS_DURABLE_URL": REDIS_URL}
     ok(run(["make", "install"], cwd=project))
 
     output = ok(run(["make", "contract-long"], cwd=project, env=env, timeout=1800))
@@ -184,8 +184,8 @@ def test_production_compose_services_run_natively(
                 # The native proxy speaks plain HTTP (no certificate for 127.0.0.1).
                 "DJANGO_SECURE_SSL_REDIRECT=False",
                 f"DATABASE_URL={POSTGRES}/tpl_smoke_{run_id}",
-                f"REDIS_URL={REDIS_URL}",
-                f"CACHE_KEY_PREFIX=smoke-{run_id}",
+                f"REDIS_DURABLE_URL={REDIS_URL}",
+                f"REDIS_KEY_PREFIX=smoke-{run_id}",
                 f"CELERY_TASK_DEFAULT_QUEUE=smoke-{run_id}",
                 f"RATE_LIMIT_KEY_PREFIX=smoke-{run_id}:rl",
                 f"REALTIME_PREFIX=smoke-{run_id}:rt",
@@ -288,7 +288,7 @@ def test_an_unsafe_setting_stops_the_production_start(
         "DJANGO_ALLOWED_HOSTS": "api.example.org",
         # Nothing listens here: the start must stop before connecting.
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
-        "REDIS_URL": REDIS_URL,
+        "REDIS_DURABLE_URL": REDIS_URL,
         "SUPABASE_URL": "https://abcdefghijklmnop.supabase.co",
         "SUPABASE_SECRET_KEY": "sb_secret_0123456789abcdefghijklmnop",
         **dict([setting.split("=", 1)]),

@@ -193,7 +193,7 @@ def test_secrets_differ_between_env_files_and_between_bakes(
 def test_production_env_requires_a_redis_password(baked: Callable[[Variant], Path]) -> None:
     values = env_values(baked(DEFAULT) / ".env.production")
 
-    assert values["REDIS_URL"] == f"redis://:{values['REDIS_PASSWORD']}@redis:6379/0"
+    assert values["REDIS_DURABLE_URL"] == f"redis://:{values['REDIS_PASSWORD']}@redis:6379/0"
 
 
 # The record of every answer (for `cruft update`) names each option, chosen or not.

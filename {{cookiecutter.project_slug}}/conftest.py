@@ -1,4 +1,5 @@
-"""Fixtures shared by every app's tests. Postgres and Redis are real (DATABASE_URL, REDIS_URL)."""
+"""Fixtures shared by every app's tests. Postgres and Redis are real (DATABASE_URL,
+REDIS_DURABLE_URL)."""
 
 from collections.abc import Iterator
 
@@ -26,8 +27,8 @@ def _redis_is_running() -> None:
         redis_client("durable").ping()
     except RedisError as error:
         pytest.fail(
-            f"Redis is not answering at {settings.REDIS_URL} ({error}). "
-            "Start it, or point REDIS_URL at a running server.",
+            f"Redis is not answering at {settings.REDIS_DURABLE_URL} ({error}). "
+            "Start it, or point REDIS_DURABLE_URL at a running server.",
             pytrace=False,
         )
 

@@ -42,7 +42,7 @@ def naive_check(key: str) -> None:
 
 
 def our_check(key: str) -> None:
-    rate_limit_check(policy="bench", identity=key, rate=RATE)
+    rate_limit_check(scope="bench", identity=key, rate=RATE)
 
 
 def bare_incr(key: str) -> None:

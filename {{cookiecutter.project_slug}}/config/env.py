@@ -1,5 +1,6 @@
 """The one environment reader: every setting that comes from the environment goes through `env`."""
 
+import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -39,24 +40,36 @@ def settings_module() -> str:
     return module
 
 
-{% if cookiecutter.use_supabase_storage == "y" -%}
-def env_str_first(names: tuple[str, ...], *, default: Any) -> Any:
-    """The first of `names` that is set (for settings known by an old and a new name)."""
-    for name in names:
-        value = env.str(name, default=None)
-        if value is not None:
-            return value
-    if default is environ.Env.NOTSET:
-        raise ImproperlyConfigured(f"Set one of these environment variables: {names}")
-    return default
+class RenamedVariableWarning(DeprecationWarning):
+    """An environment variable was found only under its old name."""
 
 
-{% endif -%}
+# Python hides DeprecationWarning outside __main__; an operator who never saw this one would learn
+# of the rename only when the old name stops being read.
+warnings.simplefilter("default", RenamedVariableWarning)
+
+
+def env_str_renamed(name: str, *, old_name: str, default: Any) -> Any:
+    """`name`, else `old_name` (with a RenamedVariableWarning), else `default`."""
+    value = env.str(name, default=None)
+    if value is not None:
+        return value
+    old_value = env.str(old_name, default=None)
+    if old_value is not None:
+        warnings.warn(
+            f"The environment variable {old_name} is now called {name}: rename it.",
+            RenamedVariableWarning,
+            stacklevel=2,
+        )
+        return old_value
+    return env.str(name, default=default)
+
+
 class RedisEnv(NamedTuple):
     """The Redis variables more than one settings component needs: read here, each with its one
     default, so no component imports another and their order in base.py does not matter."""
 
-    url: str
+    durable_url: str
     socket_timeout: float
     ssl_ca_certs: str
     key_prefix: str
@@ -75,14 +88,22 @@ def redis_env() -> RedisEnv:
             "in the sentinels' configuration (sentinel monitor <name> ...)."
         )
     return RedisEnv(
-        # The durable role (application data such as the direct-access examples) lives on
-        # REDIS_URL itself; every other role defaults to the same server on its own database.
-        url=env.str("REDIS_URL", default=dev_default("redis://127.0.0.1:6379/0")),
+        # Every other role defaults to the durable role's server, on its own database number.
+        durable_url=env_str_renamed(
+            "REDIS_DURABLE_URL",
+            old_name="REDIS_URL",
+            default=dev_default("redis://127.0.0.1:6379/0"),
+        ),
         # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
         socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
         # rediss:// verifies the server certificate against the system CAs, or this bundle.
         ssl_ca_certs=env.str("REDIS_SSL_CA_CERTS", default=""),
-        key_prefix=env.str("CACHE_KEY_PREFIX", default="{{ cookiecutter.project_slug }}"),
+        # The cache's key prefix; the other roles' default key prefixes start with it too.
+        key_prefix=env_str_renamed(
+            "REDIS_KEY_PREFIX",
+            old_name="CACHE_KEY_PREFIX",
+            default="{{ cookiecutter.project_slug }}",
+        ),
         sentinels=sentinels,
         sentinel_master=sentinel_master,
         sentinel_password=env.str("REDIS_SENTINEL_PASSWORD", default=""),

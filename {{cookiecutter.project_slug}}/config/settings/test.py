@@ -1,4 +1,4 @@
-"""The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_URL)."""
+"""The test suite: real Postgres (DATABASE_URL) and real Redis (REDIS_DURABLE_URL)."""
 
 import uuid
 
@@ -6,12 +6,12 @@ from config.env import env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, INSTALLED_APPS, STORAGES
 
-# The platform's own tests drive a test-only probe app (testing/probe), never a product app, so
-# they pass with the example deleted. Its URLconf is the project's plus the probe's.
-INSTALLED_APPS = [*INSTALLED_APPS, "{{ cookiecutter.project_slug }}.testing.probe"]
-# A live server started by a test may load a URLconf with more test-only probes (a test's own
+# The platform's own tests drive a test-only app (testing/harness_app), never a product app, so
+# they pass with the example deleted. Its URLconf is the project's plus the harness app's.
+INSTALLED_APPS = [*INSTALLED_APPS, "{{ cookiecutter.project_slug }}.testing.harness_app"]
+# A live server started by a test may load a URLconf with more test-only views (a test's own
 # urls.py); production settings never read this variable.
-ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="{{ cookiecutter.project_slug }}.testing.probe.urls")
+ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="{{ cookiecutter.project_slug }}.testing.harness_app.urls")
 
 # The suite reads the schema and docs as a developer would (its docs tests turn this off).
 API_DOCS_PUBLIC = True

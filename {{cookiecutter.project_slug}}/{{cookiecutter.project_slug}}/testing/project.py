@@ -29,7 +29,7 @@ def live_process_env(**overrides: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "TEST_RUN_KEY_PREFIX": settings.TEST_RUN_KEY_PREFIX,
         "DATABASE_URL": shared_database_url(),
-        "REDIS_URL": settings.REDIS_URL,
+        "REDIS_DURABLE_URL": settings.REDIS_DURABLE_URL,
         **overrides,
     }
 
@@ -42,7 +42,7 @@ def production_env(**overrides: str) -> dict[str, str]:
         DJANGO_ENV_FILE=str(PROJECT_DIR / "no-env-file"),
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        CACHE_KEY_PREFIX=settings.TEST_RUN_KEY_PREFIX,
+        REDIS_KEY_PREFIX=settings.TEST_RUN_KEY_PREFIX,
         RATE_LIMIT_KEY_PREFIX=settings.RATE_LIMIT_KEY_PREFIX,
 {%- if cookiecutter.use_realtime == "y" %}
         REALTIME_PREFIX=settings.REALTIME_PREFIX,

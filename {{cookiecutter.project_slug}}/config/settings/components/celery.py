@@ -15,8 +15,10 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
 
 _REDIS = redis_env()
 # The Redis URLs of the broker and result roles (check_redis and the health check use these)...
-REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(_REDIS.url, 3))
-REDIS_RESULTS_URL = env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.url, 4))
+REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(_REDIS.durable_url, 3))
+REDIS_RESULTS_URL = env.str(
+    "CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.durable_url, 4)
+)
 
 # ...and what Celery connects with: the same URLs, or the sentinels when REDIS_SENTINELS is set.
 CELERY_BROKER_URL = (

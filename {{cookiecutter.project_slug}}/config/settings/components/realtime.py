@@ -6,8 +6,8 @@ from config.env import env, redis_env, settings_module
 # staging's events out of production's streams when they share one.
 _ENVIRONMENT = settings_module().rpartition(".")[2]
 REALTIME_PREFIX = env.str("REALTIME_PREFIX", default=f"{redis_env().key_prefix}:{_ENVIRONMENT}:rt")
-# Events kept per channel for Last-Event-ID replay (a capped Redis Stream), and how long an idle
-# channel's stream lives.
+# Events kept per channel for Last-Event-ID replay (its replay log, a capped Redis Stream), and
+# how long an idle channel's replay log lives.
 REALTIME_REPLAY_LENGTH = env.int("REALTIME_REPLAY_LENGTH", default=100)
 REALTIME_REPLAY_SECONDS = env.int("REALTIME_REPLAY_SECONDS", default=3600)
 # Per connected client: events buffered before the oldest are dropped (a slow client can never
@@ -21,9 +21,9 @@ REALTIME_HEARTBEAT_SECONDS = env.float("REALTIME_HEARTBEAT_SECONDS", default=15.
 REALTIME_MAX_STREAMS_PER_USER = env.int("REALTIME_MAX_STREAMS_PER_USER", default=5)
 REALTIME_MAX_STREAMS_PER_ADDRESS = env.int("REALTIME_MAX_STREAMS_PER_ADDRESS", default=50)
 REALTIME_MAX_STREAMS_PER_PROCESS = env.int("REALTIME_MAX_STREAMS_PER_PROCESS", default=1000)
-# A stream renews its lease on its user's slot every heartbeat; the lease of a stream whose process
-# died lapses after this, so a crash locks nobody out for longer.
-REALTIME_STREAM_LEASE_SECONDS = 3 * REALTIME_HEARTBEAT_SECONDS
+# An event stream renews its connection lease every heartbeat; the lease of an event stream whose
+# process died lapses after this, so a crash locks nobody out for longer.
+REALTIME_CONNECTION_LEASE_SECONDS = 3 * REALTIME_HEARTBEAT_SECONDS
 # One-time stream tokens (EventSource cannot send an Authorization header).
 REALTIME_TOKEN_SECONDS = 60
 

@@ -11,25 +11,28 @@ from config.env import env, redis_env
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()
-# The durable role (application data such as the direct-access examples) lives on REDIS_URL
-# itself; every other role defaults to the same server on its own database number.
-REDIS_URL = _REDIS.url
-REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=redis_url_with_db(REDIS_URL, 1))
+# The durable role (application data that must not be evicted) lives on REDIS_DURABLE_URL itself;
+# every other role defaults to the same server on its own database number.
+REDIS_DURABLE_URL = _REDIS.durable_url
+REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 1))
 {%- if cookiecutter.session_backend != "database" %}
-REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(REDIS_URL, 2))
+REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 2))
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 # Databases 3 and 4 belong to Celery (components/celery.py).
 {%- endif %}
-REDIS_RATE_LIMIT_URL = env.str("REDIS_RATE_LIMIT_URL", default=redis_url_with_db(REDIS_URL, 5))
+REDIS_RATE_LIMIT_URL = env.str(
+    "REDIS_RATE_LIMIT_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 5)
+)
 {%- if cookiecutter.use_realtime == "y" %}
-# Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay streams use db 6.
-REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_URL, 6))
+# Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay logs (Redis
+# Streams) use db 6.
+REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 6))
 {%- endif %}
 
 REDIS_SOCKET_TIMEOUT = _REDIS.socket_timeout
 REDIS_SSL_CA_CERTS = _REDIS.ssl_ca_certs
-CACHE_KEY_PREFIX = _REDIS.key_prefix
+REDIS_KEY_PREFIX = _REDIS.key_prefix
 # Redis Sentinel (README: Scaling out). With REDIS_SENTINELS set, every role connects to the
 # master the sentinels currently name REDIS_SENTINEL_MASTER, and follows it through a failover;
 # each role's URL then only gives its database number, password and scheme (rediss:// for TLS).
@@ -39,7 +42,7 @@ REDIS_SENTINEL_PASSWORD = _REDIS.sentinel_password
 CACHE_TIMEOUT = env.int("CACHE_TIMEOUT", default=300)
 
 _CACHE_OPTIONS: dict[str, Any] = {
-    "key_prefix": CACHE_KEY_PREFIX,
+    "key_prefix": REDIS_KEY_PREFIX,
     "timeout": CACHE_TIMEOUT,
     "socket_timeout": REDIS_SOCKET_TIMEOUT,
     "ca_certs": REDIS_SSL_CA_CERTS,

@@ -1,4 +1,4 @@
-from config.env import env
+from config.env import env, env_str_renamed
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -22,7 +22,9 @@ REST_FRAMEWORK = {
         "auth": env.str("RATE_LIMIT_AUTH_RATE", default="10/min"),
         # Per client IP, every request refused for missing or failed authentication (401/403){% if cookiecutter.use_supabase_auth == "y" %},
         # and checked before a Bearer token is{% endif %} (rate_limit/anonymous.py).
-        "anon": env.str("RATE_LIMIT_ANON_RATE", default="60/min"),
+        "anonymous": env_str_renamed(
+            "RATE_LIMIT_ANONYMOUS_RATE", old_name="RATE_LIMIT_ANON_RATE", default="60/min"
+        ),
 {%- if cookiecutter.use_supabase_auth == "y" %}
         # Per client IP, first sign-ins with a Supabase token (each creates a local user):
         # accounts are cheap to mint, so one client could otherwise create thousands.
@@ -71,4 +73,4 @@ SPECTACULAR_SETTINGS = {
 }
 
 # base.py star-imports this module: only the settings above may leave it.
-del env
+del env, env_str_renamed

@@ -1,11 +1,10 @@
 """Supabase Auth and Storage. The database is DATABASE_URL (components/database.py).
 
-Keys are accepted under their current and their legacy names. Local defaults point at the
-Supabase CLI (`supabase start`: http://127.0.0.1:54321 and its published demo keys); in
-production every value must come from the environment.
+Local defaults point at the Supabase CLI (`supabase start`: http://127.0.0.1:54321 and its
+published demo keys); in production every value must come from the environment.
 """
 
-from config.env import dev_default, env{% if cookiecutter.use_supabase_storage == "y" %}, env_str_first{% endif %}
+from config.env import dev_default, env{% if cookiecutter.use_supabase_storage == "y" %}, env_str_renamed{% endif %}
 
 SUPABASE_URL = env.str("SUPABASE_URL", default=dev_default("http://127.0.0.1:54321")).rstrip("/")
 {%- if cookiecutter.use_supabase_auth == "y" %}
@@ -19,8 +18,9 @@ SUPABASE_JWKS_CACHE_SECONDS = min(env.int("SUPABASE_JWKS_CACHE_SECONDS", default
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
 # The service-role (secret) key bypasses Row Level Security: server-side only, never logged.
-SUPABASE_SERVICE_ROLE_KEY = env_str_first(
-    ("SUPABASE_SECRET_KEY", "SUPABASE_SERVICE_ROLE_KEY"),
+SUPABASE_SECRET_KEY = env_str_renamed(
+    "SUPABASE_SECRET_KEY",
+    old_name="SUPABASE_SERVICE_ROLE_KEY",
     default=dev_default(
         "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vf"
         "cm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU"
@@ -34,4 +34,4 @@ SUPABASE_STORAGE_TIMEOUT_SECONDS = env.int("SUPABASE_STORAGE_TIMEOUT_SECONDS", d
 {%- endif %}
 
 # base.py star-imports this module: only the settings above may leave it.
-del dev_default, env{% if cookiecutter.use_supabase_storage == "y" %}, env_str_first{% endif %}
+del dev_default, env{% if cookiecutter.use_supabase_storage == "y" %}, env_str_renamed{% endif %}

@@ -49,7 +49,7 @@ class InvalidCredentials(exceptions.APIException):
 
 @dataclass(frozen=True)
 class LoginBudget:
-    policy: str
+    scope: str
     identity: str
     rate: Rate
 
@@ -89,7 +89,7 @@ def _refuse_if_spent(request: HttpRequest, budgets: list[LoginBudget]) -> None:
     for budget in budgets:
         # Failing closed, RateLimitUnavailable (a 503 APIException) propagates to DRF's handler.
         result = rate_limit_check(
-            policy=budget.policy, identity=budget.identity, rate=budget.rate, peek=True
+            scope=budget.scope, identity=budget.identity, rate=budget.rate, peek=True
         )
         if result is not None and not result.allowed:
             remember_rate_limit_result(request, result)  # the 429's RateLimit headers
@@ -98,7 +98,7 @@ def _refuse_if_spent(request: HttpRequest, budgets: list[LoginBudget]) -> None:
 
 def _spend(budgets: list[LoginBudget]) -> None:
     for budget in budgets:
-        rate_limit_check(policy=budget.policy, identity=budget.identity, rate=budget.rate)
+        rate_limit_check(scope=budget.scope, identity=budget.identity, rate=budget.rate)
 
 
 def session_login(*, request: HttpRequest, username: str, password: str) -> User:

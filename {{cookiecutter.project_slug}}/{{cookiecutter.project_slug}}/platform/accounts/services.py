@@ -67,7 +67,7 @@ def _sign_up_budget_spend(client_address: str) -> None:
     client could create thousands (each with its own per-user limits, such as event streams).
     Raises RateLimitUnavailable (503) when the limiter fails closed."""
     rate = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES[SIGN_UP_SCOPE]))
-    result = rate_limit_check(policy=SIGN_UP_SCOPE, identity=client_address, rate=rate)
+    result = rate_limit_check(scope=SIGN_UP_SCOPE, identity=client_address, rate=rate)
     if result is not None and not result.allowed:
         raise SignUpsThrottled(result.retry_after)
 

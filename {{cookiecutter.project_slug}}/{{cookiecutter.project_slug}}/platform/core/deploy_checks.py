@@ -40,7 +40,7 @@ CHECKED_SETTINGS = {
     "SUPABASE_URL": "SUPABASE_URL",
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_SERVICE_ROLE_KEY": "SUPABASE_SECRET_KEY",
+    "SUPABASE_SECRET_KEY": "SUPABASE_SECRET_KEY",
 {%- endif %}
 {%- if cookiecutter.use_supabase_auth == "y" %}
     "SUPABASE_JWT_SECRET": "SUPABASE_JWT_SECRET",
@@ -60,8 +60,8 @@ def _texts(value: Any) -> Iterator[str]:
 
 
 def _redis_urls() -> dict[str, str]:
-    """REDIS_URL, and the URL of each role given a server or credentials of its own: the other
-    roles took theirs from REDIS_URL, which is the one variable to fix."""
+    """REDIS_DURABLE_URL, and the URL of each role given a server or credentials of its own: the
+    other roles took theirs from REDIS_DURABLE_URL, which is the one variable to fix."""
     urls = redis_role_urls()
     durable = urls["durable"]
     own = {
@@ -69,7 +69,7 @@ def _redis_urls() -> dict[str, str]:
         for role, url in urls.items()
         if urlsplit(url).netloc != urlsplit(durable).netloc
     }
-    return {"REDIS_URL": durable, **own}
+    return {"REDIS_DURABLE_URL": durable, **own}
 
 
 def settings_with_placeholders() -> list[str]:

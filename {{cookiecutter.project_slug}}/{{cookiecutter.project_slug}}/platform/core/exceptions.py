@@ -11,7 +11,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_body
-from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_api_exception
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_api_exception
 
 UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
 
@@ -46,9 +46,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     exc = as_api_exception(exc)
     request = context.get("request")
     if request is not None and is_unauthenticated(exc):
-        # Missing or failed authentication spends the client IP's "anon" budget: once it is
+        # Missing or failed authentication spends the client IP's "anonymous" budget: once it is
         # spent, 429 (DRF throttles only after authentication, so they never see these).
-        exc = unauthenticated_api_exception(exc, request._request)
+        exc = anonymous_api_exception(exc, request._request)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django's handler500 answers it

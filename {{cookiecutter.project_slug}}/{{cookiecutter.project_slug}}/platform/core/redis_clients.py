@@ -9,10 +9,10 @@ Roles and where their URL comes from:
 {%- if cookiecutter.session_backend != "database" %}
 - ``sessions``: ``CACHES["sessions"]`` (likewise)
 {%- endif %}
-- ``durable``: ``REDIS_URL``, for application data that must not be evicted
+- ``durable``: ``REDIS_DURABLE_URL``, for application data that must not be evicted
 - ``rate_limit``: ``REDIS_RATE_LIMIT_URL``, the limiter's counters (each with a TTL)
 {%- if cookiecutter.use_realtime == "y" %}
-- ``realtime``: ``REDIS_REALTIME_URL``, event publishing and replay streams; the asyncio
+- ``realtime``: ``REDIS_REALTIME_URL``, event publishing and replay logs; the asyncio
   subscriber of the SSE hub is built by ``async_pubsub_client()``
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
@@ -48,7 +48,7 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
 CACHE_ALIAS_ROLES = {"cache": "default"{% if cookiecutter.session_backend != "database" %}, "sessions": "sessions"{% endif %}}
 # Roles whose pool is built here from a URL setting.
 URL_SETTING_ROLES = {
-    "durable": "REDIS_URL",
+    "durable": "REDIS_DURABLE_URL",
     "rate_limit": "REDIS_RATE_LIMIT_URL",
 {%- if cookiecutter.use_realtime == "y" %}
     "realtime": "REDIS_REALTIME_URL",

@@ -89,7 +89,7 @@ def connection_finding(error: Exception, url: str) -> Finding:
             "error",
             f"{where} refused the credentials ({text}).",
             "Put the server's password in the URL: redis://:<password>@host:port/db "
-            "(REDIS_URL or the role's own variable).",
+            "(REDIS_DURABLE_URL or the role's own variable).",
         )
     if isinstance(error, ImportError):
         return Finding(
@@ -100,7 +100,7 @@ def connection_finding(error: Exception, url: str) -> Finding:
     if any(marker in text for marker in NAME_RESOLUTION_ERRORS):
         hint = (
             "The host 'redis' only resolves inside docker compose's network; outside Docker "
-            "use 127.0.0.1, e.g. REDIS_URL=redis://127.0.0.1:6379/0."
+            "use 127.0.0.1, e.g. REDIS_DURABLE_URL=redis://127.0.0.1:6379/0."
             if parts.hostname == "redis"
             else "Check the host name in the URL."
         )
@@ -122,7 +122,7 @@ def connection_finding(error: Exception, url: str) -> Finding:
 
 def _round_trip(client: Redis) -> Finding | None:
     """SET, GET, PEXPIRE/PTTL and DEL a throwaway key (no sleeping to watch it expire)."""
-    key = f"{settings.CACHE_KEY_PREFIX}:check_redis:{uuid.uuid4().hex}"
+    key = f"{settings.REDIS_KEY_PREFIX}:check_redis:{uuid.uuid4().hex}"
     token = uuid.uuid4().hex
     try:
         client.set(key, token, px=60_000)

@@ -61,12 +61,12 @@ def rate_limit(
     identify = _identity_function(key)
 
     def decorator(view: View) -> View:
-        policy = scope or f"{view.__module__}.{view.__qualname__}"
+        view_scope = scope or f"{view.__module__}.{view.__qualname__}"
 
         @wraps(view)
         def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             try:
-                result = rate_limit_check(policy=policy, identity=identify(request), rate=rate)
+                result = rate_limit_check(scope=view_scope, identity=identify(request), rate=rate)
             except RateLimitUnavailable:
                 return unavailable_response()
             if result is not None:

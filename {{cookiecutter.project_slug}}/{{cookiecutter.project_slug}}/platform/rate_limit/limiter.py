@@ -61,7 +61,7 @@ return {1, math.floor((now - allowed_at) / interval), 0, reset_after}
 
 @dataclass(frozen=True)
 class RateLimitResult:
-    policy: str
+    scope: str
     rate: Rate
     allowed: bool
     remaining: int
@@ -85,11 +85,11 @@ def _gcra(client: Redis) -> Script:
     return client.register_script(GCRA_SCRIPT)
 
 
-def rate_limit_key(*, policy: str, identity: str) -> str:
+def rate_limit_key(*, scope: str, identity: str) -> str:
     """Namespaced key; the identity (an IP, a user id, anything a caller derives from input)
     is hashed, so it cannot inject separators or grow the key."""
     digest = hashlib.sha256(identity.encode()).hexdigest()[:32]
-    return f"{settings.RATE_LIMIT_KEY_PREFIX}:{policy}:{digest}"
+    return f"{settings.RATE_LIMIT_KEY_PREFIX}:{scope}:{digest}"
 
 
 def _seconds(milliseconds: int) -> int:
@@ -97,7 +97,7 @@ def _seconds(milliseconds: int) -> int:
 
 
 def rate_limit_check(
-    *, policy: str, identity: str, rate: Rate, peek: bool = False
+    *, scope: str, identity: str, rate: Rate, peek: bool = False
 ) -> RateLimitResult | None:
     """Count one request of `identity` against `rate` (with `peek`, only say whether one more
     would pass: nothing is written, and the same one round trip).
@@ -105,7 +105,7 @@ def rate_limit_check(
     Returns None when Redis cannot be reached and the project fails open (the default): the
     request passes and the failure is logged. Raises RateLimitUnavailable when it fails closed.
     """
-    key = rate_limit_key(policy=policy, identity=identity)
+    key = rate_limit_key(scope=scope, identity=identity)
     try:
         client = redis_client("rate_limit")
         allowed, remaining, retry_ms, reset_ms = _gcra(client)(
@@ -120,7 +120,7 @@ def rate_limit_check(
         logger.warning("Rate limiter unavailable, request allowed (fail open): %s", error)
         return None
     return RateLimitResult(
-        policy=policy,
+        scope=scope,
         rate=rate,
         allowed=bool(allowed),
         remaining=int(remaining),
@@ -133,6 +133,7 @@ def rate_limit_headers(results: list[RateLimitResult]) -> dict[str, str]:
     """The IETF httpapi RateLimit-Policy and RateLimit fields for these checks."""
     if not results:
         return {}
-    policies = [f'"{r.policy}";q={r.rate.limit};w={r.rate.period}' for r in results]
-    states = [f'"{r.policy}";r={r.remaining};t={r.reset_after}' for r in results]
+    # The fields call a scope a "policy".
+    policies = [f'"{r.scope}";q={r.rate.limit};w={r.rate.period}' for r in results]
+    states = [f'"{r.scope}";r={r.remaining};t={r.reset_after}' for r in results]
     return {"RateLimit-Policy": ", ".join(policies), "RateLimit": ", ".join(states)}

@@ -35,7 +35,7 @@ class RedisRateThrottle(BaseThrottle):
             return True
         rate = parse_rate(str(api_settings.DEFAULT_THROTTLE_RATES[scope]))
         # Failing closed, RateLimitUnavailable (a 503 APIException) propagates to DRF's handler.
-        self.result = rate_limit_check(policy=scope, identity=user_or_ip(request), rate=rate)
+        self.result = rate_limit_check(scope=scope, identity=user_or_ip(request), rate=rate)
         if self.result is None:  # failed open
             return True
         remember_rate_limit_result(request._request, self.result)

@@ -22,22 +22,26 @@ def channel_of(pubsub_name: str) -> str:
     return pubsub_name.removeprefix(f"{settings.REALTIME_PREFIX}:ch:")
 
 
-def stream_key(channel: str) -> str:
+def replay_log_key(channel: str) -> str:
+    """The channel's replay log: a capped Redis Stream of its recent events, for Last-Event-ID."""
     return f"{settings.REALTIME_PREFIX}:replay:{channel}"
 
 
-def stream_lease_key(user_id: int) -> str:
-    """The user's open streams (leases), counted against REALTIME_MAX_STREAMS_PER_USER."""
+def connection_lease_key(user_id: int) -> str:
+    """The user's connection leases, one per open event stream, counted against
+    REALTIME_MAX_STREAMS_PER_USER. The key keeps its first name, so a rolling deploy counts old and
+    new processes' event streams together."""
     return f"{settings.REALTIME_PREFIX}:streams:user:{user_id}"
 
 
-def stream_address_lease_key(address: str) -> str:
-    """The open streams of one client address, counted against REALTIME_MAX_STREAMS_PER_ADDRESS
-    (hashed: the address comes from the request)."""
+def address_connection_lease_key(address: str) -> str:
+    """The connection leases of one client address's open event streams, counted against
+    REALTIME_MAX_STREAMS_PER_ADDRESS (hashed: the address comes from the request)."""
     digest = hashlib.sha256(address.encode()).hexdigest()[:32]
     return f"{settings.REALTIME_PREFIX}:streams:address:{digest}"
 
 
 def stream_credentials_key(user_id: int) -> str:
-    """The fingerprint of the user's credentials that open streams compare at every renewal."""
+    """The fingerprint of the user's credentials that open event streams compare at every
+    connection lease renewal."""
     return f"{settings.REALTIME_PREFIX}:credentials:user:{user_id}"

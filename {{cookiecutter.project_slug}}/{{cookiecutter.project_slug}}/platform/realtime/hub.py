@@ -28,7 +28,10 @@ GAP_EVENT = "stream.gap"
 
 
 @dataclass(frozen=True)
-class Event:
+class LiveEvent:
+    """An event as the event stream sends it to a browser; a domain event (core/events.py)
+    becomes one in realtime_forward."""
+
     id: str | None
     event: str
     data: str  # JSON text
@@ -39,8 +42,8 @@ class Event:
         return "\n".join(lines) + "\n\n"
 
 
-class ClientQueue(asyncio.Queue[Event]):
-    def offer(self, event: Event) -> None:
+class ClientQueue(asyncio.Queue[LiveEvent]):
+    def offer(self, event: LiveEvent) -> None:
         if self.full():
             self.get_nowait()  # the oldest event is lost, not the server's memory
         self.put_nowait(event)
@@ -78,12 +81,14 @@ class Hub:
 
     def _dispatch(self, message: dict[str, Any]) -> None:
         payload = json.loads(message["data"])
-        event = Event(id=payload["id"], event=payload["event"], data=json.dumps(payload["data"]))
+        event = LiveEvent(
+            id=payload["id"], event=payload["event"], data=json.dumps(payload["data"])
+        )
         for queue in list(self.clients.get(channel_of(_text(message["channel"])), ())):
             queue.offer(event)
 
     def _announce_gap(self) -> None:
-        gap = Event(id=None, event=GAP_EVENT, data='{"reason": "reconnected"}')
+        gap = LiveEvent(id=None, event=GAP_EVENT, data='{"reason": "reconnected"}')
         for queues in list(self.clients.values()):
             for queue in list(queues):
                 queue.offer(gap)

@@ -4,28 +4,30 @@ from asgiref.sync import sync_to_async
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
-    stream_address_lease_key,
-    stream_key,
-    stream_lease_key,
+    address_connection_lease_key,
+    connection_lease_key,
+    replay_log_key,
 )
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent
 
-StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
+ReplayLogEntries = list[tuple[bytes, dict[bytes, bytes]]]
 
 
-def _replay(channel: str, after: str) -> list[Event]:
+def _replay(channel: str, after: str) -> list[LiveEvent]:
     entries = cast(
-        StreamEntries,
-        redis_client("realtime").xrange(stream_key(channel), min=f"({after}", max="+"),
+        ReplayLogEntries,
+        redis_client("realtime").xrange(replay_log_key(channel), min=f"({after}", max="+"),
     )
     return [
-        Event(id=entry_id.decode(), event=fields[b"event"].decode(), data=fields[b"data"].decode())
+        LiveEvent(
+            id=entry_id.decode(), event=fields[b"event"].decode(), data=fields[b"data"].decode()
+        )
         for entry_id, fields in entries
     ]
 
 
-async def realtime_replay(*, channel: str, after: str) -> list[Event]:
-    """Events of `channel` newer than `after` that are still in its replay stream."""
+async def realtime_replay(*, channel: str, after: str) -> list[LiveEvent]:
+    """Events of `channel` newer than `after` that are still in its replay log."""
     return await sync_to_async(_replay, thread_sensitive=False)(channel, after)
 
 
@@ -36,11 +38,12 @@ def _unexpired(key: str) -> int:
     return int(client.zcount(key, f"({now}", "+inf"))
 
 
-def stream_lease_count(*, user_id: int) -> int:
-    """How many streams the user has open across every process (unexpired leases)."""
-    return _unexpired(stream_lease_key(user_id))
+def connection_lease_count(*, user_id: int) -> int:
+    """How many event streams the user has open across every process (unexpired connection
+    leases)."""
+    return _unexpired(connection_lease_key(user_id))
 
 
-def stream_address_lease_count(*, address: str) -> int:
-    """How many streams are open from the client address across every process."""
-    return _unexpired(stream_address_lease_key(address))
+def address_connection_lease_count(*, address: str) -> int:
+    """How many event streams are open from the client address across every process."""
+    return _unexpired(address_connection_lease_key(address))

@@ -13,11 +13,11 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
+    address_connection_lease_key,
+    connection_lease_key,
     pubsub_channel,
-    stream_address_lease_key,
+    replay_log_key,
     stream_credentials_key,
-    stream_key,
-    stream_lease_key,
     user_channel,
 )
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
@@ -29,8 +29,8 @@ from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
 
 logger = logging.getLogger(__name__)
 
-# Append to the channel's capped replay stream and publish, atomically and in one round trip,
-# so the event's id (its stream id) is the same in the replay buffer and on the wire.
+# Append to the channel's capped replay log (a Redis Stream) and publish, atomically and in one
+# round trip, so the event's id (its Redis Stream entry id) is the same in the log and on the wire.
 PUBLISH_SCRIPT = """
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
                       'event', ARGV[2], 'data', ARGV[3])
@@ -47,7 +47,7 @@ def realtime_publish(*, channel: str, event: str, data: dict[str, Any]) -> str |
     client = redis_client("realtime")
     try:
         event_id = client.register_script(PUBLISH_SCRIPT)(
-            keys=[stream_key(channel)],
+            keys=[replay_log_key(channel)],
             args=[
                 settings.REALTIME_REPLAY_LENGTH,
                 event,
@@ -120,12 +120,13 @@ def stream_token_spend(*, token: str) -> bool:
         raise StreamsUnavailable() from error
 
 
-# A stream's leases: one in its user's sorted set, one in its client address's, each a stream id
-# scored by when its lease lapses (ms on the Redis server's clock, so app servers with skewed
-# clocks agree). Lapsed leases are pruned in the same script that counts them, so a process that
-# died without closing its streams holds their slots for one lease at most. Returns 1 when taken,
-# else the cap that is full: 0 the user's, 2 the address's (nothing is taken then).
-STREAM_LEASE_TAKE_SCRIPT = """
+# An event stream's connection leases: one in its user's sorted set, one in its client address's,
+# each the event stream's id scored by when its lease lapses (ms on the Redis server's clock, so
+# app servers with skewed clocks agree). Lapsed leases are pruned in the same script that counts
+# them, so a process that died without closing its event streams holds their slots for one lease
+# at most. Returns 1 when taken, else the cap that is full: 0 the user's, 2 the address's (nothing
+# is taken then).
+CONNECTION_LEASE_TAKE_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
@@ -137,9 +138,10 @@ for i = 1, 2 do
 end
 return 1
 """
-# Renewing re-adds leases that are gone (Redis restarted): the stream is open either way. Returns
-# the user's credentials fingerprint kept beside the leases (grants.py), in the same round trip.
-STREAM_LEASE_RENEW_SCRIPT = """
+# Renewing re-adds leases that are gone (Redis restarted): the event stream is open either way.
+# Returns the user's credentials fingerprint kept beside the leases (grants.py), in the same round
+# trip.
+CONNECTION_LEASE_RENEW_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
 for i = 1, 2 do
@@ -155,18 +157,18 @@ TAKE_REFUSALS: dict[int, StreamCap] = {0: "user", 2: "address"}
 
 
 def _lease_milliseconds() -> int:
-    return int(settings.REALTIME_STREAM_LEASE_SECONDS * 1000)
+    return int(settings.REALTIME_CONNECTION_LEASE_SECONDS * 1000)
 
 
-def stream_lease_take(*, user_id: int, address: str, stream_id: str) -> StreamCap | None:
-    """Take the leases of `stream_id`, or name the cap that is full: "user" when the user holds
-    REALTIME_MAX_STREAMS_PER_USER unexpired leases, "address" when its client address holds
-    REALTIME_MAX_STREAMS_PER_ADDRESS. An unreachable Redis admits the stream, like the rate
-    limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
+def connection_lease_take(*, user_id: int, address: str, stream_id: str) -> StreamCap | None:
+    """Take the connection leases of event stream `stream_id`, or name the cap that is full:
+    "user" when the user holds REALTIME_MAX_STREAMS_PER_USER unexpired leases, "address" when its
+    client address holds REALTIME_MAX_STREAMS_PER_ADDRESS. An unreachable Redis admits the event
+    stream, like the rate limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
     client = redis_client("realtime")
     try:
-        taken = client.register_script(STREAM_LEASE_TAKE_SCRIPT)(
-            keys=[stream_lease_key(user_id), stream_address_lease_key(address)],
+        taken = client.register_script(CONNECTION_LEASE_TAKE_SCRIPT)(
+            keys=[connection_lease_key(user_id), address_connection_lease_key(address)],
             args=[
                 stream_id,
                 settings.REALTIME_MAX_STREAMS_PER_USER,
@@ -175,7 +177,7 @@ def stream_lease_take(*, user_id: int, address: str, stream_id: str) -> StreamCa
             ],
         )
     except (RedisConnectionError, RedisTimeoutError) as error:
-        logger.warning("Stream leases unavailable, stream admitted (fail open): %s", error)
+        logger.warning("Connection leases unavailable, stream admitted (fail open): %s", error)
         return None
     return TAKE_REFUSALS.get(int(taken))
 
@@ -184,24 +186,25 @@ def _renew_leases(*, user_id: int, address: str, stream_id: str) -> str | None:
     """Renew the leases; returns the credentials fingerprint Redis keeps, if any."""
     client = redis_client("realtime")
     try:
-        kept = client.register_script(STREAM_LEASE_RENEW_SCRIPT)(
+        kept = client.register_script(CONNECTION_LEASE_RENEW_SCRIPT)(
             keys=[
-                stream_lease_key(user_id),
-                stream_address_lease_key(address),
+                connection_lease_key(user_id),
+                address_connection_lease_key(address),
                 stream_credentials_key(user_id),
             ],
             args=[stream_id, _lease_milliseconds()],
         )
     except RedisError as error:
-        logger.warning("Stream lease of user %s not renewed: %s", user_id, error)
+        logger.warning("Connection lease of user %s not renewed: %s", user_id, error)
         return None
     return kept.decode() if isinstance(kept, bytes) else None
 
 
-def stream_lease_renew(*, grant: StreamGrant, address: str, stream_id: str) -> bool:
-    """Keep an open stream's leases from lapsing (called every REALTIME_HEARTBEAT_SECONDS) and
-    say whether its grant still holds: False when the stream must close. Postgres or the session
-    store unreachable keeps the stream open (logged): it is checked again next heartbeat."""
+def connection_lease_renew(*, grant: StreamGrant, address: str, stream_id: str) -> bool:
+    """Keep an open event stream's connection leases from lapsing (called every
+    REALTIME_HEARTBEAT_SECONDS) and say whether its grant still holds: False when the stream must
+    close. Postgres or the session store unreachable keeps the stream open (logged): it is checked
+    again next heartbeat."""
     kept = _renew_leases(user_id=grant.user_id, address=address, stream_id=stream_id)
     try:
         return stream_grant_holds(grant=grant, kept_fingerprint=kept)
@@ -210,12 +213,13 @@ def stream_lease_renew(*, grant: StreamGrant, address: str, stream_id: str) -> b
         return True
 
 
-def stream_lease_release(*, user_id: int, address: str, stream_id: str) -> None:
-    """Give a closed stream's slots back at once (they would lapse by themselves otherwise)."""
+def connection_lease_release(*, user_id: int, address: str, stream_id: str) -> None:
+    """Give a closed event stream's connection leases back at once (they would lapse by
+    themselves otherwise)."""
     try:
         with redis_client("realtime").pipeline(transaction=False) as pipeline:
-            pipeline.zrem(stream_lease_key(user_id), stream_id)
-            pipeline.zrem(stream_address_lease_key(address), stream_id)
+            pipeline.zrem(connection_lease_key(user_id), stream_id)
+            pipeline.zrem(address_connection_lease_key(address), stream_id)
             pipeline.execute()
     except RedisError as error:
-        logger.warning("Stream lease of user %s not released (it will lapse): %s", user_id, error)
+        logger.warning("Connection lease of user %s not released (it lapses): %s", user_id, error)

@@ -4,6 +4,6 @@ from {{ cookiecutter.project_slug }}.platform.realtime.apis import StreamTokenAp
 from {{ cookiecutter.project_slug }}.platform.realtime.views import event_stream
 
 urlpatterns = [
-    path("token/", StreamTokenApi.as_view(), name="events-token"),
-    path("stream/", event_stream, name="events-stream"),
+    path("token/", StreamTokenApi.as_view(), name="event-stream-token"),
+    path("stream/", event_stream, name="event-stream"),
 ]

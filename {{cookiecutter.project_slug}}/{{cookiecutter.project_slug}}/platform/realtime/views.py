@@ -1,10 +1,11 @@
 """The event stream (an async view: it needs the ASGI server) and the demo page.
 
 A stream lives for hours, so what it holds is bounded: no database connection once it streams,
-one of its user's REALTIME_MAX_STREAMS_PER_USER leases and one of its client address's
-REALTIME_MAX_STREAMS_PER_ADDRESS (in Redis, shared by every process) and one of its process's
-REALTIME_MAX_STREAMS_PER_PROCESS slots. And only while its grant holds (grants.py): every lease
-renewal checks it, and a logout, a password change or a deactivation closes the stream.
+one of its user's REALTIME_MAX_STREAMS_PER_USER connection leases and one of its client
+address's REALTIME_MAX_STREAMS_PER_ADDRESS (in Redis, shared by every process) and one of its
+process's REALTIME_MAX_STREAMS_PER_PROCESS slots. And only while its grant holds (grants.py):
+every connection lease renewal checks it, and a logout, a password change or a deactivation
+closes the stream.
 """
 
 import asyncio
@@ -31,23 +32,24 @@ from {{ cookiecutter.project_slug }}.platform.accounts.authorization_header impo
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
 from {{ cookiecutter.project_slug }}.platform.core.exceptions import api_error_body
-from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event, current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent, current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (
     StreamCap,
-    stream_lease_release,
-    stream_lease_renew,
-    stream_lease_take,
+    connection_lease_release,
+    connection_lease_renew,
+    connection_lease_take,
     stream_token_grant,
     stream_token_spend,
 )
 
 # ASCII digits only (`\d` also matches other scripts' digits), and each part fits the unsigned
-# 64 bits of a Redis stream id: anything else would fail in XRANGE after streaming started.
+# 64 bits of a replay log (Redis Stream) entry id: anything else would fail in XRANGE after
+# streaming started.
 EVENT_ID = re.compile(r"[0-9]{1,20}-[0-9]{1,20}")
 MAX_EVENT_ID_PART = 2**64 - 1
 STREAM_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -84,10 +86,10 @@ def _stream_grant(request: HttpRequest) -> StreamGrant | None:
 
 
 def _grant_renewed(grant: StreamGrant, address: str, stream_id: str) -> bool:
-    """stream_lease_renew in a worker thread, which gives back at once any database connection
+    """connection_lease_renew in a worker thread, which gives back at once any database connection
     the grant check took (a worker thread's connection would otherwise stay checked out)."""
     try:
-        return stream_lease_renew(grant=grant, address=address, stream_id=stream_id)
+        return connection_lease_renew(grant=grant, address=address, stream_id=stream_id)
     finally:
         connections.close_all()
 
@@ -124,7 +126,7 @@ process_slots = ProcessSlots()
 def _give_back_slots(user_id: int, address: str, stream_id: str) -> None:
     process_slots.give_back()
     release = functools.partial(
-        stream_lease_release, user_id=user_id, address=address, stream_id=stream_id
+        connection_lease_release, user_id=user_id, address=address, stream_id=stream_id
     )
     try:
         loop = asyncio.get_running_loop()
@@ -159,7 +161,7 @@ class EventStream:
     async def take_lease(self) -> StreamCap | None:
         """A lease of the user's and of the address's, or the cap that is full (nothing taken)."""
         taking = asyncio.ensure_future(
-            sync_to_async(stream_lease_take, thread_sensitive=False)(
+            sync_to_async(connection_lease_take, thread_sensitive=False)(
                 user_id=self.user_id, address=self.address, stream_id=self.stream_id
             )
         )
@@ -198,7 +200,7 @@ class EventStream:
                         return
                     renew_at = loop.time() + heartbeat
                 try:
-                    event: Event = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+                    event: LiveEvent = await asyncio.wait_for(queue.get(), timeout=heartbeat)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
@@ -213,8 +215,8 @@ class EventStream:
 async def _unauthenticated(
     request: HttpRequest, *, code: str, detail: str, headers: dict[str, str] | None = None
 ) -> HttpResponseBase:
-    # Refusals spend the client IP's "anon" budget, as the API's 401s do (429 once spent).
-    refusal = await sync_to_async(unauthenticated_refusal, thread_sensitive=False)(request)
+    # Refusals spend the client IP's "anonymous" budget, as the API's 401s do (429 once spent).
+    refusal = await sync_to_async(anonymous_refusal, thread_sensitive=False)(request)
     return refusal or error_response(status=401, code=code, detail=detail, headers=headers)
 
 

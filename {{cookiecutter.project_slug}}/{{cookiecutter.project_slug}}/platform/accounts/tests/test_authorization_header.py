@@ -7,7 +7,7 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +21,7 @@ UNSUPPORTED = ["Basic dXNlcjpwYXNz", "Token abc", "random text", "Basic", "Diges
 
 @pytest.fixture
 def anon_rate_of_one(settings: Settings) -> None:
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": "1/min"}
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anonymous": "1/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
@@ -35,7 +35,7 @@ def signed_in(user: User) -> Client:
 def test_a_session_with_an_unsupported_authorization_header_is_refused(
     user: User, authorization: str
 ) -> None:
-    response = signed_in(user).get(PROBE_URL, HTTP_AUTHORIZATION=authorization)
+    response = signed_in(user).get(HARNESS_URL, HTTP_AUTHORIZATION=authorization)
 
     assert response.status_code == 401
     assert response.json()["code"] == "authorization_unsupported"
@@ -49,17 +49,17 @@ def test_a_write_with_a_session_and_an_unsupported_header_is_refused(
     client = signed_in(user)
     csrf = {"HTTP_X_CSRFTOKEN": "any"}  # refused before CSRF is even looked at
 
-    response = getattr(client, method)(PROBE_URL, HTTP_AUTHORIZATION="Token abc", **csrf)
+    response = getattr(client, method)(HARNESS_URL, HTTP_AUTHORIZATION="Token abc", **csrf)
 
     assert response.status_code == 401
 
 
 def test_the_session_alone_still_authenticates(user: User) -> None:
-    assert signed_in(user).get(PROBE_URL).status_code == 200
+    assert signed_in(user).get(HARNESS_URL).status_code == 200
 
 
 def test_an_anonymous_request_with_an_unsupported_header_is_refused_the_same_way() -> None:
-    response = Client().get(PROBE_URL, HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
+    response = Client().get(HARNESS_URL, HTTP_AUTHORIZATION="Basic dXNlcjpwYXNz")
 
     assert response.status_code == 401
     assert response.json()["code"] == "authorization_unsupported"
@@ -69,6 +69,6 @@ def test_an_anonymous_request_with_an_unsupported_header_is_refused_the_same_way
 def test_a_refusal_spends_the_failed_authentication_budget(user: User) -> None:
     client = signed_in(user)
 
-    statuses = [client.get(PROBE_URL, HTTP_AUTHORIZATION="Token abc").status_code for _ in "ab"]
+    statuses = [client.get(HARNESS_URL, HTTP_AUTHORIZATION="Token abc").status_code for _ in "ab"]
 
     assert statuses == [401, 429]

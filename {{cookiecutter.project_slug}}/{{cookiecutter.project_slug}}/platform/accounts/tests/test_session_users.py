@@ -24,8 +24,8 @@ from {{ cookiecutter.project_slug }}.platform.accounts.session_users import (
     user_copy_key,
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_PUBLIC_URL, HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_PUBLIC_URL, PROBE_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def logged_in(user: User) -> Client:
     client = Client()
     assert client.login(username=user.username, password=PASSWORD)
-    assert client.get(PROBE_URL).status_code == 200  # reads the row and copies it
+    assert client.get(HARNESS_URL).status_code == 200  # reads the row and copies it
     return client
 
 
@@ -64,7 +64,7 @@ def user_queries(queries: CaptureQueriesContext) -> list[str]:
 
 def user_queries_of_a_request(client: Client) -> int:
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(PROBE_URL).status_code == 200
+        assert client.get(HARNESS_URL).status_code == 200
     return len(user_queries(queries))
 
 
@@ -90,7 +90,7 @@ def test_a_deactivated_user_is_refused_on_the_next_request(user: User) -> None:
     user.is_active = False
     user.save()
 
-    assert client.get(PROBE_URL).status_code in (401, 403)
+    assert client.get(HARNESS_URL).status_code in (401, 403)
 
 
 def test_a_password_change_ends_the_other_sessions_at_once(user: User) -> None:
@@ -99,12 +99,12 @@ def test_a_password_change_ends_the_other_sessions_at_once(user: User) -> None:
     user.set_password("a new and different passphrase")
     user.save()
 
-    assert client.get(PROBE_URL).status_code in (401, 403)
+    assert client.get(HARNESS_URL).status_code in (401, 403)
 
 
 def test_saving_a_user_drops_the_copies_of_all_its_sessions(user: User) -> None:
     laptop, phone = logged_in(user), logged_in(user)
-    laptop.get(PROBE_URL)  # copied again: the phone's login saved the user (last_login)
+    laptop.get(HARNESS_URL)  # copied again: the phone's login saved the user (last_login)
     assert copy_of(laptop) is not None
     assert copy_of(phone) is not None
 
@@ -223,6 +223,6 @@ def test_an_unreachable_copy_store_while_saving_a_user_is_logged_not_raised(
 
 def test_an_anonymous_request_reads_no_user(db: None) -> None:
     with CaptureQueriesContext(connection) as queries:
-        assert Client().get(PROBE_PUBLIC_URL).status_code == 200
+        assert Client().get(HARNESS_PUBLIC_URL).status_code == 200
 
     assert user_queries(queries) == []

@@ -23,7 +23,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
 {%- endif %}
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 {%- if cookiecutter.session_backend == "redis" %}
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 {%- endif %}
@@ -53,7 +53,7 @@ def test_the_session_authenticates_the_following_requests(user: User) -> None:
     client, _ = logged_in(user)
 
     for _ in range(2):
-        response = client.get(PROBE_URL)
+        response = client.get(HARNESS_URL)
         assert response.status_code == 200
 
 
@@ -63,7 +63,7 @@ def test_logout_deletes_the_session(user: User) -> None:
     client.logout()
 
     assert not session_store(key).exists(key)
-    assert client.get(PROBE_URL).status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
+    assert client.get(HARNESS_URL).status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
 
 
 def test_a_deactivated_users_session_no_longer_authenticates(user: User) -> None:
@@ -71,7 +71,7 @@ def test_a_deactivated_users_session_no_longer_authenticates(user: User) -> None
 
     User.objects.filter(pk=user.pk).update(is_active=False)
 
-    assert client.get(PROBE_URL).status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
+    assert client.get(HARNESS_URL).status_code == {% if cookiecutter.use_supabase_auth == "y" %}401{% else %}403{% endif %}
 {%- if cookiecutter.session_backend != "database" %}
 
 
@@ -110,7 +110,7 @@ def test_a_pickle_planted_in_a_session_key_is_not_run(user: User, tmp_path: Path
     redis_key = caches["sessions"].make_key(session_cache_key(key))
     redis_client("sessions").set(redis_key, pickle_that_creates(marker))
 
-    response = client.get(PROBE_URL)
+    response = client.get(HARNESS_URL)
 
     assert not marker.exists(), "the planted pickle was loaded: code from Redis ran"
 {%- if cookiecutter.session_backend == "redis_with_db_fallback" %}
@@ -132,7 +132,7 @@ def test_a_session_lost_from_redis_is_read_back_from_postgres(user: User) -> Non
 
     caches["sessions"].delete(session_cache_key(key))
 
-    assert client.get(PROBE_URL).status_code == 200
+    assert client.get(HARNESS_URL).status_code == 200
     assert caches["sessions"].get(session_cache_key(key)) is not None
 {%- endif %}
 {%- if cookiecutter.session_backend == "redis" %}
@@ -146,7 +146,7 @@ def test_a_redis_outage_answers_503_and_keeps_the_session_cookie(
     client, _ = logged_in(user)
     own_redis.stop()
 
-    response = client.get(PROBE_URL)
+    response = client.get(HARNESS_URL)
 
     assert response.status_code == 503
     assert response.json()["code"] == "sessions_unavailable"

@@ -25,7 +25,7 @@ from werkzeug import Request, Response
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase import jwks
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
 
@@ -312,7 +312,7 @@ def test_an_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
     token = sign(claims(supabase))
 
     response = APIClient().post(
-        PROBE_URL,
+        HARNESS_URL,
         {"name": "From Supabase"},
         format="json",
         HTTP_AUTHORIZATION=f"Bearer {token}",
@@ -325,8 +325,8 @@ def test_an_api_accepts_supabase_tokens(supabase: HTTPServer) -> None:
 
 INACTIVE_PROBES = [
     ("get", ME_URL),
-    ("get", PROBE_URL),
-    ("post", PROBE_URL),
+    ("get", HARNESS_URL),
+    ("post", HARNESS_URL),
 {%- if cookiecutter.use_realtime == "y" %}
     ("post", "/api/events/token/"),
 {%- endif %}

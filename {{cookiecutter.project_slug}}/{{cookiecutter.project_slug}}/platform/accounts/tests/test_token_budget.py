@@ -14,7 +14,7 @@ from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.proxy import client_from
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
 from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
@@ -64,16 +64,16 @@ def test_a_valid_token_passes_where_the_address_budget_is_spent_and_bad_ones_get
 ) -> None:
     settings.SUPABASE_URL = project_url(supabase)
     settings.SUPABASE_JWT_SECRET = ""
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": f"{ANON_RATE}/min"}
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anonymous": f"{ANON_RATE}/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
     shared_address = APIClient(REMOTE_ADDR="203.0.113.7")
 
-    spent = [shared_address.get(PROBE_URL).status_code for _ in range(ANON_RATE + 1)]
+    spent = [shared_address.get(HARNESS_URL).status_code for _ in range(ANON_RATE + 1)]
     valid = [
-        shared_address.get(PROBE_URL, HTTP_AUTHORIZATION=bearer(supabase)).status_code
+        shared_address.get(HARNESS_URL, HTTP_AUTHORIZATION=bearer(supabase)).status_code
         for _ in range(3)
     ]
-    forged = shared_address.get(PROBE_URL, HTTP_AUTHORIZATION=bearer(supabase, key=STRANGER_KEY))
+    forged = shared_address.get(HARNESS_URL, HTTP_AUTHORIZATION=bearer(supabase, key=STRANGER_KEY))
 
     assert spent == [401] * ANON_RATE + [429]
     assert valid == [200, 200, 200]
@@ -86,7 +86,7 @@ def test_a_live_server_serves_valid_tokens_from_an_address_whose_anonymous_budge
     start_server: Callable[..., LiveServer], supabase: HTTPServer
 ) -> None:
     server = start_server(
-        RATE_LIMIT_ANON_RATE=f"{ANON_RATE}/min",
+        RATE_LIMIT_ANONYMOUS_RATE=f"{ANON_RATE}/min",
         SUPABASE_URL=project_url(supabase),
         SUPABASE_JWT_SECRET="",
     )
@@ -96,15 +96,16 @@ def test_a_live_server_serves_valid_tokens_from_an_address_whose_anonymous_budge
     attacks: list[int] = []
     served: list[httpx.Response] = []
     for headers in attempts:
-        attacks.append(attacker.get(f"{server.url}{PROBE_URL}", headers=headers).status_code)
+        attacks.append(attacker.get(f"{server.url}{HARNESS_URL}", headers=headers).status_code)
         served.append(
-            member.get(f"{server.url}{PROBE_URL}", headers={"Authorization": bearer(supabase)})
+            member.get(f"{server.url}{HARNESS_URL}", headers={"Authorization": bearer(supabase)})
         )
     attacker.close()
     member.close()
 
     assert attacks == [401] * ANON_RATE + [429] * (len(attempts) - ANON_RATE)
     assert [response.status_code for response in served] == [200] * len(attempts), server.log()
-    assert all("anon" not in response.headers.get("RateLimit-Policy", "") for response in served)
+    policies = [response.headers.get("RateLimit-Policy", "") for response in served]
+    assert all("anonymous" not in policy for policy in policies)
     # Forged key ids, a dozen of them, refetched the key set once (the first fill, one refetch).
     assert jwks_fetches(supabase) <= 2

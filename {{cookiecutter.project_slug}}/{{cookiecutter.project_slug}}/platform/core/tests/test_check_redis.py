@@ -45,7 +45,7 @@ def test_json_report_is_machine_readable() -> None:
 
 
 def test_a_dead_port_exits_1_and_says_to_start_redis(settings: Settings) -> None:
-    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.REDIS_DURABLE_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     code, output = check_redis()
 
@@ -56,7 +56,7 @@ def test_a_dead_port_exits_1_and_says_to_start_redis(settings: Settings) -> None
 
 
 def test_the_docker_host_name_outside_docker_suggests_localhost(settings: Settings) -> None:
-    settings.REDIS_URL = "redis://redis:6379/0"
+    settings.REDIS_DURABLE_URL = "redis://redis:6379/0"
 
     code, output = check_redis()
 
@@ -74,7 +74,7 @@ def redis_with_password(tmp_path: Path) -> Iterator[OwnRedis]:
 
 @pytest.mark.system
 def test_a_missing_password_is_diagnosed(settings: Settings, redis_with_password: OwnRedis) -> None:
-    settings.REDIS_URL = redis_with_password.url()
+    settings.REDIS_DURABLE_URL = redis_with_password.url()
 
     code, output = check_redis()
 
@@ -87,7 +87,7 @@ def test_a_missing_password_is_diagnosed(settings: Settings, redis_with_password
 def test_a_wrong_password_is_diagnosed_and_not_printed(
     settings: Settings, redis_with_password: OwnRedis
 ) -> None:
-    settings.REDIS_URL = redis_with_password.url(password="wrong-one")
+    settings.REDIS_DURABLE_URL = redis_with_password.url(password="wrong-one")
 
     code, output = check_redis()
 
@@ -115,7 +115,7 @@ def test_a_durable_role_on_an_evicting_redis_is_a_warning(
     server = OwnRedis(tmp_path, "--maxmemory", "10mb", "--maxmemory-policy", "allkeys-lru")
     server.start()
     try:
-        settings.REDIS_URL = server.url()
+        settings.REDIS_DURABLE_URL = server.url()
         code, output = check_redis()
     finally:
         server.stop()

@@ -23,7 +23,7 @@ def test_generated_settings_pass_every_redis_check() -> None:
 
 
 def test_a_role_on_the_cache_database_is_e001(settings: Settings) -> None:
-    settings.REDIS_URL = settings.CACHES["default"]["LOCATION"]
+    settings.REDIS_DURABLE_URL = settings.CACHES["default"]["LOCATION"]
 
     errors = check_cache_has_its_own_redis_database(None)
 

@@ -42,11 +42,12 @@ def test_the_placeholder_message_names_the_variable_the_user_sets(settings: Sett
 
 
 def test_redis_roles_that_took_redis_urls_placeholder_are_named_once(settings: Settings) -> None:
-    """Every role's URL defaults from REDIS_URL: the one variable to fix is named, not seven."""
-    settings.REDIS_URL = "redis://:replace-with-a-password@redis.internal:6379/0"
+    """Every role's URL defaults from REDIS_DURABLE_URL: the one variable to fix is named, not
+    seven."""
+    settings.REDIS_DURABLE_URL = "redis://:replace-with-a-password@redis.internal:6379/0"
     settings.REDIS_RATE_LIMIT_URL = "redis://:replace-with-a-password@redis.internal:6379/5"
 
-    assert placeholder_message() == "Placeholder values are still configured: REDIS_URL."
+    assert placeholder_message() == "Placeholder values are still configured: REDIS_DURABLE_URL."
 
 
 def test_a_redis_role_on_a_server_of_its_own_is_named_by_its_role(settings: Settings) -> None:

@@ -9,7 +9,7 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def assert_json_error(response: Any, status: int, code: str) -> None:
 
 @pytest.mark.parametrize("debug", [False, True])
 @pytest.mark.parametrize(
-    "path", ["/api/no/such/thing/", "/api/test/probe/null%2Cnull/", "/api/health", "/api/"]
+    "path", ["/api/no/such/thing/", "/api/test/harness/null%2Cnull/", "/api/health", "/api/"]
 )
 def test_an_unknown_path_under_api_is_a_json_404_in_every_mode(
     settings: Settings, debug: bool, path: str
@@ -78,7 +78,7 @@ def test_a_csrf_failure_on_an_api_view_is_a_json_403(user: User) -> None:
     client = Client(enforce_csrf_checks=True)
     assert client.login(username=user.username, password=PASSWORD)
 
-    response = client.post(PROBE_URL, {"name": "x"}, content_type="application/json")
+    response = client.post(HARNESS_URL, {"name": "x"}, content_type="application/json")
 
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"

@@ -63,7 +63,7 @@ def test_health_is_down_with_503_when_redis_does_not_answer(
 def test_health_names_the_role_whose_redis_died(
     anonymous_client: APIClient, settings: Settings, own_redis: OwnRedis
 ) -> None:
-    settings.REDIS_URL = own_redis.url()
+    settings.REDIS_DURABLE_URL = own_redis.url()
     assert anonymous_client.get(HEALTH_URL).status_code == 200
 
     own_redis.stop()
@@ -166,7 +166,7 @@ def test_liveness_touches_no_database_or_redis(
 ) -> None:
     # No django_db mark: pytest-django fails any database access in this test.
     kill_the_cache(settings)
-    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+    settings.REDIS_DURABLE_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     response = anonymous_client.get("/api/health/live/")
 

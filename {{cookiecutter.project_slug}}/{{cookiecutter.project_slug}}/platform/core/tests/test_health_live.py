@@ -65,7 +65,7 @@ def pings_answered(own_redis: OwnRedis) -> int:
 def test_a_flood_of_health_checks_probes_once_per_period(
     tmp_path: Path, django_db_setup: None, own_redis: OwnRedis
 ) -> None:
-    server = ProductionServer(tmp_path / "gunicorn.log", REDIS_URL=own_redis.url())
+    server = ProductionServer(tmp_path / "gunicorn.log", REDIS_DURABLE_URL=own_redis.url())
     server.start()
     try:
         # Past the report start-up's health wait left behind: the flood's first call probes.
@@ -109,7 +109,7 @@ def test_liveness_answers_while_the_database_and_redis_are_down(
 ) -> None:
     server = ProductionServer(
         tmp_path / "gunicorn.log",
-        REDIS_URL=own_redis.url(),
+        REDIS_DURABLE_URL=own_redis.url(),
         DATABASE_URL=f"postgres://postgres@127.0.0.1:{free_port()}/nowhere",
     )
     server.start()

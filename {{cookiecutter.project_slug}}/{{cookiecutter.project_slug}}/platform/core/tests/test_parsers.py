@@ -6,11 +6,11 @@ from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 
 pytestmark = pytest.mark.django_db
 
-URL = PROBE_URL
+URL = HARNESS_URL
 
 
 def post_raw(client: APIClient, body: bytes) -> dict[str, object]:
@@ -22,8 +22,8 @@ def post_raw(client: APIClient, body: bytes) -> dict[str, object]:
 FRAME = b'{"name":"t","text":""}'
 
 
-def probe_body(size: int) -> bytes:
-    """A probe write whose JSON is exactly `size` bytes."""
+def harness_body(size: int) -> bytes:
+    """A harness app write whose JSON is exactly `size` bytes."""
     frame = FRAME
     return frame[:-2] + b"x" * (size - len(frame)) + frame[-2:]
 
@@ -36,7 +36,7 @@ def test_a_deeply_nested_body_is_a_400_parse_error(api_client: APIClient) -> Non
 
 
 def test_a_5_mb_body_is_a_413_in_the_error_shape(api_client: APIClient, user: User) -> None:
-    answer = post_raw(api_client, probe_body(5 * 1024 * 1024))
+    answer = post_raw(api_client, harness_body(5 * 1024 * 1024))
 
     assert answer == {
         "status": 413,
@@ -52,7 +52,7 @@ def test_a_body_one_byte_over_the_limit_is_refused(
 ) -> None:
     settings.API_MAX_BODY_BYTES = 1000
 
-    answer = post_raw(api_client, probe_body(1001))
+    answer = post_raw(api_client, harness_body(1001))
 
     assert answer["status"] == 413
     assert answer["code"] == "request_too_large"
@@ -61,7 +61,7 @@ def test_a_body_one_byte_over_the_limit_is_refused(
 def test_a_body_at_the_limit_is_accepted(api_client: APIClient, settings: Settings) -> None:
     settings.API_MAX_BODY_BYTES = 1000
 
-    answer = post_raw(api_client, probe_body(1000))
+    answer = post_raw(api_client, harness_body(1000))
 
     assert answer["status"] == 201
     assert answer["text_length"] == 1000 - len(FRAME)

@@ -31,7 +31,7 @@ def test_the_durable_role_is_a_blocking_pool_on_redis_url(settings: Settings) ->
 
     assert isinstance(pool, BlockingConnectionPool)
     assert pool.max_connections == 50
-    assert pool.connection_kwargs["db"] == int(settings.REDIS_URL.rsplit("/", 1)[1] or 0)
+    assert pool.connection_kwargs["db"] == int(settings.REDIS_DURABLE_URL.rsplit("/", 1)[1] or 0)
 
 
 def test_roles_default_to_distinct_databases_of_redis_url() -> None:
@@ -49,7 +49,7 @@ def test_changing_the_url_setting_builds_a_new_client(
     settings: Settings, own_redis: OwnRedis
 ) -> None:
     before = redis_client("durable")
-    settings.REDIS_URL = own_redis.url(db=3)
+    settings.REDIS_DURABLE_URL = own_redis.url(db=3)
 
     after = redis_client("durable")
     after.set("moved", "yes")
@@ -78,7 +78,7 @@ def test_rediss_verifies_the_server_certificate_by_default(
     settings: Settings, tls_redis: tuple[OwnRedis, Path]
 ) -> None:
     server, _ = tls_redis
-    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+    settings.REDIS_DURABLE_URL = f"rediss://127.0.0.1:{server.port}/0"
 
     with pytest.raises(RedisConnectionError, match="certificate verify failed"):
         redis_client("durable").ping()
@@ -89,7 +89,7 @@ def test_rediss_connects_with_the_configured_ca_bundle(
     settings: Settings, tls_redis: tuple[OwnRedis, Path]
 ) -> None:
     server, ca_certificate = tls_redis
-    settings.REDIS_URL = f"rediss://127.0.0.1:{server.port}/0"
+    settings.REDIS_DURABLE_URL = f"rediss://127.0.0.1:{server.port}/0"
     settings.REDIS_SSL_CA_CERTS = str(ca_certificate)
 
     assert redis_client("durable").ping() is True
@@ -102,8 +102,8 @@ def test_every_role_speaks_tls_and_verifies_the_certificate(
     server, ca_certificate = tls_redis
     url = f"rediss://127.0.0.1:{server.port}/0"
 
-    verified = check_redis_report(REDIS_URL=url, REDIS_SSL_CA_CERTS=str(ca_certificate))
-    unverifiable = check_redis_report(REDIS_URL=url)
+    verified = check_redis_report(REDIS_DURABLE_URL=url, REDIS_SSL_CA_CERTS=str(ca_certificate))
+    unverifiable = check_redis_report(REDIS_DURABLE_URL=url)
 
     assert set(verified) == set(redis_role_urls())  # cache and sessions too (django-redis)
     assert all(verified.values()), verified
@@ -118,10 +118,11 @@ def test_celery_runs_a_task_over_tls(
 ) -> None:
     server, ca_certificate = tls_redis
     tls = {
-        "REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
+        "REDIS_DURABLE_URL": f"rediss://127.0.0.1:{server.port}/0",
         "REDIS_SSL_CA_CERTS": str(ca_certificate),
     }
-    settings.REDIS_URL, settings.REDIS_SSL_CA_CERTS = tls["REDIS_URL"], tls["REDIS_SSL_CA_CERTS"]
+    settings.REDIS_DURABLE_URL = tls["REDIS_DURABLE_URL"]
+    settings.REDIS_SSL_CA_CERTS = tls["REDIS_SSL_CA_CERTS"]
     start_worker("tls", **tls)  # its heartbeat arrives over TLS too
 
     result = run_project(

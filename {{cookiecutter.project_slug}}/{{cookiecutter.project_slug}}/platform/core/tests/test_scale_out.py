@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.testing.probe.urls import {% if cookiecutter.use_celery == "y" %}PROBE_JOB_URL, {% endif %}PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import {% if cookiecutter.use_celery == "y" %}HARNESS_JOB_URL, {% endif %}HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 {%- if cookiecutter.use_realtime == "y" %}
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
@@ -50,15 +50,15 @@ def test_a_session_started_on_one_server_works_and_ends_on_the_other(
 ) -> None:
     first, second = servers
 
-    assert alice.get(second, PROBE_URL).status_code == 200
+    assert alice.get(second, HARNESS_URL).status_code == 200
     assert alice.post(second, "/api/auth/logout/").status_code == 204
-    assert alice.get(first, PROBE_URL).status_code in (401, 403)
+    assert alice.get(first, HARNESS_URL).status_code in (401, 403)
 
 
 def test_the_rate_limit_counts_requests_on_both_servers_together(
     servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    answers = [alice.get(servers[n % 2], PROBE_URL) for n in range(USER_RATE + 2)]
+    answers = [alice.get(servers[n % 2], HARNESS_URL) for n in range(USER_RATE + 2)]
 
     assert [answer.status_code for answer in answers] == [200] * USER_RATE + [429, 429]
     remaining = [answer.headers["RateLimit"] for answer in answers[:USER_RATE]]
@@ -71,12 +71,12 @@ def test_a_write_on_one_server_invalidates_the_cache_the_other_reads(
     servers: list[LiveServer], alice: ApiSession
 ) -> None:
     first, second = servers
-    assert alice.get(first, PROBE_URL).json()["name"] == ""  # now cached
+    assert alice.get(first, HARNESS_URL).json()["name"] == ""  # now cached
 
-    created = alice.post(second, PROBE_URL, {"name": "From the second server"})
+    created = alice.post(second, HARNESS_URL, {"name": "From the second server"})
 
     assert created.status_code == 201
-    assert alice.get(first, PROBE_URL).json()["name"] == "From the second server"
+    assert alice.get(first, HARNESS_URL).json()["name"] == "From the second server"
 {%- if cookiecutter.use_realtime == "y" %}
 
 
@@ -94,14 +94,14 @@ def test_an_event_published_through_one_server_reaches_a_stream_on_the_other(
             reader = asyncio.create_task(client.run(http, url, {}))
             await asyncio.wait_for(client.connected.wait(), timeout=20)
             body = {"name": "Seen elsewhere"}
-            created = await asyncio.to_thread(alice.post, first, PROBE_URL, body)
+            created = await asyncio.to_thread(alice.post, first, HARNESS_URL, body)
             assert created.status_code == 201
             names = await client.wait_for(1)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         return names
 
-    assert asyncio.run(scenario()) == ["probe.saved"]
+    assert asyncio.run(scenario()) == ["harness.saved"]
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 
@@ -113,7 +113,7 @@ def test_tasks_requested_on_either_server_are_done_by_the_workers_and_seen_on_th
 ) -> None:
     for name in ("worker-one", "worker-two"):
         start_worker(name)
-    jobs = [alice.post(servers[n], PROBE_JOB_URL).json()["id"] for n in range(2)]
+    jobs = [alice.post(servers[n], HARNESS_JOB_URL).json()["id"] for n in range(2)]
     time.sleep(2)  # both done by then; polling stays within the user's rate
 
     states = [job_state(alice, servers[(n + 1) % 2], job) for n, job in enumerate(jobs)]

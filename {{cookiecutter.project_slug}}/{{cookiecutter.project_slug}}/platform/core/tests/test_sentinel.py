@@ -20,7 +20,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import SentinelReport, sentinel_diagnose
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
-from {{ cookiecutter.project_slug }}.testing.probe.urls import {% if cookiecutter.use_celery == "y" %}PROBE_JOB_URL, {% endif %}PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import {% if cookiecutter.use_celery == "y" %}HARNESS_JOB_URL, {% endif %}HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.project import check_redis_report, run_project
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -46,11 +46,11 @@ def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) ->
         "REDIS_SENTINELS": sentinel_deployment.addresses,
         "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
         # Under Sentinel a URL gives only the database (and password): the host is a label.
-        "REDIS_URL": f"redis://{SENTINEL_MASTER}/0",
+        "REDIS_DURABLE_URL": f"redis://{SENTINEL_MASTER}/0",
     }
     settings.REDIS_SENTINELS = [sentinel_address(a) for a in env["REDIS_SENTINELS"].split(",")]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
-    settings.REDIS_URL = env["REDIS_URL"]
+    settings.REDIS_DURABLE_URL = env["REDIS_DURABLE_URL"]
     return env
 
 
@@ -99,7 +99,7 @@ def test_passwords_for_the_master_and_the_sentinels_are_used(
     deployment.start()
     settings.REDIS_SENTINELS = [sentinel_address(a) for a in deployment.addresses.split(",")]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
-    settings.REDIS_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
+    settings.REDIS_DURABLE_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
     try:
         without_sentinel_password = sentinel_diagnose()
         settings.REDIS_SENTINEL_PASSWORD = "s-secret"
@@ -125,7 +125,7 @@ def test_every_role_reaches_a_tls_master_through_the_sentinels(tmp_path: Path) -
     env = {
         "REDIS_SENTINELS": deployment.addresses,
         "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
-        "REDIS_URL": f"rediss://{SENTINEL_MASTER}/0",
+        "REDIS_DURABLE_URL": f"rediss://{SENTINEL_MASTER}/0",
     }
     try:
         verified = check_redis_report(**env, REDIS_SSL_CA_CERTS=str(certificates["ca.crt"]))
@@ -172,8 +172,8 @@ def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool
     invalidates the cached list and the read that refills it (cache), and the limiter's answer
     (rate_limit). False while any of them fails."""
     try:
-        created = alice.post(server, PROBE_URL, {"name": title})
-        listed = alice.get(server, PROBE_URL)
+        created = alice.post(server, HARNESS_URL, {"name": title})
+        listed = alice.get(server, HARNESS_URL)
     except httpx.HTTPError:
         return False
     if created.status_code != 201 or listed.status_code != 200:
@@ -206,19 +206,19 @@ def test_the_project_carries_on_through_a_sentinel_failover(
             await asyncio.wait_for(stream.connected.wait(), timeout=20)
             await asyncio.to_thread(fail_over_and_recover, sentinel_deployment, alice, server)
             assert (await stream.wait_for(1, timeout=RECOVERY_BOUND_SECONDS))[0] == "stream.gap"
-            await asyncio.to_thread(alice.post, server, PROBE_URL, {"name": "after"})
+            await asyncio.to_thread(alice.post, server, HARNESS_URL, {"name": "after"})
             names = await stream.wait_for(2)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         assert names[0] == "stream.gap"
-        assert "probe.saved" in names[1:]
+        assert "harness.saved" in names[1:]
 
     asyncio.run(scenario())
 {%- else %}
     fail_over_and_recover(sentinel_deployment, alice, server)
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
-    job = alice.post(server, PROBE_JOB_URL).json()["id"]
+    job = alice.post(server, HARNESS_JOB_URL).json()["id"]
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while (state := alice.get(server, f"/api/jobs/{job}/").json()["state"]) != "SUCCESS":
         assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.serializers import UNKNOWN_MEMBER, InputSerializer
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 
 
 class Input(InputSerializer[Any]):
@@ -22,7 +22,7 @@ class Input(InputSerializer[Any]):
 def test_a_body_member_the_serializer_does_not_declare_is_a_400_naming_it(
     api_client: APIClient, user: User
 ) -> None:
-    response = api_client.post(PROBE_URL, {"name": "kept", "nmae": "typo"}, format="json")
+    response = api_client.post(HARNESS_URL, {"name": "kept", "nmae": "typo"}, format="json")
 
     assert response.status_code == 400
     assert response.json() == {

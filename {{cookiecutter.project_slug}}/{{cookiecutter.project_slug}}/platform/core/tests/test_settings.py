@@ -18,7 +18,7 @@ PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": "k" * 20 + "0123456789abcdefghijklmnopqrstuvwxyz",
     "DJANGO_ALLOWED_HOSTS": "api.example.com",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/app?sslmode=require",
-    "REDIS_URL": "redis://:secret@redis.internal:6379/0",
+    "REDIS_DURABLE_URL": "redis://:secret@redis.internal:6379/0",
 {%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
     "SUPABASE_URL": "https://project-ref.supabase.co",
 {%- endif %}
@@ -59,12 +59,23 @@ def test_production_refuses_to_start_without_a_secret_key() -> None:
 
 
 def test_production_has_no_default_redis_url() -> None:
-    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_URL"}
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_DURABLE_URL"}
 
     result = manage("check", env=env)
 
     assert result.returncode != 0
-    assert "REDIS_URL" in result.stderr
+    assert "REDIS_DURABLE_URL" in result.stderr
+
+
+def test_production_still_starts_on_the_old_redis_variable_names_and_says_so() -> None:
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "REDIS_DURABLE_URL"}
+    env |= {"REDIS_URL": PRODUCTION_ENV["REDIS_DURABLE_URL"], "CACHE_KEY_PREFIX": "old-deployment"}
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "REDIS_URL is now called REDIS_DURABLE_URL" in result.stderr
+    assert "CACHE_KEY_PREFIX is now called REDIS_KEY_PREFIX" in result.stderr
 
 
 def test_production_requires_tls_to_the_database() -> None:

@@ -25,7 +25,7 @@ BUCKET = "user-files"
 @pytest.fixture
 def storage(httpserver: HTTPServer, settings: Settings) -> HTTPServer:
     settings.SUPABASE_URL = httpserver.url_for("/").rstrip("/")
-    settings.SUPABASE_SERVICE_ROLE_KEY = SERVICE_KEY
+    settings.SUPABASE_SECRET_KEY = SERVICE_KEY
     settings.SUPABASE_STORAGE_BUCKET = BUCKET
     settings.SUPABASE_SIGNED_URL_SECONDS = 120
     return httpserver

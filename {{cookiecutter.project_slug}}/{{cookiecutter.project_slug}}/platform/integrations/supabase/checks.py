@@ -20,11 +20,11 @@ def check_supabase_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessag
             )
         )
 {%- if cookiecutter.use_supabase_storage == "y" %}
-    if not settings.SUPABASE_SERVICE_ROLE_KEY.strip():
+    if not settings.SUPABASE_SECRET_KEY.strip():
         errors.append(
             Error(
                 "The Supabase secret (service-role) key is empty.",
-                hint="Set SUPABASE_SECRET_KEY (or the legacy SUPABASE_SERVICE_ROLE_KEY).",
+                hint="Set SUPABASE_SECRET_KEY.",
                 id=f"{SLUG}.E009",
             )
         )

@@ -34,7 +34,7 @@ class StorageUnavailable(Exception):
 @cache
 def storage_client() -> Client:
     options = ClientOptions(storage_client_timeout=settings.SUPABASE_STORAGE_TIMEOUT_SECONDS)
-    return create_client(settings.SUPABASE_URL, settings.SUPABASE_SERVICE_ROLE_KEY, options)
+    return create_client(settings.SUPABASE_URL, settings.SUPABASE_SECRET_KEY, options)
 
 
 @receiver(setting_changed)

@@ -14,8 +14,8 @@ from config.celery import app as celery_app
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping
-from {{ cookiecutter.project_slug }}.platform.jobs.tests.slow_tasks import slow_probe_word_count
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_JOB_URL
+from {{ cookiecutter.project_slug }}.platform.jobs.tests.slow_tasks import slow_harness_word_count
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
@@ -28,7 +28,7 @@ StartWorker = Callable[..., WorkerProcess]
 @pytest.fixture
 def worker_task_modules() -> tuple[str, ...]:
     """The workers of these tests also run the slow task the fault tests kill."""
-    return (slow_probe_word_count.__module__,)
+    return (slow_harness_word_count.__module__,)
 
 
 def poll_until_finished(client: APIClient, url: str, timeout: float = 60) -> dict[str, object]:
@@ -47,7 +47,7 @@ def test_a_job_runs_on_a_real_worker_and_its_result_is_read_through_the_api(
     User.objects.filter(pk=user.pk).update(first_name="one two three four")
     start_worker("api")
 
-    accepted = api_client.post(PROBE_JOB_URL)
+    accepted = api_client.post(HARNESS_JOB_URL)
     assert accepted.status_code == 202
     finished = poll_until_finished(api_client, accepted.json()["status_url"])
 
@@ -63,7 +63,7 @@ def test_a_job_runs_on_a_real_worker_and_its_result_is_read_through_the_api(
 def test_only_the_user_who_enqueued_a_task_can_read_it(
     api_client: APIClient, other_user: User
 ) -> None:
-    accepted = api_client.post(PROBE_JOB_URL).json()
+    accepted = api_client.post(HARNESS_JOB_URL).json()
     intruder = APIClient()
     intruder.force_authenticate(user=other_user)
 
@@ -82,7 +82,7 @@ def test_a_task_whose_worker_is_killed_runs_again_on_another_and_takes_effect_on
     # Messages of a dead worker come back after the visibility timeout: a short one here.
     first = start_worker("doomed", CELERY_VISIBILITY_TIMEOUT="4")
 
-    result = slow_probe_word_count.apply_async((user.pk, 2.0, runs_key))
+    result = slow_harness_word_count.apply_async((user.pk, 2.0, runs_key))
     deadline = time.monotonic() + 30
     while durable.get(runs_key) != b"1":
         assert time.monotonic() < deadline, first.log()

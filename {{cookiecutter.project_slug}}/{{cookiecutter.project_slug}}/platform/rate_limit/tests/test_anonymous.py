@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_refusal
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.proxy import client_from
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
@@ -19,7 +19,7 @@ ANON_RATE = 3
 
 @pytest.fixture
 def tight_anon_rate(settings: Settings) -> None:
-    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anon": f"{ANON_RATE}/min"}
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "anonymous": f"{ANON_RATE}/min"}
     settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
 
 
@@ -33,21 +33,21 @@ def refused_as_unauthenticated(status: int) -> bool:
 def test_anonymous_requests_get_429_once_the_ips_budget_is_spent() -> None:
     client = APIClient(REMOTE_ADDR="203.0.113.7")
 
-    answers = [client.get(PROBE_URL) for _ in range(ANON_RATE + 2)]
+    answers = [client.get(HARNESS_URL) for _ in range(ANON_RATE + 2)]
 
     assert all(refused_as_unauthenticated(a.status_code) for a in answers[:ANON_RATE])
     assert [a.status_code for a in answers[ANON_RATE:]] == [429, 429]
     refused = answers[-1]
     assert refused.json()["code"] == "throttled"
     assert int(refused["Retry-After"]) >= 1
-    assert f'"anon";q={ANON_RATE};w=60' in refused["RateLimit-Policy"]
-    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(PROBE_URL)
+    assert f'"anonymous";q={ANON_RATE};w=60' in refused["RateLimit-Policy"]
+    other_ip = APIClient(REMOTE_ADDR="203.0.113.8").get(HARNESS_URL)
     assert refused_as_unauthenticated(other_ip.status_code)
 
 
 @pytest.mark.usefixtures("tight_anon_rate")
 def test_authenticated_requests_spend_nothing(api_client: APIClient) -> None:
-    statuses = {api_client.get(PROBE_URL).status_code for _ in range(ANON_RATE + 2)}
+    statuses = {api_client.get(HARNESS_URL).status_code for _ in range(ANON_RATE + 2)}
 
     assert statuses == {200}
 
@@ -56,7 +56,7 @@ def test_authenticated_requests_spend_nothing(api_client: APIClient) -> None:
 def test_the_event_streams_401_can_spend_the_same_budget() -> None:
     request = RequestFactory().get("/api/events/stream/", REMOTE_ADDR="203.0.113.9")
 
-    refusals = [unauthenticated_refusal(request) for _ in range(ANON_RATE + 1)]
+    refusals = [anonymous_refusal(request) for _ in range(ANON_RATE + 1)]
 
     assert refusals[:ANON_RATE] == [None] * ANON_RATE
     refused = refusals[ANON_RATE]
@@ -69,7 +69,7 @@ def test_the_event_streams_401_can_spend_the_same_budget() -> None:
 def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users(
     start_server: Callable[..., LiveServer],
 ) -> None:
-    server = start_server(RATE_LIMIT_ANON_RATE=f"{ANON_RATE}/min")
+    server = start_server(RATE_LIMIT_ANONYMOUS_RATE=f"{ANON_RATE}/min")
     user: User = UserFactory.create()
     attacker = client_from("127.0.0.2")
     attempts = [
@@ -79,12 +79,12 @@ def test_a_live_server_limits_bad_and_missing_credentials_per_ip_not_other_users
     ]
 
     statuses = [
-        attacker.get(f"{server.url}{PROBE_URL}", headers=attempts[n % len(attempts)]).status_code
+        attacker.get(f"{server.url}{HARNESS_URL}", headers=attempts[n % len(attempts)]).status_code
         for n in range(ANON_RATE + 3)
     ]
     member = ApiSession()
     logged_in = member.login(server, user.username, PASSWORD)
-    served = member.get(server, PROBE_URL)
+    served = member.get(server, HARNESS_URL)
     attacker.close()
     member.close()
 

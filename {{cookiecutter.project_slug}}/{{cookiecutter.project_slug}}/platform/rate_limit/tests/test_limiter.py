@@ -26,7 +26,7 @@ def new_identity() -> str:
 
 
 def check(identity: str, rate: Rate) -> RateLimitResult:
-    result = rate_limit_check(policy="test", identity=identity, rate=rate)
+    result = rate_limit_check(scope="test", identity=identity, rate=rate)
     assert result is not None
     return result
 
@@ -66,7 +66,7 @@ def test_identities_do_not_share_a_budget() -> None:
 def test_no_counter_is_ever_left_without_an_expiry() -> None:
     identity, rate = new_identity(), Rate(limit=50, period=60)
     client = redis_client("rate_limit")
-    key = rate_limit_key(policy="test", identity=identity)
+    key = rate_limit_key(scope="test", identity=identity)
 
     ttls = []
     for _ in range(200):  # allowed and refused alike
@@ -84,7 +84,7 @@ def test_no_counter_is_ever_left_without_an_expiry() -> None:
 
 
 def test_keys_are_namespaced_and_do_not_contain_the_identity() -> None:
-    key = rate_limit_key(policy="login", identity="ip:10.0.0.1:*injected*")
+    key = rate_limit_key(scope="login", identity="ip:10.0.0.1:*injected*")
 
     assert key.startswith(f"{settings.RATE_LIMIT_KEY_PREFIX}:login:")
     assert "10.0.0.1" not in key
@@ -140,10 +140,10 @@ def test_in_any_span_of_t_seconds_at_most_limit_plus_t_times_rate_pass() -> None
 def test_a_peek_answers_without_counting() -> None:
     identity, rate = new_identity(), Rate(limit=2, period=60)
 
-    peeks = [rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)]
-    peeks += [rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)]
+    peeks = [rate_limit_check(scope="test", identity=identity, rate=rate, peek=True)]
+    peeks += [rate_limit_check(scope="test", identity=identity, rate=rate, peek=True)]
     counted = [check(identity, rate) for _ in range(3)]
-    spent = rate_limit_check(policy="test", identity=identity, rate=rate, peek=True)
+    spent = rate_limit_check(scope="test", identity=identity, rate=rate, peek=True)
 
     assert [p is not None and p.allowed for p in peeks] == [True, True]
     assert [r.allowed for r in counted] == [True, True, False]
@@ -157,7 +157,7 @@ def hammer(barrier: Barrier, results: Queue, identity: str, attempts: int) -> No
     rate = Rate(limit=100, period=3600)
     allowed = 0
     for _ in range(attempts):
-        result = rate_limit_check(policy="concurrency", identity=identity, rate=rate)
+        result = rate_limit_check(scope="concurrency", identity=identity, rate=rate)
         allowed += bool(result and result.allowed)
     results.put(allowed)
 
@@ -183,7 +183,7 @@ def test_exactly_limit_pass_when_processes_race_for_one_key() -> None:
 
 def test_headers_follow_the_ietf_draft() -> None:
     result = RateLimitResult(
-        policy="user", rate=Rate(100, 60), allowed=True, remaining=42, retry_after=0, reset_after=35
+        scope="user", rate=Rate(100, 60), allowed=True, remaining=42, retry_after=0, reset_after=35
     )
 
     assert rate_limit_headers([result]) == {
@@ -202,7 +202,7 @@ def limiter_on_dead_redis(settings: Settings, own_redis: OwnRedis) -> None:
 @pytest.mark.usefixtures("limiter_on_dead_redis")
 def test_redis_down_fails_open_with_a_warning(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING):
-        result = rate_limit_check(policy="test", identity=new_identity(), rate=Rate(1, 60))
+        result = rate_limit_check(scope="test", identity=new_identity(), rate=Rate(1, 60))
 
     assert result is None
     warnings = [r for r in caplog.records if "fail open" in r.getMessage()]
@@ -214,4 +214,4 @@ def test_redis_down_fails_closed_when_configured(settings: Settings) -> None:
     settings.RATE_LIMIT_FAIL_OPEN = False
 
     with pytest.raises(RateLimitUnavailable):
-        rate_limit_check(policy="test", identity=new_identity(), rate=Rate(1, 60))
+        rate_limit_check(scope="test", identity=new_identity(), rate=Rate(1, 60))

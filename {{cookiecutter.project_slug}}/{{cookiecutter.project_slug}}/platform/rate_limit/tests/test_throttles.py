@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_PUBLIC_URL, PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_PUBLIC_URL, HARNESS_URL
 
 pytestmark = pytest.mark.django_db
 
@@ -25,7 +25,7 @@ def tight_rates(settings: Settings) -> None:
 
 
 def test_every_api_response_carries_the_rate_limit_headers(api_client: APIClient) -> None:
-    response = api_client.get(PROBE_URL)
+    response = api_client.get(HARNESS_URL)
 
     assert response.status_code == 200
     assert response["RateLimit-Policy"] == '"user";q=600;w=60'
@@ -34,9 +34,9 @@ def test_every_api_response_carries_the_rate_limit_headers(api_client: APIClient
 
 @pytest.mark.usefixtures("tight_rates")
 def test_over_the_limit_is_a_429_with_json_retry_after_and_headers(api_client: APIClient) -> None:
-    statuses = [api_client.get(PROBE_URL).status_code for _ in range(3)]
+    statuses = [api_client.get(HARNESS_URL).status_code for _ in range(3)]
 
-    refused = api_client.get(PROBE_URL)
+    refused = api_client.get(HARNESS_URL)
 
     assert statuses == [200, 200, 200]
     assert refused.status_code == 429
@@ -48,12 +48,12 @@ def test_over_the_limit_is_a_429_with_json_retry_after_and_headers(api_client: A
 @pytest.mark.usefixtures("tight_rates")
 def test_users_are_limited_separately(api_client: APIClient, other_user: User) -> None:
     for _ in range(3):
-        api_client.get(PROBE_URL)
+        api_client.get(HARNESS_URL)
     other = APIClient()
     other.force_authenticate(user=other_user)
 
-    assert api_client.get(PROBE_URL).status_code == 429
-    assert other.get(PROBE_URL).status_code == 200
+    assert api_client.get(HARNESS_URL).status_code == 429
+    assert other.get(HARNESS_URL).status_code == 200
 
 
 @pytest.mark.usefixtures("tight_rates")
@@ -81,7 +81,7 @@ def test_login_with_the_right_password_starts_a_session(
 
     assert response.status_code == 200
     assert response.json()["id"] == user.pk
-    assert anonymous_client.get(PROBE_URL).status_code == 200
+    assert anonymous_client.get(HARNESS_URL).status_code == 200
 
 
 @pytest.mark.usefixtures("tight_rates")
@@ -115,7 +115,7 @@ def test_a_spoofed_forwarded_for_does_not_escape_the_limit(anonymous_client: API
     # From a client that is not a trusted proxy (the test client's default 127.0.0.1 is one).
     responses = [
         anonymous_client.get(
-            PROBE_PUBLIC_URL,
+            HARNESS_PUBLIC_URL,
             REMOTE_ADDR="203.0.113.7",
             HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
         )

@@ -9,16 +9,16 @@ from django.db import transaction
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import stream_key, user_channel
-from {{ cookiecutter.project_slug }}.platform.realtime.selectors import StreamEntries
+from {{ cookiecutter.project_slug }}.platform.realtime.channels import replay_log_key, user_channel
+from {{ cookiecutter.project_slug }}.platform.realtime.selectors import ReplayLogEntries
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def channel_events(user_id: int) -> list[tuple[str, dict[str, object]]]:
-    """The events in the user's replay stream (what a reconnecting browser would be sent)."""
-    key = stream_key(user_channel(user_id))
-    entries = cast(StreamEntries, redis_client("realtime").xrange(key))
+    """The events in the user's replay log (what a reconnecting browser would be sent)."""
+    key = replay_log_key(user_channel(user_id))
+    entries = cast(ReplayLogEntries, redis_client("realtime").xrange(key))
     return [(fields[b"event"].decode(), json.loads(fields[b"data"])) for _, fields in entries]
 
 

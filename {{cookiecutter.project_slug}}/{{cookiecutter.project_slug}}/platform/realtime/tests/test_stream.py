@@ -15,7 +15,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
-from {{ cookiecutter.project_slug }}.testing.probe.services import probe_save
+from {{ cookiecutter.project_slug }}.testing.harness_app.services import harness_save
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
@@ -60,16 +60,16 @@ def test_every_client_gets_its_owners_events_in_order(
         async with httpx.AsyncClient() as http:
             clients, tasks = await open_streams(http, server, [user, user, user, other_user])
             for title in ("first", "second", "third"):
-                await asyncio.to_thread(probe_save, user=user, name=title)
-            await asyncio.to_thread(probe_save, user=other_user, name="theirs")
+                await asyncio.to_thread(harness_save, user=user, name=title)
+            await asyncio.to_thread(harness_save, user=other_user, name="theirs")
             for client in clients[:3]:
-                assert await client.wait_for(3) == ["probe.saved"] * 3
+                assert await client.wait_for(3) == ["harness.saved"] * 3
                 assert [data["name"] for _, _, data in client.events] == [
                     "first",
                     "second",
                     "third",
                 ]
-            assert await clients[3].wait_for(1) == ["probe.saved"]
+            assert await clients[3].wait_for(1) == ["harness.saved"]
             await asyncio.sleep(0.3)  # anything misrouted would have arrived by now
             assert [data["name"] for _, _, data in clients[3].events] == ["theirs"]
             assert all(len(client.events) == 3 for client in clients[:3])

@@ -20,7 +20,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
-from {{ cookiecutter.project_slug }}.platform.realtime.tests.urls import PROBE
+from {{ cookiecutter.project_slug }}.platform.realtime.tests.urls import HOLDINGS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
@@ -28,7 +28,7 @@ from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STREAM = "/api/events/stream/"
-PROBED = {"TEST_ROOT_URLCONF": "{{ cookiecutter.project_slug }}.platform.realtime.tests.urls"}
+WITH_HOLDINGS_URL = {"TEST_ROOT_URLCONF": "{{ cookiecutter.project_slug }}.platform.realtime.tests.urls"}
 NOTHING_HELD = {"hub_clients": 0, "process_streams": 0, "user_leases": 0, "address_leases": 0}
 ONE_STREAM_HELD = {"hub_clients": 1, "process_streams": 1, "user_leases": 1, "address_leases": 1}
 # The client address of tests that count what an address holds: its own, so that streams other
@@ -84,7 +84,7 @@ async def try_to_open(
 
 def holdings(server: LiveServer, user: User) -> dict[str, int]:
     params: dict[str, str | int] = {"user": user.pk, "address": OWN_ADDRESS}
-    response = httpx.get(f"{server.url}{PROBE}", params=params, timeout=10)
+    response = httpx.get(f"{server.url}{HOLDINGS_URL}", params=params, timeout=10)
     assert response.status_code == 200, response.text
     counts: dict[str, int] = response.json()
     return counts
@@ -256,7 +256,7 @@ def test_clients_that_hang_up_at_any_point_of_the_handshake_leave_nothing_held(
     start_server: Callable[..., LiveServer], user: User, own_redis: OwnRedis, settings: Settings
 ) -> None:
     settings.REDIS_REALTIME_URL = own_redis.url(db=6)
-    server = start_server(REDIS_REALTIME_URL=own_redis.url(db=6), **PROBED)
+    server = start_server(REDIS_REALTIME_URL=own_redis.url(db=6), **WITH_HOLDINGS_URL)
     cookies = logged_in(server, user).http.cookies
 
     # Before the response starts: the realtime Redis answers nothing for a while, so the request
@@ -305,14 +305,14 @@ def test_a_last_event_id_with_a_newline_or_parts_beyond_64_bits_is_a_400_before_
         assert json.loads(body)["code"] == "invalid_last_event_id"
 
 
-def test_the_stream_probe_is_only_in_the_test_urlconf(client: Client) -> None:
-    assert client.get(PROBE).status_code == 404  # config.urls, what every other server loads
+def test_the_stream_holdings_view_is_only_in_the_test_urlconf(client: Client) -> None:
+    assert client.get(HOLDINGS_URL).status_code == 404  # config.urls, what every other server loads
 
 
 def test_anonymous_stream_requests_spend_the_ips_budget_then_get_429(
     start_server: Callable[..., LiveServer],
 ) -> None:
-    server = start_server(RATE_LIMIT_ANON_RATE="2/min")
+    server = start_server(RATE_LIMIT_ANONYMOUS_RATE="2/min")
     forged = f"{server.url}{STREAM}?token=forged"
 
     statuses = [httpx.get(forged, timeout=10).status_code for _ in range(4)]

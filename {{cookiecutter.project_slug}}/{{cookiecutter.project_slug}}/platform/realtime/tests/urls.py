@@ -1,4 +1,4 @@
-"""The project's URLs plus a probe of what a live server holds for its event streams.
+"""The project's URLs plus a view of what a live server holds for its event streams.
 
 A live server loads it when started with TEST_ROOT_URLCONF set to this module (see
 config/settings/test.py); production settings never do.
@@ -14,14 +14,14 @@ from config.urls import handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import (
-    stream_address_lease_count,
-    stream_lease_count,
+    address_connection_lease_count,
+    connection_lease_count,
 )
 from {{ cookiecutter.project_slug }}.platform.realtime.views import process_slots
 
-PROBE = "/test/realtime/streams/"
+HOLDINGS_URL = "/test/realtime/streams/"
 
-__all__ = ["PROBE", "handler404", "handler500", "urlpatterns"]
+__all__ = ["HOLDINGS_URL", "handler404", "handler500", "urlpatterns"]
 
 
 async def stream_holdings(request: HttpRequest) -> JsonResponse:
@@ -31,10 +31,10 @@ async def stream_holdings(request: HttpRequest) -> JsonResponse:
     # A response dropped by a cancelled request is unreachable but may sit in a reference cycle
     # until the collector runs: collect first, so what is counted is what is really held.
     gc.collect()
-    leases = await sync_to_async(stream_lease_count, thread_sensitive=False)(
+    leases = await sync_to_async(connection_lease_count, thread_sensitive=False)(
         user_id=int(request.GET["user"])
     )
-    address_leases = await sync_to_async(stream_address_lease_count, thread_sensitive=False)(
+    address_leases = await sync_to_async(address_connection_lease_count, thread_sensitive=False)(
         address=request.GET.get("address", "127.0.0.1")
     )
     return JsonResponse(
@@ -47,4 +47,4 @@ async def stream_holdings(request: HttpRequest) -> JsonResponse:
     )
 
 
-urlpatterns = [path(PROBE.strip("/") + "/", stream_holdings), *project_urlpatterns]
+urlpatterns = [path(HOLDINGS_URL.strip("/") + "/", stream_holdings), *project_urlpatterns]

@@ -20,7 +20,7 @@ def test_a_supabase_url_that_is_not_a_url_is_e008(settings: Settings) -> None:
 
 
 def test_an_empty_secret_key_is_e009(settings: Settings) -> None:
-    settings.SUPABASE_SERVICE_ROLE_KEY = " "
+    settings.SUPABASE_SECRET_KEY = " "
 
     assert [error.id for error in check_supabase_settings(None)] == [f"{SLUG}.E009"]
 {%- endif %}

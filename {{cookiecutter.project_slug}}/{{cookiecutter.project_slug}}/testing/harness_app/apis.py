@@ -11,29 +11,29 @@ from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSeria
 from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
 from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
 {%- endif %}
-from {{ cookiecutter.project_slug }}.testing.probe.services import probe_read, probe_save
+from {{ cookiecutter.project_slug }}.testing.harness_app.services import harness_read, harness_save
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.probe.tasks import probe_word_count
+from {{ cookiecutter.project_slug }}.testing.harness_app.tasks import harness_word_count
 {%- endif %}
 
 
-class ProbeInputSerializer(InputSerializer[dict[str, str]]):
+class HarnessInputSerializer(InputSerializer[dict[str, str]]):
     name = serializers.CharField(max_length=150, allow_blank=True)
     # Any length: lets the parser tests send a body of an exact size. Counted, never stored.
     text = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 @extend_schema(exclude=True)  # test-only: not part of the API's documentation
-class ProbeApi(APIView):
+class HarnessApi(APIView):
     """GET: the caller's stored name (cached). POST {"name", "text"}: store the name."""
 
     def get(self, request: Request) -> Response:
-        return Response(probe_read(user=requesting_user(request)))
+        return Response(harness_read(user=requesting_user(request)))
 
     def post(self, request: Request) -> Response:
-        data = ProbeInputSerializer(data=request.data)
+        data = HarnessInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        saved = probe_save(user=requesting_user(request), name=data.validated_data["name"])
+        saved = harness_save(user=requesting_user(request), name=data.validated_data["name"])
         return Response(
             {**saved, "text_length": len(data.validated_data["text"])},
             status=status.HTTP_201_CREATED,
@@ -41,7 +41,7 @@ class ProbeApi(APIView):
 
 
 @extend_schema(exclude=True)  # test-only: not part of the API's documentation
-class ProbePublicApi(APIView):
+class HarnessPublicApi(APIView):
     """A public, anonymous endpoint (rate limited per client address like any other)."""
 
     authentication_classes = ()
@@ -53,15 +53,15 @@ class ProbePublicApi(APIView):
 
 
 @extend_schema(exclude=True)  # test-only: not part of the API's documentation
-class ProbeJobApi(APIView):
+class HarnessJobApi(APIView):
     """POST: enqueue the word count of the caller's stored name as a job."""
 
     def post(self, request: Request) -> Response:
         user = requesting_user(request)
         job = job_enqueue(
             owner=user,
-            name="probe.word_count",
-            send=lambda job_id: probe_word_count.apply_async(args=(user.pk,), task_id=job_id),
+            name="harness.word_count",
+            send=lambda job_id: harness_word_count.apply_async(args=(user.pk,), task_id=job_id),
         )
         return job_accepted_response(request=request, job=job)
 {%- endif %}

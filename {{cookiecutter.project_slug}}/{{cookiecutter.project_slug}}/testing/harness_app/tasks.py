@@ -4,7 +4,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def probe_word_count(user_id: int) -> dict[str, int]:
+def harness_word_count(user_id: int) -> dict[str, int]:
     """Counts the words of the user's stored name and records the count in `last_name`.
     Idempotent (a set, not an increment), so it may be redelivered."""
     name = User.objects.values_list("first_name", flat=True).get(pk=user_id)
