@@ -16,19 +16,19 @@ Bounded per owner: at most `pages` list pages of `page_size` items and one entry
 Other pages and page sizes are read from the database, so a client cannot store a copy of its
 list per page size, or per version by alternating writes and reads.
 
-    notes_cache = OwnerCache(namespace="notes")
+    bookmarks_cache = OwnerCache(namespace="bookmarks")
 
-    def note_list_page(*, owner: User, page: int, page_size: int) -> CachedPage:
+    def bookmark_list_page(*, owner: User, page: int, page_size: int) -> CachedPage:
         def read() -> CachedPage:
-            rows = note_list(owner=owner)
+            rows = bookmark_list(owner=owner)
             return encoded_page(
-                rows, page=page, page_size=page_size, serializer_class=NoteOutputSerializer
+                rows, page=page, page_size=page_size, serializer_class=BookmarkOutputSerializer
             )
 
-        return notes_cache.page(owner_id=owner.pk, page=page, page_size=page_size, compute=read)
+        return bookmarks_cache.page(owner_id=owner.pk, page=page, page_size=page_size, compute=read)
 
     # in each service that changes an owner's rows:
-    notes_cache.invalidate_on_commit(owner_id=owner.pk)
+    bookmarks_cache.invalidate_on_commit(owner_id=owner.pk)
 """
 
 import time
