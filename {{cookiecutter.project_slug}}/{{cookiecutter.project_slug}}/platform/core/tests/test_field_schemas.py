@@ -165,7 +165,7 @@ CASES: list[tuple[str, Callable[[], serializers.Field[Any, Any, Any, Any]], list
     ("date-time", lambda: serializers.DateTimeField(), DATE_TIMES),
     ("text choice", lambda: serializers.ChoiceField(choices=["a", "b"]), TEXT_CHOICES),
     ("blank choice", lambda: serializers.ChoiceField(["a"], allow_blank=True), TEXT_CHOICES),
-    ("number choice", lambda: serializers.ChoiceField(choices=[(1, "one"), (2, "two")]), NUMBER_CHOICES),
+    ("number choice", lambda: serializers.ChoiceField(choices=[1, 2]), NUMBER_CHOICES),
     ("uuid", lambda: serializers.UUIDField(), UUIDS),
     ("boolean", lambda: serializers.BooleanField(), BOOLEANS),
     ("float", lambda: serializers.FloatField(), FLOATS),
@@ -187,7 +187,9 @@ def request_schema(serializer: serializers.Serializer[Any]) -> dict[str, Any]:
 
 
 def schema_accepts(schema: dict[str, Any], value: Any) -> bool:
-    validator = jsonschema_rs.Draft4Validator(schema, validate_formats=True, pattern_options=PATTERNS)
+    validator = jsonschema_rs.Draft4Validator(
+        schema, validate_formats=True, pattern_options=PATTERNS
+    )
     return bool(validator.is_valid({"value": value}))
 
 
