@@ -13,6 +13,7 @@ DRF's behaviour and drf-spectacular's schema. Patterns use explicit ASCII classe
 same in Python and in ECMA-262, which JSON Schema validators use.
 """
 
+import json
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -61,13 +62,17 @@ DATE = r"(?:" + YEAR + "-" + MONTH_DAY + "|" + LEAP_YEAR + r"-02-29)"
 TIME = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
 OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 DATE_TIME = DATE + "T" + TIME + OFFSET
+# JSON's numbers, as a query string carries them.
+INTEGER = r"-?(?:0|[1-9][0-9]*)"
+NUMBER = INTEGER + r"(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
 DATE_TIME_FORMAT = "YYYY-MM-DDThh:mm:ss[.uuuuuu](Z or +hh:mm)"
 
 
 @dataclass(frozen=True)
 class Contract:
     """What a field takes: JSON values of `types` and, for text, what matches `pattern` (whole)
-    and the lengths. `error` is the field's message for anything else."""
+    and the lengths; in a query string, text that `query_pattern` matches. `error` is the
+    field's message for anything else."""
 
     types: tuple[type, ...]
     error: str = "invalid"
@@ -75,11 +80,12 @@ class Contract:
     min_length: int | None = None
     max_length: int | None = None
     choices: tuple[Any, ...] | None = None
+    query_pattern: str | None = None
 
     def takes(self, value: Any, *, typed: bool = True) -> bool:
-        """Whether the field takes `value`; untyped, from a query string, text only is judged."""
+        """Whether the field takes `value`, a parsed JSON value or, untyped, a query's text."""
         if not typed:
-            return self.choices is not None or self.fits_text(str(value))
+            return self.takes_query_text(str(value))
         if self.choices is not None:
             return any(json_equal(value, choice) for choice in self.choices)
         if json_type(value) not in {json_type(kind()) for kind in self.types}:
@@ -87,6 +93,12 @@ class Contract:
         if isinstance(value, str):
             return self.fits_text(value)
         return True
+
+    def takes_query_text(self, text: str) -> bool:
+        # DRF reads an optional member's empty text as no member at all: a schema cannot say so.
+        if self.pattern is not None:
+            return self.fits_text(text)
+        return self.query_pattern is None or re.fullmatch(self.query_pattern, text) is not None
 
     def fits_text(self, text: str) -> bool:
         if self.min_length is not None and len(text) < self.min_length:
@@ -97,9 +109,10 @@ class Contract:
 
     def state(self, schema: dict[str, Any]) -> dict[str, Any]:
         """`schema` (drf-spectacular's for the field) narrowed to this contract."""
+        if self.pattern is None:
+            return schema  # its type says it all
         stated = dict(schema)
-        if self.pattern is not None:
-            stated["pattern"] = f"^{self.pattern}$"
+        stated["pattern"] = f"^{self.pattern}$"
         for key, value in (("minLength", self.min_length), ("maxLength", self.max_length)):
             stated.pop(key, None)
             if value is not None:
@@ -171,7 +184,17 @@ def choice_contract(field: serializers.ChoiceField) -> Contract:
     choices = tuple(field.choices)
     if field.allow_blank:
         choices += ("",)
-    return Contract(types=(), error="invalid_choice", choices=choices)
+    texts = "|".join(re.escape(query_text(choice)) for choice in choices)
+    return Contract(types=(), error="invalid_choice", choices=choices, query_pattern=texts)
+
+
+def query_text(value: Any) -> str:
+    """How a query string spells `value` (as JSON does, without quotes)."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def any_text(field: serializers.CharField) -> str:
+    return r"[\s\S]*" if field.allow_blank else r"[\s\S]+"
 
 
 # Most specific first: the first class a field is an instance of gives its contract.
@@ -182,13 +205,13 @@ CONTRACTS: list[tuple[type, Callable[[Any], Contract | None]]] = [
     (serializers.EmailField, lambda field: text(field, EMAIL, longest=320)),
     (serializers.SlugField, lambda field: None if field.allow_unicode else text(field, SLUG)),
     (serializers.RegexField, lambda field: None),
-    (serializers.CharField, lambda field: Contract(types=(str,))),
+    (serializers.CharField, lambda field: Contract(types=(str,), query_pattern=any_text(field))),
     (serializers.UUIDField, lambda field: Contract(types=(str,), pattern=UUID)),
     (serializers.DateTimeField, date_time_contract),
     (serializers.DecimalField, decimal_contract),
-    (serializers.IntegerField, lambda field: Contract(types=(int,))),
-    (serializers.FloatField, lambda field: Contract(types=(int, float))),
-    (serializers.BooleanField, lambda field: Contract(types=(bool,))),
+    (serializers.IntegerField, lambda field: Contract(types=(int,), query_pattern=INTEGER)),
+    (serializers.FloatField, lambda field: Contract(types=(int, float), query_pattern=NUMBER)),
+    (serializers.BooleanField, lambda field: Contract(types=(bool,), query_pattern="true|false")),
 ]
 
 

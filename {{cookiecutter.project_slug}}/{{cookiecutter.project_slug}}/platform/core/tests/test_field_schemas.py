@@ -241,6 +241,32 @@ def test_a_query_strings_text_still_reads_as_a_number() -> None:
     assert query.validated_data == {"value": 12}
 
 
+@pytest.mark.parametrize(
+    "field",
+    [
+        serializers.ChoiceField(choices=["a"], required=False),
+        serializers.IntegerField(required=False),
+        serializers.CharField(required=False),
+    ],
+    ids=["choice", "integer", "text"],
+)
+def test_an_optional_query_parameters_empty_text_is_refused_as_the_schema_says(
+    field: serializers.Field[Any, Any, Any, Any],
+) -> None:
+    # DRF would read `?value=` as no parameter at all.
+    query = input_class(field)(data=QueryDict("value="))
+
+    assert not query.is_valid()
+    assert "value" in query.errors
+
+
+@pytest.mark.parametrize("text", ["1.0", "+1", " 1", "01", "1e2"])
+def test_a_query_parameters_integer_is_spelled_as_in_json(text: str) -> None:
+    query = input_class(serializers.IntegerField())(data=QueryDict(f"value={text}"))
+
+    assert not query.is_valid()
+
+
 def test_other_serializers_keep_drf_spectaculars_schema() -> None:
     class Plain(serializers.Serializer[Any]):
         value = serializers.URLField()
