@@ -95,7 +95,8 @@ class Contract:
         return True
 
     def takes_query_text(self, text: str) -> bool:
-        # DRF reads an optional member's empty text as no member at all: a schema cannot say so.
+        # Empty text only where the contract takes it: DRF would read an optional member's empty
+        # text as no member at all, which no schema can state.
         if self.pattern is not None:
             return self.fits_text(text)
         return self.query_pattern is None or re.fullmatch(self.query_pattern, text) is not None
@@ -133,12 +134,11 @@ def json_equal(value: Any, choice: Any) -> bool:
     return json_type(value) == json_type(choice) and value == choice
 
 
-def text(field: Any, core: str, *, longest: int | None = None, error: str = "invalid") -> Contract:
+def text(field: Any, core: str, *, longest: int | None = None) -> Contract:
     """A text field's contract: `core` whole, or nothing if the field allows blank text."""
     lengths = [n for n in (getattr(field, "max_length", None), longest) if n is not None]
     return Contract(
         types=(str,),
-        error=error,
         pattern=f"(?:{core})?" if getattr(field, "allow_blank", False) else core,
         min_length=getattr(field, "min_length", None),
         max_length=min(lengths) if lengths else None,
