@@ -39,6 +39,18 @@ def settings_module() -> str:
     return module
 
 
+def csrf_trusted_origins(
+    *, cors_origins: list[str], credentials: bool, default: tuple[str, ...] = ()
+) -> list[str]:
+    """DJANGO_CSRF_TRUSTED_ORIGINS, else `default` and, when CORS sends credentials, the CORS
+    origins: a page there that writes with the session cookie passes Django's origin check."""
+    origins = [*default, *(cors_origins if credentials else [])]
+    trusted: list[str] = env.list(
+        "DJANGO_CSRF_TRUSTED_ORIGINS", default=list(dict.fromkeys(origins))
+    )
+    return trusted
+
+
 {% if cookiecutter.use_supabase_storage == "y" -%}
 def env_str_first(names: tuple[str, ...], *, default: Any) -> Any:
     """The first of `names` that is set (for settings known by an old and a new name)."""
