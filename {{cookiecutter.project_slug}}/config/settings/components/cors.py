@@ -24,7 +24,7 @@ CORS_PREFLIGHT_MAX_AGE = 86400
 # Lax sends the cookies with a front end's calls from the same site (app.example.com to
 # api.example.com); a front end on another site needs None, which browsers accept only on
 # Secure (https) cookies.
-COOKIE_SAMESITE = env.str("DJANGO_COOKIE_SAMESITE", default="Lax")
+COOKIE_SAMESITE = env.str("DJANGO_COOKIE_SAMESITE", default="Lax").capitalize()
 if COOKIE_SAMESITE not in ("Lax", "Strict", "None"):
     raise ImproperlyConfigured(
         f"DJANGO_COOKIE_SAMESITE={COOKIE_SAMESITE!r}: use Lax, Strict or None."
