@@ -5,6 +5,7 @@ import io
 import stat
 from pathlib import Path
 
+import httpx
 import pytest
 from django.core.checks import run_checks
 from django.core.management import CommandError, call_command
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
+from {{ cookiecutter.project_slug }}.testing.servers import ProductionServer
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +108,20 @@ def test_production_settings_refuse_a_dev_token(dev_key_file: Path, settings: Se
 
     assert refused["status"] == 401
     assert refused["code"] == "token_key_unknown"
+
+
+@pytest.mark.system  # starts the production web server (gunicorn, production settings)
+def test_the_production_server_refuses_a_dev_token(dev_key_file: Path, tmp_path: Path) -> None:
+    token = dev_token("ada")
+    server = ProductionServer(tmp_path / "gunicorn.log", DJANGO_SECURE_SSL_REDIRECT="False")
+    server.start()
+    try:
+        response = httpx.get(f"{server.url}{ME_URL}", headers={"Authorization": f"Bearer {token}"})
+    finally:
+        server.stop()
+
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_key_unknown"
 
 
 def test_the_command_refuses_without_a_development_key(settings: Settings) -> None:
