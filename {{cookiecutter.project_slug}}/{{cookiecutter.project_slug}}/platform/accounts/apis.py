@@ -1,4 +1,5 @@
 from django.contrib.auth import logout
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -23,6 +24,22 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ("id", "username", "email")
+
+
+class CsrfOutputSerializer(serializers.Serializer[None]):
+    csrf_token = serializers.CharField()
+
+
+class CsrfApi(APIView):
+    """The CSRF token, in the body and as the `csrftoken` cookie: a front end on another origin
+    cannot read this origin's cookies, and sends the token back in X-CSRFToken on each write."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=CsrfOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response({"csrf_token": get_token(request._request)})
 
 
 class LoginInputSerializer(InputSerializer[None]):

@@ -1,3 +1,6 @@
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
@@ -12,3 +15,6 @@ class AccountsConfig(AppConfig):
         # A changed or deleted user is read afresh by the next request (session_users.py).
         post_save.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
         post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
+        # Registers its deploy check; the module exists only with Supabase Auth.
+        if find_spec(f"{self.name}.dev_token_key"):
+            import_module(f"{self.name}.dev_token_key")

@@ -9,7 +9,8 @@ IDs are stable:
 - E023 a CSRF trusted origin is not https;
 - E024 an ALLOWED_HOSTS wildcard is a bare public suffix (`.com`, `.co.uk`);
 - E025 SESSION_USER_CACHE_SECONDS is beyond its bound;
-- W026 the API schema and docs page are public.
+- W026 the API schema and docs page are public;
+- E041 a cookie is SameSite=None without Secure.
 """
 
 import re
@@ -230,5 +231,30 @@ def check_api_docs_are_not_public(app_configs: Any, **kwargs: Any) -> list[Check
                 "WARNING)."
             ),
             id=f"{SLUG}.W026",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_samesite_none_cookies_are_secure(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    cookies = {
+        "session": (settings.SESSION_COOKIE_SAMESITE, settings.SESSION_COOKIE_SECURE),
+        "CSRF": (settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE),
+    }
+    insecure = [
+        name for name, (same_site, secure) in cookies.items() if same_site == "None" and not secure
+    ]
+    if not insecure:
+        return []
+    return [
+        Error(
+            f"SameSite=None without Secure on the {' and '.join(insecure)} cookie.",
+            hint=(
+                "Browsers drop a SameSite=None cookie that is not Secure, so a front end on "
+                "another site could never log in: serve the API over https with "
+                "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE on, or set DJANGO_COOKIE_SAMESITE "
+                "to Lax."
+            ),
+            id=f"{SLUG}.E041",
         )
     ]
