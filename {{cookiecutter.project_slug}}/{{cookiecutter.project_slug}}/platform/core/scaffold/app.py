@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from django.conf import settings
-
 from {{ cookiecutter.project_slug }}.platform.core.scaffold.names import (
     AppNames,
     ScaffoldError,
@@ -23,6 +21,8 @@ from {{ cookiecutter.project_slug }}.platform.core.scaffold.names import (
 
 PROJECT_PACKAGE = __name__.split(".")[0]
 TEMPLATE_DIR = Path(__file__).resolve().parent / "app_template"
+# <project>/<package>/platform/core/scaffold/app.py
+PACKAGE_DIR = Path(__file__).resolve().parents[3]
 TEMPLATE_SUFFIX = "-tpl"
 
 # Lines the scaffolder inserts new apps above, one in each file it wires the app into.
@@ -39,11 +39,11 @@ class Scaffold:
 
 
 def project_dir() -> Path:
-    return Path(settings.BASE_DIR)
+    return PACKAGE_DIR.parent
 
 
 def package_dir() -> Path:
-    return project_dir() / PROJECT_PACKAGE
+    return PACKAGE_DIR
 
 
 def rendered_files(names: AppNames, app_dir: Path) -> dict[Path, str]:
