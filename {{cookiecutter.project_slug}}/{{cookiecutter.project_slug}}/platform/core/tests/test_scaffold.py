@@ -36,19 +36,21 @@ def test_a_refused_name_says_why(name: str, problem: str) -> None:
 
 
 def test_a_plan_renders_every_file_and_writes_nothing() -> None:
-    scaffold = plan("reading_lists")
+    # A name no project's own app is likely to have: the test must not depend on the apps added.
+    scaffold = plan("scaffold_check_entries")
 
     assert not scaffold.app_dir.exists()
-    assert scaffold.app_dir == package_dir() / "reading_lists"
+    assert scaffold.app_dir == package_dir() / "scaffold_check_entries"
     for path, text in scaffold.files.items():
         assert "$" not in text, path
         ast.parse(text, filename=str(path))
     services = scaffold.files[scaffold.app_dir / "services.py"]
-    assert 'f"reading_lists.reading_list.{change}"' in services
-    assert "class ReadingList(models.Model)" in scaffold.files[scaffold.app_dir / "models.py"]
+    assert 'f"scaffold_check_entries.scaffold_check_entry.{change}"' in services
+    models = scaffold.files[scaffold.app_dir / "models.py"]
+    assert "class ScaffoldCheckEntry(models.Model)" in models
     edited = "\n".join(scaffold.edits.values())
-    assert 'path("api/reading_lists/", include(' in edited
-    assert "(reading_lists)" in edited
+    assert 'path("api/scaffold_check_entries/", include(' in edited
+    assert "(scaffold_check_entries)" in edited
 
 
 @pytest.mark.parametrize(
