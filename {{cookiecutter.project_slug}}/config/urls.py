@@ -27,6 +27,7 @@ urlpatterns = [
 {%- if cookiecutter.use_celery == "y" %}
     path("api/jobs/", include("{{ cookiecutter.project_slug }}.platform.jobs.urls")),
 {%- endif %}
+    # make app: new apps' URLs go above this line (before the /api/ catch-all below).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path under /api/ is a JSON 404 even with DEBUG on (Django's debug 404 page

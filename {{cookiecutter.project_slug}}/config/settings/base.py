@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     # The product: the example app, yours to replace (README: Replace the example).
     "{{ cookiecutter.project_slug }}.notes",
 {%- endif %}
+    # make app: new apps go above this line.
 ]
 
 MIDDLEWARE = [
