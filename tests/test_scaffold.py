@@ -19,7 +19,7 @@ NOT_PROJECT = {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycach
 
 
 def environment(variant: Variant) -> dict[str, str]:
-    return {"DATABASE_URL": database_url(variant), "REDIS_URL": REDIS_URL}
+    return {"DATABASE_URL": database_url(variant), "REDIS_DURABLE_URL": REDIS_URL}
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from playwright.sync_api import Page
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.testing.front_end import FrontEndServer, front_end_page
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
 
 pytestmark = [pytest.mark.system, pytest.mark.django_db(transaction=True)]
@@ -39,8 +39,8 @@ def test_a_page_on_another_origin_logs_in_and_writes_with_the_session_cookie(
     logged_in = front_end.evaluate(
         "([username, password]) => logIn(username, password)", [user.username, PASSWORD]
     )
-    written = front_end.evaluate(CALL, ["POST", PROBE_URL, {"name": "from the page"}])
-    read = front_end.evaluate(CALL, ["GET", PROBE_URL])
+    written = front_end.evaluate(CALL, ["POST", HARNESS_URL, {"name": "from the page"}])
+    read = front_end.evaluate(CALL, ["GET", HARNESS_URL])
 
     assert logged_in["username"] == user.username
     assert written["name"] == "from the page"
@@ -57,9 +57,9 @@ def test_a_write_without_the_csrf_token_is_refused(user: User, front_end: Page) 
             csrfToken = "";
             return call("POST", path, body).catch((error) => error.message);
         }""",
-        [PROBE_URL, {"name": "forged"}],
+        [HARNESS_URL, {"name": "forged"}],
     )
-    read = front_end.evaluate(CALL, ["GET", PROBE_URL])
+    read = front_end.evaluate(CALL, ["GET", HARNESS_URL])
 
     assert refused.startswith("403 ")
     assert read["name"] != "forged"
