@@ -75,7 +75,7 @@ def redis_env() -> RedisEnv:
             "in the sentinels' configuration (sentinel monitor <name> ...)."
         )
     return RedisEnv(
-        # The durable role (application data such as the direct-access examples) lives on
+        # The durable role (application data reached with redis_client("durable")) lives on
         # REDIS_URL itself; every other role defaults to the same server on its own database.
         url=env.str("REDIS_URL", default=dev_default("redis://127.0.0.1:6379/0")),
         # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
