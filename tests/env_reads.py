@@ -178,8 +178,9 @@ def variables_read(project: Path) -> set[str]:
 
 
 def variables_documented(project: Path, *, known: set[str]) -> set[str]:
-    """The variables .env.example sets and the README, the docs or .env.example name: any that
-    `known` (every variable of every option) holds, and any written as an assignment (`NAME=...`)."""
+    """The variables .env.example sets and the README, docs/ or .env.example name: any that
+    `known` (every variable of every option) holds, and any written as an assignment
+    (`NAME=...`)."""
     env_example = (project / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", env_example, re.M))
     pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]

@@ -99,9 +99,9 @@ def full_answers(variant: Variant) -> Answers:
 
 
 # Rows another test bakes and checks with at least what this module does (install, lint,
-# typecheck, docs, makemigrations --check, the fast tier): the generated CI workflow run natively for the
-# default and minimal-ci bakes, `make test` (and tests/test_bake.py's makemigrations) for the
-# other suite variants.
+# typecheck, docs, makemigrations --check, the fast tier): the generated CI workflow run natively
+# for the default and minimal-ci bakes, `make test` (and tests/test_bake.py's makemigrations) for
+# the other suite variants.
 ALREADY_CHECKED = [DEFAULT, MINIMAL_WITH_CI, *SUITE_VARIANTS]
 
 MATRIX_VARIANTS = [
