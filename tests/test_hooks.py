@@ -196,6 +196,10 @@ def test_production_env_requires_a_redis_password(baked: Callable[[Variant], Pat
     assert values["REDIS_URL"] == f"redis://:{values['REDIS_PASSWORD']}@redis:6379/0"
 
 
+# The record of every answer (for `cruft update`) names each option, chosen or not.
+ANSWERS_RECORD = ".cruft.json"
+
+
 def files_mentioning(project: Path, word: str) -> list[str]:
     """Files whose path or contents match `word` (case-insensitive)."""
     pattern = re.compile(word, re.IGNORECASE | re.MULTILINE)
@@ -203,6 +207,7 @@ def files_mentioning(project: Path, word: str) -> list[str]:
         str(path.relative_to(project))
         for path in project.rglob("*")
         if path.is_file()
+        and path.name != ANSWERS_RECORD
         and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__"}
         & set(path.parts)
         and (

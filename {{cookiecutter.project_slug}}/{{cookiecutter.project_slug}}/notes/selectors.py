@@ -4,25 +4,15 @@ from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from {{ cookiecutter.project_slug }}.notes.cache import (
-    notes_cache_key,
-    notes_cache_read,
-    notes_page_is_cached,
-)
+from {{ cookiecutter.project_slug }}.notes.cache import notes_cache
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.notes.serializers import NoteData, NoteOutputSerializer
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.core.renderers import EncodedJSON, encode_json
+from {{ cookiecutter.project_slug }}.platform.caching.owner_cache import CachedPage
+from {{ cookiecutter.project_slug }}.platform.caching.pages import encoded_page
 
 STATS_CACHE_KEY = "notes:stats"
 STATS_CACHE_SECONDS = 60
-
-
-class NotePageData(TypedDict):
-    count: int
-    # The page's notes as the JSON text the API sends (core/renderers.py): cached as that text,
-    # a cached page is sent without being decoded and encoded again.
-    results: EncodedJSON
 
 
 class NoteStats(TypedDict):
@@ -49,30 +39,20 @@ def note_get_data(*, owner: User, note_id: int) -> NoteData:
     def read() -> NoteData:
         return cast(NoteData, NoteOutputSerializer(note_get(owner=owner, note_id=note_id)).data)
 
-    key = notes_cache_key(owner_id=owner.pk, kind="note", parts=(note_id,))
-    return notes_cache_read(owner_id=owner.pk, key=key, compute=read)
+    return notes_cache.item(owner_id=owner.pk, item_id=note_id, compute=read)
 
 
-def note_list_page(*, owner: User, page: int, page_size: int) -> NotePageData:
+def note_list_page(*, owner: User, page: int, page_size: int) -> CachedPage:
     """One page of the owner's notes as the API shows them, newest first; the first pages of the
-    default size come through the per-user cache (notes/cache.py says which and why)."""
+    default size come through the per-user cache (notes/cache.py says which)."""
 
-    def read() -> NotePageData:
+    def read() -> CachedPage:
         notes = note_list(owner=owner)
-        count = notes.count()
-        if page > 1 and (page - 1) * page_size >= count:
-            raise Http404("Invalid page.")
-        results = NoteOutputSerializer(notes[(page - 1) * page_size : page * page_size], many=True)
-        return {"count": count, "results": encode_json(results.data)}
+        return encoded_page(
+            notes, page=page, page_size=page_size, serializer_class=NoteOutputSerializer
+        )
 
-    if not notes_page_is_cached(page=page, page_size=page_size):
-        return read()
-    key = notes_cache_key(owner_id=owner.pk, kind="page", parts=(page, page_size))
-    cached = notes_cache_read(owner_id=owner.pk, key=key, compute=read)
-    # Read back from the cache the text is a plain str: anything else was not written by read().
-    if not isinstance(cached.get("results"), str) or not isinstance(cached.get("count"), int):
-        return read()
-    return {"count": cached["count"], "results": EncodedJSON(cached["results"])}
+    return notes_cache.page(owner_id=owner.pk, page=page, page_size=page_size, compute=read)
 
 
 def note_stats() -> NoteStats:

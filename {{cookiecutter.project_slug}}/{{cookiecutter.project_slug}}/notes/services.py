@@ -1,15 +1,14 @@
 from django.db import transaction
 
-from {{ cookiecutter.project_slug }}.notes.cache import notes_cache_invalidate
+from {{ cookiecutter.project_slug }}.notes.cache import notes_cache
 from {{ cookiecutter.project_slug }}.notes.models import Note
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
 
 
 def _note_changed(*, owner_id: int, event: str, data: dict[str, object]) -> None:
-    # After commit: invalidating earlier would let a concurrent read cache the old rows again.
     # Registered before the event, so a client told of the change reads it, not the cached past.
-    transaction.on_commit(lambda: notes_cache_invalidate(owner_id=owner_id))
+    notes_cache.invalidate_on_commit(owner_id=owner_id)
     domain_event(name=event, owner_id=owner_id, data=data)
 
 

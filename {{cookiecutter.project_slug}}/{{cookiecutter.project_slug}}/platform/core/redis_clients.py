@@ -92,10 +92,10 @@ def redis_client(role: str) -> Redis:
     )
     if settings.REDIS_SENTINELS:
         # The sentinels name the master; its pool follows a failover by asking them again.
-        master: Redis = sentinel_manager().master_for(  # type: ignore[no-untyped-call]
-            settings.REDIS_SENTINEL_MASTER,
-            max_connections=MAX_CONNECTIONS_PER_ROLE,
-            **{**kwargs, **sentinel_master_kwargs(url)},
+        # redis-py 8.2 ships types and 8.1 does not: the ignore holds for both.
+        options: dict[str, Any] = {**kwargs, **sentinel_master_kwargs(url)}
+        master: Redis = sentinel_manager().master_for(  # type: ignore[no-untyped-call, unused-ignore]
+            settings.REDIS_SENTINEL_MASTER, max_connections=MAX_CONNECTIONS_PER_ROLE, **options
         )
         return master
     pool = BlockingConnectionPool.from_url(
@@ -113,7 +113,7 @@ def _to_sentinels() -> dict[str, object]:
 @cache
 def sentinel_manager() -> Sentinel:
     """The process's connection to the sentinels (REDIS_SENTINELS), shared by every role."""
-    return Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=_to_sentinels())  # type: ignore[no-untyped-call]
+    return Sentinel(settings.REDIS_SENTINELS, sentinel_kwargs=_to_sentinels())  # type: ignore[no-untyped-call, unused-ignore]
 {%- if cookiecutter.use_realtime == "y" %}
 
 
@@ -128,7 +128,7 @@ def async_pubsub_client() -> "aioredis.Redis":
     kwargs.update(socket_timeout=None, retry=None, client_name=f"{settings.REALTIME_PREFIX}:hub")
     if settings.REDIS_SENTINELS:
         to_sentinels = {**_to_sentinels(), "retry": AsyncRetry(NoBackoff(), retries=0)}  # asyncio
-        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call]
+        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call, unused-ignore]
             settings.REDIS_SENTINELS, sentinel_kwargs=to_sentinels
         )
         client: aioredis.Redis = sentinels.master_for(

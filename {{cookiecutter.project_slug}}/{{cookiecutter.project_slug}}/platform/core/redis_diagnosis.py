@@ -4,7 +4,7 @@ import statistics
 import time
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -228,8 +228,8 @@ def sentinel_diagnose() -> SentinelReport | None:
         except RedisError:
             continue
     try:
-        master = manager.discover_master(report.master_name)  # type: ignore[no-untyped-call]
-        replicas = manager.discover_slaves(report.master_name)  # type: ignore[no-untyped-call]
+        master = manager.discover_master(report.master_name)  # type: ignore[no-untyped-call, unused-ignore]
+        replicas = manager.discover_slaves(report.master_name)  # type: ignore[no-untyped-call, unused-ignore]
     except RedisError as error:
         # redis-py lists every sentinel's client in the message: keep its first clause.
         reason = str(error).split(" : ", 1)[0]
@@ -244,8 +244,8 @@ def sentinel_diagnose() -> SentinelReport | None:
             )
         )
         return report
-    report.master = _address(*master)
-    report.replicas = [_address(*replica) for replica in replicas]
+    report.master = _address(*cast(tuple[str, int], master))
+    report.replicas = [_address(*cast(tuple[str, int], replica)) for replica in replicas]
     if len(report.sentinels_answering) < len(report.sentinels_configured):
         report.findings.append(
             Finding(
