@@ -34,6 +34,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
             "{{ cookiecutter.project_slug }}/testing/workers.py",
             "benchmarks/celery.py",
+            "docs/celery.md",
         ),
     ),
     (
@@ -57,6 +58,7 @@ UNCHOSEN_PATHS = (
             "config/settings/components/realtime.py",
             "config/gunicorn_events.py",
             "benchmarks/realtime.py",
+            "docs/realtime.md",
         ),
     ),
     (
@@ -76,6 +78,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
+            "docs/supabase-auth.md",
         ),
     ),
     (
@@ -83,6 +86,7 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
+            "docs/supabase-storage.md",
         ),
     ),
     (

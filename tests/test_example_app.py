@@ -113,7 +113,7 @@ def test_the_import_contract_refuses_a_platform_module_that_imports_the_example(
 
 def readme_steps(project: Path) -> str:
     readme = (project / "README.md").read_text()
-    return readme.split("## Replace the example with your own app\n", 1)[1].split("\n## ", 1)[0]
+    return readme.split("## Your first app\n", 1)[1].split("\n## ", 1)[0]
 
 
 def drop_lines(path: Path, marker: str, *, with_comment_above: bool = False) -> None:

@@ -3,7 +3,7 @@ sync workers, config/gunicorn.py), with wrk as the load generator in its own pro
 the example's cached notes list, the same list with every read missing the cache, /api/health/,
 and the framework's floor (benchmarks/floor.py: a bare DRF view with a fixed page of the same
 shape) served by the same command in the same run. The floor and the cached list are measured
-again under gunicorn with uvicorn workers (ASGI), the other candidate (README: Web servers).
+again under gunicorn with uvicorn workers (ASGI), the other candidate (docs/web-servers.md).
 Without the example app (include_example=n, or once replaced) the notes rows are left out.
 
 Every response must be 2xx: a row with other answers, or none at all, stops the benchmark naming
@@ -49,7 +49,7 @@ HEALTH_PATH = "/api/health/"
 SERVER_COMMANDS = {
     "wsgi": ["--config", "config/gunicorn.py", "config.wsgi:application"],
     # The same settings file with uvicorn workers: the ASGI candidate, what production ran before
-    # (README: Web servers).
+    # (docs/web-servers.md).
     "asgi": [
         "--config",
         "config/gunicorn.py",

@@ -2,9 +2,10 @@
 
 gunicorn (config/gunicorn.py), uvicorn (`make run`, the development compose file, the test
 servers: `python -m config.proxies` prints the list) and Django (settings.TRUSTED_PROXIES, read by
-core.proxies.TrustedProxyMiddleware) all take it from this module, so the server and the rate
-limiter always agree on the client's address. A peer on this list may set X-Forwarded-For and
-X-Forwarded-Proto; from any other peer both headers are ignored, because the client writes them.
+{{ cookiecutter.project_slug }}.platform.core.proxies.trusted_proxy_middleware)
+all take it from this module, so the server and the rate limiter always agree on the client's
+address. A peer on this list may set X-Forwarded-For and X-Forwarded-Proto; from any other peer
+both headers are ignored, because the client writes them.
 """
 
 import ipaddress

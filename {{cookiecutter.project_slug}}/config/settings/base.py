@@ -48,7 +48,7 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.platform.realtime",
 {%- endif %}
 {%- if cookiecutter.include_example == "y" %}
-    # The product: the example app, yours to replace (README: Replace the example).
+    # The product: the example app, yours to replace (README: Your first app).
     "{{ cookiecutter.project_slug }}.notes",
 {%- endif %}
     # make app: new apps go above this line.

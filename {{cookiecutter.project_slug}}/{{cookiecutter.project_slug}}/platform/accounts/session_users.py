@@ -2,7 +2,7 @@
 per request.
 
 Every session-authenticated request loads its user; Django's ModelBackend reads the row from
-Postgres each time, which was a third of a cached API read (README: Web servers). Here the row is
+Postgres each time, which was a third of a cached API read (docs/web-servers.md). Here the row is
 copied beside the session for SESSION_USER_CACHE_SECONDS, under a key named after the session.
 The project's Redis session store (SESSION_ENGINE) reads the session and the copy in one MGET;
 with Django's own session engines the copy costs a GET of its own. SessionUserMiddleware (Django's

@@ -4,7 +4,7 @@ anonymously, and signed in each way the project accepts. A failure prints schema
 the request to replay (`curl`) and the check it broke.
 
 `make contract` runs this module alone; CONTRACT_MAX_EXAMPLES and CONTRACT_SEED change how much
-it tries and which inputs (README: The contract).
+it tries and which inputs (docs/api.md: The contract).
 """
 
 import json

@@ -230,7 +230,7 @@ def fail_over_and_recover(
     deployment: SentinelDeployment, alice: ApiSession, server: LiveServer
 ) -> None:
     """Kill the master once everything written so far is on the replica; return when the
-    project serves again, and print how long each step took (the README quotes them)."""
+    project serves again, and print how long each step took (docs/scaling-out.md quotes them)."""
     deployment.wait_for_replication()
     killed_at = time.monotonic()
     deployment.kill_master()
@@ -243,7 +243,7 @@ def fail_over_and_recover(
         lambda: serves_everything(alice, server, f"after failover {next(attempt)}"),
         timeout=RECOVERY_BOUND_SECONDS,
     )
-    # Shown with pytest -s: the figures in the README come from here.
+    # Shown with pytest -s: the figures in docs/scaling-out.md come from here.
     print(
         f"\nfailover: replica promoted {promoted:.1f} s after the master died; "
         f"project serving again at {time.monotonic() - killed_at:.1f} s"
