@@ -44,10 +44,17 @@ UNCHOSEN_PATHS = (
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
-    ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
+    (
+        "{{ cookiecutter.include_example }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/notes",
+            "config/settings/components/notes.py",
+            "benchmarks/http_notes.py",
+        ),
+    ),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/platform/core/sessions.py",),
+        ("{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
@@ -71,6 +78,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/auth_checks.py",
         ),
     ),
     (
@@ -78,6 +86,8 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage_checks.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/tests/test_storage_checks.py",
         ),
     ),
     (

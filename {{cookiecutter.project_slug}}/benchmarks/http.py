@@ -35,9 +35,9 @@ from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
+from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
-from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}

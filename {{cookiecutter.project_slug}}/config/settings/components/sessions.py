@@ -3,8 +3,8 @@ from config.env import env
 {% if cookiecutter.session_backend == "redis" -%}
 # Sessions live on their own Redis database, never in the LRU cache: eviction would log users out.
 # Django's cache store, except that an unreachable Redis is a 503, not a logout, and that a session
-# is read with its user's signed copy, in one round trip (core/sessions.py).
-SESSION_ENGINE = "{{ cookiecutter.project_slug }}.platform.core.sessions"
+# is read with its user's signed copy, in one round trip (accounts/session_store.py).
+SESSION_ENGINE = "{{ cookiecutter.project_slug }}.platform.accounts.session_store"
 SESSION_CACHE_ALIAS = "sessions"
 {%- elif cookiecutter.session_backend == "redis_with_db_fallback" -%}
 # Read through Redis, written to Postgres too: a Redis restart costs a cache miss, not a login.

@@ -292,7 +292,7 @@ def test_a_page_that_is_not_cached_is_read_from_postgres_each_time(
 # (accounts/session_users.py); Django's database store reads the session row from Postgres and the
 # copy from the cache. Nothing else reads Postgres.
 # The project's own engine is named from this package: bakes without it have no such module.
-PROJECT_SESSION_ENGINE = f"{__name__.split('.')[0]}.platform.core.sessions"
+PROJECT_SESSION_ENGINE = f"{__name__.split('.')[0]}.platform.accounts.session_store"
 SESSION_READS: dict[str, tuple[list[str], list[str]]] = {
     PROJECT_SESSION_ENGINE: (["MGET"], []),
     "django.contrib.sessions.backends.cached_db": (["GET", "GET"], []),

@@ -34,7 +34,7 @@ from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import stream_credentials_key
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import stream_credentials_key
 
 logger = logging.getLogger(__name__)
 

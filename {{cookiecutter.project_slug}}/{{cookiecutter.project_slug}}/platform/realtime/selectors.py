@@ -3,12 +3,12 @@ from typing import cast
 from asgiref.sync import sync_to_async
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
     stream_address_lease_key,
     stream_key,
     stream_lease_key,
 )
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event
 
 StreamEntries = list[tuple[bytes, dict[bytes, bytes]]]
 
