@@ -61,11 +61,11 @@ def test_the_template_readme_states_the_pythons_the_projects_and_tests_run_on(
 
 
 def registered_check_ids(project: Path) -> set[str]:
-    """The IDs the code gives its system checks (Error/Warning(..., id=...))."""
+    """The IDs the code gives its system checks (Error/Warning(..., id=check_id("E001")))."""
     ids = set()
     for path in (project / project.name).rglob("*.py"):
         if "tests" not in path.parts:
-            ids |= set(re.findall(r'id=f?"(?:\{SLUG\}|\w+)\.([EW]\d{3})"', path.read_text()))
+            ids |= set(re.findall(r'id=check_id\("([EW]\d{3})"\)', path.read_text()))
     return ids
 
 

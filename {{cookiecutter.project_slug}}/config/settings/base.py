@@ -66,7 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's AuthenticationMiddleware, handing the session's user copy to the backend.
-    "{{ cookiecutter.project_slug }}.platform.accounts.session_users.SessionUserMiddleware",
+    "{{ cookiecutter.project_slug }}.platform.accounts.middleware.SessionUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

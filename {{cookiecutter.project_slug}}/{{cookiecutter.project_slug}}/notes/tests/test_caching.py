@@ -289,8 +289,8 @@ def test_a_page_that_is_not_cached_is_read_from_postgres_each_time(
 # What a cached list read, logged in with a session, costs to load the session and its user, by
 # SESSION_ENGINE: (Redis commands, SQL tables read). The project's Redis store reads both in one
 # MGET; Django's cached_db store GETs the session, then the user's signed copy
-# (accounts/session_users.py); Django's database store reads the session row from Postgres and the
-# copy from the cache. Nothing else reads Postgres.
+# (accounts/session_user_copies.py); Django's database store reads the session row from Postgres
+# and the copy from the cache. Nothing else reads Postgres.
 # The project's own engine is named from this package: bakes without it have no such module.
 PROJECT_SESSION_ENGINE = f"{__name__.split('.')[0]}.platform.accounts.session_store"
 SESSION_READS: dict[str, tuple[list[str], list[str]]] = {

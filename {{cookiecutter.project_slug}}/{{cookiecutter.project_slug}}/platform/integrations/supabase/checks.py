@@ -1,5 +1,5 @@
-"""Checks of the settings every Supabase feature needs (auth_checks.py and storage_checks.py
-check what only one of them does)."""
+"""Checks of the settings every Supabase feature needs (what only one feature needs is checked
+in a module of that feature's own, loaded by apps.py)."""
 
 from typing import Any
 from urllib.parse import urlsplit
