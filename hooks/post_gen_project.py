@@ -87,7 +87,6 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage_checks.py",
-            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/tests/test_storage_checks.py",
         ),
     ),
     (

@@ -223,7 +223,10 @@ TRACES_OF_UNCHOSEN: list[tuple[dict[str, str], str]] = [
         {"session_backend": "database"},
         r"REDIS_SESSIONS_URL|sessions_unavailable|^SESSION_CACHE_ALIAS = ",
     ),
-    ({"session_backend": "redis_with_db_fallback"}, r"sessions_unavailable|accounts/session_store\.py"),
+    (
+        {"session_backend": "redis_with_db_fallback"},
+        r"sessions_unavailable|accounts/session_store\.py",
+    ),
     ({"use_supabase_auth": "n"}, r"import jwt|jwks|SUPABASE_JWT|/api/me/|pyjwt"),
     (
         {"use_supabase_storage": "n"},

@@ -1,3 +1,6 @@
+"""Supabase Storage's own settings check (integrations/supabase/storage_checks.py), here with
+the files app that needs it."""
+
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
