@@ -244,10 +244,6 @@ TRACES_OF_UNCHOSEN: list[tuple[dict[str, str], str]] = [
 ]
 
 
-# Files that look up at run time what is installed and say what they skip.
-DECIDE_AT_RUN_TIME = {"benchmarks/http.py"}
-
-
 def test_every_option_has_a_row_of_traces() -> None:
     options = {name for condition, _ in TRACES_OF_UNCHOSEN for name in condition}
 
@@ -265,7 +261,7 @@ def test_no_bake_mentions_a_feature_it_left_out(
         pattern: found
         for condition, pattern in TRACES_OF_UNCHOSEN
         if condition.items() <= answers.items()
-        and (found := sorted(set(files_mentioning(project, pattern)) - DECIDE_AT_RUN_TIME))
+        and (found := sorted(files_mentioning(project, pattern)))
     }
 
     assert traces == {}
