@@ -69,7 +69,7 @@ UNCHOSEN_PATHS = (
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/platform/accounts/authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/migrations/0002_user_supabase.py",

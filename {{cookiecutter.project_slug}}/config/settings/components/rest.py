@@ -4,7 +4,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
 {%- if cookiecutter.use_supabase_auth == "y" %}
         # First, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
-        "{{ cookiecutter.project_slug }}.platform.accounts.authentication.SupabaseTokenAuthentication",
+        "{{ cookiecutter.project_slug }}.platform.accounts.supabase_authentication.SupabaseTokenAuthentication",
 {%- endif %}
         # An Authorization header no class above accepted is a 401, even with a session cookie.
         "{{ cookiecutter.project_slug }}.platform.accounts.authorization_header.RefuseUnsupportedAuthorization",

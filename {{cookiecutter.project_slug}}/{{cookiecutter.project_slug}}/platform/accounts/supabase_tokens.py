@@ -12,7 +12,7 @@ from typing import Any
 import jwt
 from django.conf import settings
 
-from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import jwks_key
+from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import auth_url, jwks_key
 
 ASYMMETRIC_ALGORITHMS = {"ES256": "EC", "RS256": "RSA"}
 AUDIENCE = "authenticated"
@@ -45,7 +45,7 @@ DECODE_ERRORS: list[tuple[type[jwt.PyJWTError], str, str]] = [
 
 
 def issuer() -> str:
-    return f"{settings.SUPABASE_URL}/auth/v1"
+    return auth_url()
 
 
 def _verification_key(header: dict[str, Any]) -> tuple[Any, str]:
