@@ -1,8 +1,8 @@
 """How a Redis role is connected to: the options every pool gets, Sentinel, TLS.
 
 Pure functions of their arguments (no `django.conf.settings`): the settings components call them
-to build CACHES (and Celery's options, where the project has Celery), and `redis_clients` calls
-them with the settings' values to build the other roles' pools, so all agree on every option.
+to build CACHES and the other Redis connections they configure, and `redis_clients` calls them
+with the settings' values to build the other roles' pools, so all agree on every option.
 """
 
 from urllib.parse import unquote, urlsplit, urlunsplit
