@@ -222,7 +222,7 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
     ]
     try:
         if EXAMPLE:
-            EXAMPLE.seed(f"http://127.0.0.1:{ports['wsgi']}", cookie)
+            EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
         targets = targets_of(ports)
         # Warm-up, unchecked: a fresh worker's first request imports views and opens connections
         # (seconds under load), which is no steady state.

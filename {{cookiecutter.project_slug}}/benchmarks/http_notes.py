@@ -19,7 +19,7 @@ def example_installed() -> bool:
     return apps.is_installed("{{ cookiecutter.project_slug }}.notes")
 
 
-def seed(base_url: str, cookie: str, count: int = 20) -> None:
+def seed_notes(base_url: str, cookie: str, count: int = 20) -> None:
     """Give the benchmark user `count` notes, through the API, unless it has them already."""
     # A CSRF secret of our own, sent as cookie and header: what a browser's form would send.
     csrf = secrets.token_hex(16)
