@@ -45,10 +45,17 @@ UNCHOSEN_PATHS = (
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
-    ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
+    (
+        "{{ cookiecutter.include_example }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/notes",
+            "config/settings/components/notes.py",
+            "benchmarks/http_notes.py",
+        ),
+    ),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/platform/core/sessions.py",),
+        ("{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
@@ -64,7 +71,7 @@ UNCHOSEN_PATHS = (
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/platform/accounts/authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/dev_token_key.py",
@@ -79,6 +86,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
             "docs/supabase-auth.md",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/auth_checks.py",
         ),
     ),
     (
@@ -87,6 +95,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
             "docs/supabase-storage.md",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage_checks.py",
         ),
     ),
     (

@@ -70,7 +70,7 @@ def _lines(project: Path) -> list[tuple[str, str]]:
 
 def _path_suffixes(project: Path) -> set[str]:
     """Every trailing run of path components of every file and directory of the bake:
-    `core/sessions.py` names `my_project/platform/core/sessions.py`."""
+    `accounts/session_store.py` names `my_project/platform/accounts/session_store.py`."""
     suffixes = set()
     for path in project.rglob("*"):
         parts = path.relative_to(project).parts

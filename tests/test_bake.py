@@ -126,6 +126,10 @@ def test_check_deploy_names_the_placeholders_by_the_variables_in_env_production(
     assert set(named.group(1).split(", ")) - env_names(project / ".env.production") == set()
 
 
+# Where Redis clients are built: every role's, and the SSE hub's asyncio subscriber.
+CLIENT_MODULES = {"redis_clients.py", "pubsub_client.py"}
+
+
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
 def test_no_parser_class_and_no_client_built_outside_the_clients_module(
     baked: Callable[[Variant], Path], variant: Variant
@@ -139,7 +143,7 @@ def test_no_parser_class_and_no_client_built_outside_the_clients_module(
         # benchmarks time the seed's way on purpose; the harness (testing/) builds clients for the
         # redis-servers and sentinels a test starts itself
         and not {"tests", "testing", "benchmarks"} & set(path.parts)
-        and path.name != "redis_clients.py"
+        and path.name not in CLIENT_MODULES
     ]
 
     parser_settings = [

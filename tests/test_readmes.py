@@ -76,11 +76,11 @@ def test_the_template_readme_states_the_pythons_the_projects_and_tests_run_on(
 
 
 def registered_check_ids(project: Path) -> set[str]:
-    """The IDs the code gives its system checks (Error/Warning(..., id=...))."""
+    """The IDs the code gives its system checks (Error/Warning(..., id=check_id("E001")))."""
     ids = set()
     for path in (project / project.name).rglob("*.py"):
         if "tests" not in path.parts:
-            ids |= set(re.findall(r'id=f?"(?:\{SLUG\}|\w+)\.([EW]\d{3})"', path.read_text()))
+            ids |= set(re.findall(r'id=check_id\("([EW]\d{3})"\)', path.read_text()))
     return ids
 
 
@@ -271,15 +271,35 @@ def test_prose_speaks_only_of_the_chosen_options(
     assert mentions == []
 
 
+def _registered_redis_role(node: ast.AST, caches: str) -> str | None:
+    """The role a `register_redis_role("x", ...)` call adds, if the bake configures it: a role on
+    a CACHES alias exists only where the settings define that alias."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "register_redis_role"
+    ):
+        return None
+    aliases = [ast.literal_eval(k.value) for k in node.keywords if k.arg == "cache_alias"]
+    if aliases and f'"{aliases[0]}": django_redis_cache' not in caches:
+        return None
+    return str(ast.literal_eval(node.args[0]))
+
+
 def redis_roles_in_code(project: Path) -> set[str]:
-    """The roles redis_clients.py builds clients for, which /api/health/ probes one by one."""
-    source = (project / project.name / "platform" / "core" / "redis_clients.py").read_text()
+    """The roles the platform builds clients for, which /api/health/ probes one by one: those
+    redis_clients.py starts with, and those the platform's features register."""
+    caches = (project / "config" / "settings" / "components" / "redis.py").read_text()
     roles: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
-            if names and names[0] in {"CACHE_ALIAS_ROLES", "URL_SETTING_ROLES"}:
-                roles |= set(ast.literal_eval(node.value))
+    for path in (project / project.name / "platform").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if path.name == "redis_clients.py" and isinstance(node, ast.Assign):
+                names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+                if names[:1] in (["CACHE_ALIAS_ROLES"], ["URL_SETTING_ROLES"]):
+                    roles |= set(ast.literal_eval(node.value))
+            role = _registered_redis_role(node, caches)
+            if role is not None:
+                roles.add(role)
     return roles
 
 

@@ -2,8 +2,8 @@
 
 Rates themselves are DRF settings (rest.py).
 
-IP-keyed limits count REMOTE_ADDR, which core.proxies takes from X-Forwarded-For only when the
-request came through one of TRUSTED_PROXIES (base.py).
+IP-keyed limits count REMOTE_ADDR, which core.client_address takes from X-Forwarded-For only when
+the request came through one of TRUSTED_PROXIES (base.py).
 """
 
 from config.env import env

@@ -18,7 +18,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.dev_token_key import (
     dev_token_public_key,
     dev_tokens_enabled,
 )
-from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import jwks_key
+from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import auth_url, jwks_key
 
 ASYMMETRIC_ALGORITHMS = {"ES256": "EC", "RS256": "RSA"}
 AUDIENCE = "authenticated"
@@ -51,7 +51,7 @@ DECODE_ERRORS: list[tuple[type[jwt.PyJWTError], str, str]] = [
 
 
 def issuer() -> str:
-    return f"{settings.SUPABASE_URL}/auth/v1"
+    return auth_url()
 
 
 def _dev_verification_key() -> tuple[Any, str]:

@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
+from {{ cookiecutter.project_slug }}.platform.jobs.responses import job_accepted_response
 from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
 {%- endif %}
 from {{ cookiecutter.project_slug }}.testing.harness_app.services import harness_read, harness_save
