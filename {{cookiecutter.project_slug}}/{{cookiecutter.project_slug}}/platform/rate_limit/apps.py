@@ -7,7 +7,7 @@ class RateLimitConfig(AppConfig):
     def ready(self) -> None:
         from {{ cookiecutter.project_slug }}.platform.core.exception_handler import on_unauthenticated
         from {{ cookiecutter.project_slug }}.platform.rate_limit import checks  # noqa: F401  (registers the checks)
-        from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import unauthenticated_api_exception
+        from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_api_exception
 
-        # Missing or failed authentication spends the client IP's "anon" budget.
-        on_unauthenticated(unauthenticated_api_exception)
+        # Missing or failed authentication spends the client IP's "anonymous" budget.
+        on_unauthenticated(anonymous_api_exception)

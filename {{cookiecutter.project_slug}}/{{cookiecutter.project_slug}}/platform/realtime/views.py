@@ -35,7 +35,7 @@ from {{ cookiecutter.project_slug }}.platform.core.exception_handler import api_
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import Event, current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent, current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (

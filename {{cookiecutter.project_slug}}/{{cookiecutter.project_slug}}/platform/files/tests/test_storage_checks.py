@@ -14,6 +14,6 @@ def test_the_generated_secret_key_passes() -> None:
 
 
 def test_an_empty_secret_key_is_e009(settings: Settings) -> None:
-    settings.SUPABASE_SERVICE_ROLE_KEY = " "
+    settings.SUPABASE_SECRET_KEY = " "
 
     assert [error.id for error in check_supabase_secret_key(None)] == [check_id("E009")]
