@@ -17,7 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-SLUG = "{{ cookiecutter.project_slug }}"
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
+
 # The `kid` of development tokens: real Supabase key ids are UUIDs, so the two never meet.
 DEV_KEY_ID = "development-only"
 DEV_ALGORITHM = "ES256"
@@ -79,6 +80,6 @@ def check_no_dev_token_key(app_configs: Any, **kwargs: Any) -> list[CheckMessage
                 "Anyone with the key file can sign in as any user. Only local and test settings "
                 "may set it: remove it from this settings module."
             ),
-            id=f"{SLUG}.E040",
+            id=check_id("E040"),
         )
     ]

@@ -226,6 +226,6 @@ def check_samesite_none_cookies_are_secure(app_configs: Any, **kwargs: Any) -> l
                 "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE on, or set DJANGO_COOKIE_SAMESITE "
                 "to Lax."
             ),
-            id=f"{SLUG}.E041",
+            id=check_id("E041"),
         )
     ]

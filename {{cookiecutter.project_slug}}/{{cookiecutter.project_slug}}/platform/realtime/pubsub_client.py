@@ -27,7 +27,7 @@ def async_pubsub_client() -> "aioredis.Redis":
     if settings.REDIS_SENTINELS:
         # asyncio's own Retry: the sentinels are asked once each, like the synchronous clients.
         to_sentinels = {**sentinel_connection_kwargs(), "retry": AsyncRetry(NoBackoff(), retries=0)}
-        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call]
+        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call, unused-ignore]
             settings.REDIS_SENTINELS, sentinel_kwargs=to_sentinels
         )
         client: aioredis.Redis = sentinels.master_for(
