@@ -33,6 +33,8 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/probe/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
             "{{ cookiecutter.project_slug }}/testing/workers.py",
+            "{{ cookiecutter.project_slug }}/testing/worker_fixtures.py",
+            "{{ cookiecutter.project_slug }}/testing/probe/job_apis.py",
             "benchmarks/celery.py",
         ),
     ),
@@ -47,7 +49,18 @@ UNCHOSEN_PATHS = (
     ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/platform/core/sessions.py",),
+        (
+            "{{ cookiecutter.project_slug }}/platform/core/sessions.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_outage.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" != "redis_with_db_fallback",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_fallback.py",),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" == "database",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sessions_in_redis.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
@@ -85,6 +98,7 @@ UNCHOSEN_PATHS = (
         and "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/integrations",
+            "{{ cookiecutter.project_slug }}/testing/supabase_fixtures.py",
             "config/settings/components/supabase.py",
         ),
     ),

@@ -1,6 +1,7 @@
 """The pytest plugin of the harness (the root conftest loads it): fixtures that start processes
 for a test and stop them when it ends, and the `system` tier they put their tests in."""
 
+import pkgutil
 import sys
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -12,20 +13,10 @@ from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
-{%- endif %}
 
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
-{%- if cookiecutter.use_celery == "y" %}
-PROCESS_FIXTURES = frozenset(
-    ("own_redis", "sentinel_deployment", "start_server", "start_worker", "start_caddy", "page")
-)
-{%- else %}
-PROCESS_FIXTURES = frozenset(
-    ("own_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
-)
-{%- endif %}
+# A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
+PROCESS_FIXTURES = {"own_redis", "sentinel_deployment", "start_server", "start_caddy", "page"}
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
@@ -34,6 +25,18 @@ PROCESS_PROGRAMS = frozenset(
         *("redis-server", "redis-sentinel", "openssl", "node", "caddy"),
     )
 )
+
+
+def feature_fixture_modules() -> list[str]:
+    """The fixture modules of the features this project has: each feature that brings fixtures of
+    its own has a `testing/<feature>_fixtures.py`, present exactly when the feature is."""
+    here = str(Path(__file__).parent)
+    names = [module.name for module in pkgutil.iter_modules([here])]
+    return [f"{__package__}.{name}" for name in sorted(names) if name.endswith("_fixtures")]
+
+
+# Loaded by pytest as plugins of this plugin, with their asserts rewritten like this module's.
+pytest_plugins = feature_fixture_modules()
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not system"` deselects by marker
@@ -124,29 +127,3 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in servers:
         server.stop()
-{%- if cookiecutter.use_celery == "y" %}
-
-
-@pytest.fixture
-def worker_task_modules() -> tuple[str, ...]:
-    """Modules of test-only tasks the workers load; a test module overrides this to add its own."""
-    return ()
-
-
-@pytest.fixture
-def start_worker(
-    tmp_path: Path, worker_task_modules: tuple[str, ...]
-) -> Iterator[Callable[..., WorkerProcess]]:
-    """Start real Celery workers for this test; all are stopped when it ends."""
-    workers: list[WorkerProcess] = []
-
-    def start(name: str, **env: str) -> WorkerProcess:
-        log_path = tmp_path / f"{name}.log"
-        worker = WorkerProcess(name, log_path, task_modules=worker_task_modules, **env)
-        workers.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in workers:
-        worker.stop()
-{%- endif %}

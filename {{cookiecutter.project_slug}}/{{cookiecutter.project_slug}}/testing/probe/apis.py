@@ -7,14 +7,7 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
-from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
-{%- endif %}
 from {{ cookiecutter.project_slug }}.testing.probe.services import probe_read, probe_save
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.probe.tasks import probe_word_count
-{%- endif %}
 
 
 class ProbeInputSerializer(InputSerializer[dict[str, str]]):
@@ -49,19 +42,3 @@ class ProbePublicApi(APIView):
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
-{%- if cookiecutter.use_celery == "y" %}
-
-
-@extend_schema(exclude=True)  # test-only: not part of the API's documentation
-class ProbeJobApi(APIView):
-    """POST: enqueue the word count of the caller's stored name as a job."""
-
-    def post(self, request: Request) -> Response:
-        user = requesting_user(request)
-        job = job_enqueue(
-            owner=user,
-            name="probe.word_count",
-            send=lambda job_id: probe_word_count.apply_async(args=(user.pk,), task_id=job_id),
-        )
-        return job_accepted_response(request=request, job=job)
-{%- endif %}

@@ -1,30 +1,32 @@
 """The project's URLs plus the probe's: the test settings' ROOT_URLCONF (settings/test.py)."""
 
-from django.urls import path
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.urls import URLPattern, path
 
 from config.urls import handler400, handler403, handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
-from {{ cookiecutter.project_slug }}.testing.probe.apis import (
-    ProbeApi,
-{%- if cookiecutter.use_celery == "y" %}
-    ProbeJobApi,
-{%- endif %}
-    ProbePublicApi,
-)
+from {{ cookiecutter.project_slug }}.testing.probe.apis import ProbeApi, ProbePublicApi
 
 PROBE_URL = "/api/test/probe/"
 PROBE_PUBLIC_URL = "/api/test/probe/public/"
-{%- if cookiecutter.use_celery == "y" %}
 PROBE_JOB_URL = "/api/test/probe/job/"
-{%- endif %}
+# The job probe: present in a project that runs background jobs.
+JOB_APIS = "{{ cookiecutter.project_slug }}.testing.probe.job_apis"
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
+
+
+def job_probe_urlpatterns() -> list[URLPattern]:
+    if find_spec(JOB_APIS) is None:
+        return []
+    return [path(PROBE_JOB_URL.lstrip("/"), import_module(JOB_APIS).ProbeJobApi.as_view())]
+
 
 urlpatterns = [
     path(PROBE_URL.lstrip("/"), ProbeApi.as_view()),
     path(PROBE_PUBLIC_URL.lstrip("/"), ProbePublicApi.as_view()),
-{%- if cookiecutter.use_celery == "y" %}
-    path(PROBE_JOB_URL.lstrip("/"), ProbeJobApi.as_view()),
-{%- endif %}
+    *job_probe_urlpatterns(),
     *project_urlpatterns,
 ]
