@@ -83,6 +83,8 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_auth_fixtures.py",
+            "{{ cookiecutter.project_slug }}/platform/core/tests/test_contract_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
         ),
     ),
@@ -91,6 +93,7 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_storage_fixtures.py",
         ),
     ),
     (

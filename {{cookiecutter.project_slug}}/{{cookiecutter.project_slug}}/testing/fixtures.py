@@ -35,8 +35,13 @@ def feature_fixture_modules() -> list[str]:
     return [f"{__package__}.{name}" for name in sorted(names) if name.endswith("_fixtures")]
 
 
-# Loaded by pytest as plugins of this plugin, with their asserts rewritten like this module's.
+# Loaded by pytest as plugins of this plugin. Marked for assert rewriting before any is imported:
+# one may import another before pytest loads it.
+pytest.register_assert_rewrite(*feature_fixture_modules())
 pytest_plugins = feature_fixture_modules()
+# Fixtures that each give the environment pointing a live server at a stand-in of an outside
+# service the project calls: a feature's fixture module adds its own.
+STAND_IN_ENV_FIXTURES: list[str] = []
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not system"` deselects by marker
@@ -127,3 +132,12 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def stand_ins_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment pointing a live server at stand-ins of every outside service it calls."""
+    env: dict[str, str] = {}
+    for fixture in STAND_IN_ENV_FIXTURES:
+        env.update(request.getfixturevalue(fixture))
+    return env
