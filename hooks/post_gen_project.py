@@ -82,11 +82,16 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_jwt_secret_check.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/testing/supabase_auth_fixtures.py",
             "{{ cookiecutter.project_slug }}/platform/core/tests/test_contract_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
         ),
+    ),
+    (
+        "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
+        ("{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",

@@ -10,13 +10,16 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
+from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
 
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
 # A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
-PROCESS_FIXTURES = {"own_redis", "sentinel_deployment", "start_server", "start_caddy", "page"}
+PROCESS_FIXTURES = {
+    *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
+}
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
@@ -93,6 +96,21 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     server = OwnRedis(tmp_path)
     server.start()
     yield server
+    server.stop()
+
+
+@pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
+    """A redis-server that speaks TLS only, with a certificate of a test CA (given with it)."""
+    files = make_certificates(tmp_path)
+    server = OwnRedis(tmp_path)
+    server.extra_args = (
+        "--port", "0", "--tls-port", str(server.port), "--tls-auth-clients", "no",
+        "--tls-cert-file", str(files["server.crt"]), "--tls-key-file", str(files["server.key"]),
+        "--tls-ca-cert-file", str(files["ca.crt"]),
+    )  # fmt: skip
+    server.start()
+    yield server, files["ca.crt"]
     server.stop()
 
 

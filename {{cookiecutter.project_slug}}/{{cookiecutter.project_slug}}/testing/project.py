@@ -38,6 +38,9 @@ def live_process_env(**overrides: str) -> dict[str, str]:
 # What a feature's production settings require of the environment (URLs, keys), by feature: its
 # `testing/<feature>_fixtures.py` adds them.
 FEATURE_PRODUCTION_ENV: list[Callable[[], dict[str, str]]] = []
+# Values a deployment of a feature would set, enough for its production settings to pass
+# `check --deploy`, by feature: its `testing/<feature>_fixtures.py` adds them.
+FEATURE_DEPLOYMENT_ENV: dict[str, str] = {}
 
 
 def run_scoped_settings() -> dict[str, str]:

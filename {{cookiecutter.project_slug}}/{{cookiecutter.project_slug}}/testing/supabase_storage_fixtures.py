@@ -5,6 +5,7 @@ import re
 
 from pytest_httpserver import HTTPServer
 
+from {{ cookiecutter.project_slug }}.testing.project import FEATURE_DEPLOYMENT_ENV
 from {{ cookiecutter.project_slug }}.testing.supabase_fixtures import SUPABASE_STAND_IN_ROUTES
 
 UPLOAD = re.compile("/storage/v1/object/upload/sign/.+")
@@ -19,3 +20,5 @@ def sign_any_path(httpserver: HTTPServer) -> None:
 
 
 SUPABASE_STAND_IN_ROUTES.append(sign_any_path)
+# Storage signs with the secret key: a deployment sets one.
+FEATURE_DEPLOYMENT_ENV["SUPABASE_SECRET_KEY"] = "sb_secret_for_the_deploy_check"

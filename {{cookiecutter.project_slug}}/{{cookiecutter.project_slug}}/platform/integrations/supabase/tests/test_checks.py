@@ -16,14 +16,6 @@ def test_a_supabase_url_that_is_not_a_url_is_e008(settings: Settings) -> None:
     settings.SUPABASE_URL = "project-ref.supabase.co"
 
     assert [error.id for error in check_supabase_settings(None)] == [f"{SLUG}.E008"]
-{%- if cookiecutter.use_supabase_storage == "y" %}
-
-
-def test_an_empty_secret_key_is_e009(settings: Settings) -> None:
-    settings.SUPABASE_SERVICE_ROLE_KEY = " "
-
-    assert [error.id for error in check_supabase_settings(None)] == [f"{SLUG}.E009"]
-{%- endif %}
 
 
 def test_plain_http_to_supabase_is_e010_in_deployments(settings: Settings) -> None:
