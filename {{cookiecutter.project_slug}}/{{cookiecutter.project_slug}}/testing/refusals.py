@@ -4,12 +4,14 @@ with sessions only has no scheme a client could answer with (403)."""
 
 from importlib.util import find_spec
 
-# The bearer token authentication: a project has this module exactly when it accepts the tokens.
-BEARER_AUTHENTICATION = "{{ cookiecutter.project_slug }}.platform.accounts.authentication"
+ACCOUNTS = "{{ cookiecutter.project_slug }}.platform.accounts"
+# The bearer token authentication: the accounts app has this module exactly when the project
+# accepts the tokens.
+BEARER_AUTHENTICATION = ".authentication"
 
 
 def accepts_bearer_tokens() -> bool:
-    return find_spec(BEARER_AUTHENTICATION) is not None
+    return find_spec(BEARER_AUTHENTICATION, ACCOUNTS) is not None
 
 
 def anonymous_refusal_status() -> int:

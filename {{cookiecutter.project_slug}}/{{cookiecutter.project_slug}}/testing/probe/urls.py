@@ -12,16 +12,17 @@ from {{ cookiecutter.project_slug }}.testing.probe.apis import ProbeApi, ProbePu
 PROBE_URL = "/api/test/probe/"
 PROBE_PUBLIC_URL = "/api/test/probe/public/"
 PROBE_JOB_URL = "/api/test/probe/job/"
-# The job probe: present in a project that runs background jobs.
-JOB_APIS = "{{ cookiecutter.project_slug }}.testing.probe.job_apis"
+# The job probe, a module of this package: present in a project that runs background jobs.
+JOB_APIS = ".job_apis"
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
 
 
 def job_probe_urlpatterns() -> list[URLPattern]:
-    if find_spec(JOB_APIS) is None:
+    if find_spec(JOB_APIS, __package__) is None:
         return []
-    return [path(PROBE_JOB_URL.lstrip("/"), import_module(JOB_APIS).ProbeJobApi.as_view())]
+    job_apis = import_module(JOB_APIS, __package__)
+    return [path(PROBE_JOB_URL.lstrip("/"), job_apis.ProbeJobApi.as_view())]
 
 
 urlpatterns = [

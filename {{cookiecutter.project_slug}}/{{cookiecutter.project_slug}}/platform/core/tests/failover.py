@@ -1,6 +1,6 @@
 """A Sentinel failover under the running project: the sentinels' settings, a signed-in user,
 and killing the master then waiting for the project to serve again. What the failover tests
-(test_sentinel.py, and a feature's own test_failover.py) start from."""
+(test_sentinel.py, and a feature's own failover test) start from."""
 
 import time
 from collections.abc import Iterator

@@ -1,7 +1,7 @@
 """A Redis Sentinel failover under the running project: a master, a replica and three sentinels
 of the test's own; the master is killed, Sentinel promotes the replica and the project carries on
 (cache, sessions, rate limits) without a restart or a setting changed. A feature with Redis
-connections of its own tests them through a failover in its own test_failover.py."""
+connections of its own tests them through a failover in its own tests."""
 
 from collections.abc import Callable, Iterator
 from io import StringIO
