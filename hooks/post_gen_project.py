@@ -33,6 +33,8 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/harness_app/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
             "{{ cookiecutter.project_slug }}/testing/workers.py",
+            "{{ cookiecutter.project_slug }}/testing/worker_fixtures.py",
+            "{{ cookiecutter.project_slug }}/testing/harness_app/job_apis.py",
             "benchmarks/celery.py",
             "docs/celery.md",
         ),
@@ -55,7 +57,18 @@ UNCHOSEN_PATHS = (
     ),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",),
+        (
+            "{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_outage.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" != "redis_with_db_fallback",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_fallback.py",),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" == "database",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sessions_in_redis.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
@@ -83,11 +96,18 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_jwt_secret_check.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_auth_fixtures.py",
+            "{{ cookiecutter.project_slug }}/platform/core/tests/test_contract_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
             "docs/supabase-auth.md",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/auth_checks.py",
         ),
+    ),
+    (
+        "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
+        ("{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",
@@ -96,6 +116,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
             "docs/supabase-storage.md",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage_checks.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_storage_fixtures.py",
         ),
     ),
     (
@@ -103,6 +124,7 @@ UNCHOSEN_PATHS = (
         and "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/integrations",
+            "{{ cookiecutter.project_slug }}/testing/supabase_fixtures.py",
             "config/settings/components/supabase.py",
         ),
     ),

@@ -28,16 +28,6 @@ def test_a_role_on_the_cache_database_is_e001(settings: Settings) -> None:
 
     assert ids(errors) == [check_id("E001")]
     assert "durable" in errors[0].msg
-{%- if cookiecutter.use_celery == "y" %}
-
-
-def test_a_broker_on_the_cache_database_is_e001(settings: Settings) -> None:
-    settings.REDIS_BROKER_URL = settings.CACHES["default"]["LOCATION"]
-
-    errors = check_cache_has_its_own_redis_database(None)
-
-    assert "broker" in errors[0].msg
-{%- endif %}
 
 
 def test_a_parser_class_that_does_not_exist_is_e002(settings: Settings) -> None:

@@ -83,22 +83,6 @@ def test_named_hosts_pass_e021(settings: Settings) -> None:
     settings.ALLOWED_HOSTS = ["api.example.org"]
 
     assert check_id("E021") not in deploy_check_ids()
-{%- if cookiecutter.use_supabase_auth == "y" %}
-
-
-def test_a_short_jwt_secret_is_e022(settings: Settings) -> None:
-    settings.SUPABASE_JWT_SECRET = "s" * 31
-
-    assert check_id("E022") in deploy_check_ids()
-
-
-def test_a_long_or_absent_jwt_secret_passes_e022(settings: Settings) -> None:
-    settings.SUPABASE_JWT_SECRET = "s" * 32
-    assert check_id("E022") not in deploy_check_ids()
-
-    settings.SUPABASE_JWT_SECRET = ""
-    assert check_id("E022") not in deploy_check_ids()
-{%- endif %}
 
 
 def test_an_http_csrf_trusted_origin_is_e023(settings: Settings) -> None:
