@@ -7,7 +7,7 @@ from importlib.util import find_spec
 ACCOUNTS = "{{ cookiecutter.project_slug }}.platform.accounts"
 # The bearer token authentication: the accounts app has this module exactly when the project
 # accepts the tokens.
-BEARER_AUTHENTICATION = ".authentication"
+BEARER_AUTHENTICATION = ".supabase_authentication"
 
 
 def accepts_bearer_tokens() -> bool:

@@ -13,7 +13,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_cache_key
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.refusals import anonymous_refusal_status
 
@@ -26,7 +26,7 @@ def test_a_pickle_planted_in_a_session_key_is_not_run(user: User, tmp_path: Path
     redis_key = caches["sessions"].make_key(session_cache_key(key))
     redis_client("sessions").set(redis_key, pickle_that_creates(marker))
 
-    response = client.get(PROBE_URL)
+    response = client.get(HARNESS_URL)
 
     assert not marker.exists(), "the planted pickle was loaded: code from Redis ran"
     # Not a session: the request is anonymous (no 500), and the user signs in again.
@@ -41,7 +41,7 @@ def test_a_redis_outage_answers_503_and_keeps_the_session_cookie(
     client, _ = logged_in(user)
     own_redis.stop()
 
-    response = client.get(PROBE_URL)
+    response = client.get(HARNESS_URL)
 
     assert response.status_code == 503
     assert response.json()["code"] == "sessions_unavailable"

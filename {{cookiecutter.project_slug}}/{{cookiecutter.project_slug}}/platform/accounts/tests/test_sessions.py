@@ -5,7 +5,7 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_store
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.refusals import anonymous_refusal_status
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_logout_deletes_the_session(user: User) -> None:
     client.logout()
 
     assert not session_store(key).exists(key)
-    assert client.get(PROBE_URL).status_code == anonymous_refusal_status()
+    assert client.get(HARNESS_URL).status_code == anonymous_refusal_status()
 
 
 def test_a_deactivated_users_session_no_longer_authenticates(user: User) -> None:
@@ -40,4 +40,4 @@ def test_a_deactivated_users_session_no_longer_authenticates(user: User) -> None
 
     User.objects.filter(pk=user.pk).update(is_active=False)
 
-    assert client.get(PROBE_URL).status_code == anonymous_refusal_status()
+    assert client.get(HARNESS_URL).status_code == anonymous_refusal_status()

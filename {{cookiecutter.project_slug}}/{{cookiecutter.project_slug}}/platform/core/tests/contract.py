@@ -27,7 +27,7 @@ SIGNED_IN_FAILING_WARNINGS = ["missing_auth", "unused_openapi_auth"]
 # The fuzzer sends hundreds of requests a second: at the usual rates all but the first few dozen
 # would be 429s and the rest of the contract would go unchecked. The strict "auth" rate (logging
 # in) stays as it is, so the run meets real 429s too, and checks them against the schema.
-GENEROUS_RATES = {"RATE_LIMIT_USER_RATE": "100000/min", "RATE_LIMIT_ANON_RATE": "100000/min"}
+GENEROUS_RATES = {"RATE_LIMIT_USER_RATE": "100000/min", "RATE_LIMIT_ANONYMOUS_RATE": "100000/min"}
 
 
 def fuzz(

@@ -11,7 +11,7 @@ from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
@@ -28,11 +28,11 @@ def sentinel_settings(
         "REDIS_SENTINELS": sentinel_deployment.addresses,
         "REDIS_SENTINEL_MASTER": SENTINEL_MASTER,
         # Under Sentinel a URL gives only the database (and password): the host is a label.
-        "REDIS_URL": f"redis://{SENTINEL_MASTER}/0",
+        "REDIS_DURABLE_URL": f"redis://{SENTINEL_MASTER}/0",
     }
     settings.REDIS_SENTINELS = [sentinel_address(a) for a in env["REDIS_SENTINELS"].split(",")]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
-    settings.REDIS_URL = env["REDIS_URL"]
+    settings.REDIS_DURABLE_URL = env["REDIS_DURABLE_URL"]
     return env
 
 
@@ -50,8 +50,8 @@ def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool
     invalidates the cached list and the read that refills it (cache), and the limiter's answer
     (rate_limit). False while any of them fails."""
     try:
-        created = alice.post(server, PROBE_URL, {"name": title})
-        listed = alice.get(server, PROBE_URL)
+        created = alice.post(server, HARNESS_URL, {"name": title})
+        listed = alice.get(server, HARNESS_URL)
     except httpx.HTTPError:
         return False
     if created.status_code != 201 or listed.status_code != 200:
@@ -63,7 +63,7 @@ def fail_over_and_recover(
     deployment: SentinelDeployment, alice: ApiSession, server: LiveServer
 ) -> None:
     """Kill the master once everything written so far is on the replica; return when the
-    project serves again, and print how long each step took (the README quotes them)."""
+    project serves again, and print how long each step took (docs/scaling-out.md quotes them)."""
     deployment.wait_for_replication()
     killed_at = time.monotonic()
     deployment.kill_master()
@@ -76,7 +76,7 @@ def fail_over_and_recover(
         lambda: serves_everything(alice, server, f"after failover {next(attempt)}"),
         timeout=RECOVERY_BOUND_SECONDS,
     )
-    # Shown with pytest -s: the figures in the README come from here.
+    # Shown with pytest -s: the figures in docs/scaling-out.md come from here.
     print(
         f"\nfailover: replica promoted {promoted:.1f} s after the master died; "
         f"project serving again at {time.monotonic() - killed_at:.1f} s"

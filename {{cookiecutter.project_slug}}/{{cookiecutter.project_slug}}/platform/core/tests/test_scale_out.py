@@ -11,7 +11,7 @@ from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import (
     signed_in_alice,
     two_servers,
 )
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
 # The servers are other processes: they read only committed rows.
@@ -61,4 +61,4 @@ def test_a_write_on_one_server_invalidates_the_cache_the_other_reads(
     created = alice.post(second, HARNESS_URL, {"name": "From the second server"})
 
     assert created.status_code == 201
-    assert alice.get(first, PROBE_URL).json()["name"] == "From the second server"
+    assert alice.get(first, HARNESS_URL).json()["name"] == "From the second server"

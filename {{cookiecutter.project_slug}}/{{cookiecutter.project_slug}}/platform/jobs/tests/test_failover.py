@@ -15,7 +15,7 @@ from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
     sentinel_settings,
     serves_everything,
 )
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_JOB_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
@@ -49,7 +49,7 @@ def test_a_worker_carries_on_through_a_sentinel_failover(
 
     fail_over_and_recover(sentinel_deployment, alice, server)
 
-    job = alice.post(server, PROBE_JOB_URL).json()["id"]
+    job = alice.post(server, HARNESS_JOB_URL).json()["id"]
     deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
     while (state := alice.get(server, f"/api/jobs/{job}/").json()["state"]) != "SUCCESS":
         assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"

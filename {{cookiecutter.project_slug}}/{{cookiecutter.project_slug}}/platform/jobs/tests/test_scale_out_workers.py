@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import signed_in_alice, two_servers
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_JOB_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
@@ -33,7 +33,7 @@ def test_tasks_requested_on_either_server_are_done_by_the_workers_and_seen_on_th
 ) -> None:
     for name in ("worker-one", "worker-two"):
         start_worker(name)
-    jobs = [alice.post(servers[n], PROBE_JOB_URL).json()["id"] for n in range(2)]
+    jobs = [alice.post(servers[n], HARNESS_JOB_URL).json()["id"] for n in range(2)]
     time.sleep(2)  # both done by then; polling stays within the user's rate
 
     states = [job_state(alice, servers[(n + 1) % 2], job) for n, job in enumerate(jobs)]

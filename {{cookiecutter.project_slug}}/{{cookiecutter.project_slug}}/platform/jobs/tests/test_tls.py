@@ -18,10 +18,11 @@ def test_celery_runs_a_task_over_tls(
 ) -> None:
     server, ca_certificate = tls_redis
     tls = {
-        "REDIS_URL": f"rediss://127.0.0.1:{server.port}/0",
+        "REDIS_DURABLE_URL": f"rediss://127.0.0.1:{server.port}/0",
         "REDIS_SSL_CA_CERTS": str(ca_certificate),
     }
-    settings.REDIS_URL, settings.REDIS_SSL_CA_CERTS = tls["REDIS_URL"], tls["REDIS_SSL_CA_CERTS"]
+    settings.REDIS_DURABLE_URL = tls["REDIS_DURABLE_URL"]
+    settings.REDIS_SSL_CA_CERTS = tls["REDIS_SSL_CA_CERTS"]
     start_worker("tls", **tls)  # its heartbeat arrives over TLS too
 
     result = run_project(

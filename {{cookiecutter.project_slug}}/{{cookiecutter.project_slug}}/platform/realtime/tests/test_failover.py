@@ -16,7 +16,7 @@ from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
     sentinel_settings,
     serves_everything,
 )
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
@@ -54,11 +54,11 @@ def test_an_event_stream_carries_on_through_a_sentinel_failover(
             await asyncio.wait_for(stream.connected.wait(), timeout=20)
             await asyncio.to_thread(fail_over_and_recover, sentinel_deployment, alice, server)
             assert (await stream.wait_for(1, timeout=RECOVERY_BOUND_SECONDS))[0] == "stream.gap"
-            await asyncio.to_thread(alice.post, server, PROBE_URL, {"name": "after"})
+            await asyncio.to_thread(alice.post, server, HARNESS_URL, {"name": "after"})
             names = await stream.wait_for(2)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         assert names[0] == "stream.gap"
-        assert "probe.saved" in names[1:]
+        assert "harness.saved" in names[1:]
 
     asyncio.run(scenario())

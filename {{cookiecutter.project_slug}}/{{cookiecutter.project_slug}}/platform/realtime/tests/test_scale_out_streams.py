@@ -8,7 +8,7 @@ import httpx
 import pytest
 
 from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import signed_in_alice, two_servers
-from {{ cookiecutter.project_slug }}.testing.probe.urls import PROBE_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 
@@ -41,11 +41,11 @@ def test_an_event_published_through_one_server_reaches_a_stream_on_the_other(
             reader = asyncio.create_task(client.run(http, url, {}))
             await asyncio.wait_for(client.connected.wait(), timeout=20)
             body = {"name": "Seen elsewhere"}
-            created = await asyncio.to_thread(alice.post, first, PROBE_URL, body)
+            created = await asyncio.to_thread(alice.post, first, HARNESS_URL, body)
             assert created.status_code == 201
             names = await client.wait_for(1)
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
         return names
 
-    assert asyncio.run(scenario()) == ["probe.saved"]
+    assert asyncio.run(scenario()) == ["harness.saved"]
