@@ -12,7 +12,7 @@ from {{ cookiecutter.project_slug }}.testing.harness_app.apis import HarnessApi,
 HARNESS_URL = "/api/test/harness/"
 HARNESS_PUBLIC_URL = "/api/test/harness/public/"
 HARNESS_JOB_URL = "/api/test/harness/job/"
-# The harness app's job API, a module of this package: present in a project that runs background jobs.
+# The job API, a module of this package: present in a project that runs background jobs.
 JOB_APIS = ".job_apis"
 
 __all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]

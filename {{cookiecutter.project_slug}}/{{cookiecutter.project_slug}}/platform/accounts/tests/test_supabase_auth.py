@@ -327,7 +327,6 @@ INACTIVE_PROBES = [
     ("get", ME_URL),
     ("get", HARNESS_URL),
     ("post", HARNESS_URL),
-{%- if cookiecutter.use_realtime == "y" %}
 ]
 
 
