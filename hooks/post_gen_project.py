@@ -85,6 +85,7 @@ UNCHOSEN_PATHS = (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/me_apis.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/dev_token_key.py",

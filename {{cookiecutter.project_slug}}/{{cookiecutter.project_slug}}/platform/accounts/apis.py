@@ -13,9 +13,6 @@ from {{ cookiecutter.project_slug }}.platform.accounts.login import (
     session_login,
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-{%- if cookiecutter.use_supabase_auth == "y" %}
-from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
-{%- endif %}
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 
@@ -78,21 +75,3 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
-{%- if cookiecutter.use_supabase_auth == "y" %}
-
-
-class MeOutputSerializer(serializers.ModelSerializer[User]):
-    roles = serializers.ListField(source="supabase_roles", child=serializers.CharField())
-
-    class Meta:
-        model = User
-        fields = ("id", "supabase_id", "email", "roles")
-
-
-class MeApi(APIView):
-    """The caller, as the API knows them (from their Supabase access token or session)."""
-
-    @extend_schema(responses=MeOutputSerializer)
-    def get(self, request: Request) -> Response:
-        return Response(MeOutputSerializer(requesting_user(request)).data)
-{%- endif %}

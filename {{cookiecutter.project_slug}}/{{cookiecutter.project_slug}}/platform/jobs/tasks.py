@@ -11,5 +11,6 @@ def ping() -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def jobs_purge_expired_task() -> int:
-    """{% if cookiecutter.__celery_beat == "y" %}Run by beat every night (CELERY_BEAT_SCHEDULE). {% endif %}Idempotent: a rerun deletes nothing more."""
+    """Idempotent: a rerun deletes nothing more. A project with beat runs it every night
+    (CELERY_BEAT_SCHEDULE)."""
     return jobs_purge_expired()
