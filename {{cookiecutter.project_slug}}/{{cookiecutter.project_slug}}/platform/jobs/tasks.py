@@ -11,6 +11,5 @@ def ping() -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def jobs_purge_expired_task() -> int:
-    """Idempotent: a rerun deletes nothing more. A project with beat runs it every night
-    (CELERY_BEAT_SCHEDULE)."""
+    """Idempotent: a rerun deletes nothing more."""
     return jobs_purge_expired()
