@@ -33,7 +33,10 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/harness_app/tasks.py",
             "{{ cookiecutter.project_slug }}/notes/migrations/0002_notesummary.py",
             "{{ cookiecutter.project_slug }}/testing/workers.py",
+            "{{ cookiecutter.project_slug }}/testing/worker_fixtures.py",
+            "{{ cookiecutter.project_slug }}/testing/harness_app/job_apis.py",
             "benchmarks/celery.py",
+            "docs/celery.md",
         ),
     ),
     (
@@ -44,10 +47,28 @@ UNCHOSEN_PATHS = (
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
-    ("{{ cookiecutter.include_example }}" == "n", ("{{ cookiecutter.project_slug }}/notes",)),
+    (
+        "{{ cookiecutter.include_example }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/notes",
+            "config/settings/components/notes.py",
+            "benchmarks/http_notes.py",
+        ),
+    ),
     (
         "{{ cookiecutter.session_backend }}" != "redis",
-        ("{{ cookiecutter.project_slug }}/platform/core/sessions.py",),
+        (
+            "{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_outage.py",
+        ),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" != "redis_with_db_fallback",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_fallback.py",),
+    ),
+    (
+        "{{ cookiecutter.session_backend }}" == "database",
+        ("{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sessions_in_redis.py",),
     ),
     (
         "{{ cookiecutter.use_realtime }}" == "n",
@@ -57,27 +78,46 @@ UNCHOSEN_PATHS = (
             "config/settings/components/realtime.py",
             "config/gunicorn_events.py",
             "benchmarks/realtime.py",
+            "docs/realtime.md",
         ),
     ),
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/platform/accounts/authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/me_apis.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/dev_token_key.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/dev_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/management",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_dev_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_front_end_bearer.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/migrations/0002_user_supabase.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_jwt_secret_check.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_auth_fixtures.py",
+            "{{ cookiecutter.project_slug }}/platform/core/tests/test_contract_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
+            "docs/supabase-auth.md",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/auth_checks.py",
         ),
+    ),
+    (
+        "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
+        ("{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/files",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage.py",
+            "docs/supabase-storage.md",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/storage_checks.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_storage_fixtures.py",
         ),
     ),
     (
@@ -85,6 +125,7 @@ UNCHOSEN_PATHS = (
         and "{{ cookiecutter.use_supabase_storage }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/integrations",
+            "{{ cookiecutter.project_slug }}/testing/supabase_fixtures.py",
             "config/settings/components/supabase.py",
         ),
     ),

@@ -47,7 +47,8 @@ OWN_MODULES = {"config", "benchmarks", "conftest", "manage", "staticfiles", "tes
 DEPENDENCY_MODULES = {
     *("asgiref", "celery", "corsheaders", "cryptography", "django", "django_celery_beat"),
     *("django_redis", "django_stubs_ext", "drf_spectacular", "drf_spectacular_sidecar"),
-    *("environ", "factory", "gunicorn", "hiredis", "httpx", "importlinter", "jsonschema_rs"),
+    *("environ", "factory", "grimp", "gunicorn", "hiredis", "httpx", "importlinter"),
+    "jsonschema_rs",
     "jwt",
     "kombu",
     *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),

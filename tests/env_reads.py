@@ -179,11 +179,13 @@ def variables_read(project: Path) -> set[str]:
 
 
 def variables_documented(project: Path, *, known: set[str]) -> set[str]:
-    """The variables .env.example sets and the README or .env.example name: any that `known`
-    (every variable of every option) holds, and any written as an assignment (`NAME=...`)."""
+    """The variables .env.example sets and the README, docs/ or .env.example name: any that
+    `known` (every variable of every option) holds, and any written as an assignment
+    (`NAME=...`)."""
     env_example = (project / ".env.example").read_text()
     documented = set(re.findall(r"^#? ?([A-Z][A-Z0-9_]*)=", env_example, re.M))
-    readme = (project / "README.md").read_text()
+    pages = [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+    readme = "\n".join(page.read_text() for page in pages)
     for text in (env_example, readme):
         documented |= set(ALL_CAPS.findall(text)) & known
     for block in CODE_BLOCK.findall(readme):

@@ -70,7 +70,7 @@ def _lines(project: Path) -> list[tuple[str, str]]:
 
 def _path_suffixes(project: Path) -> set[str]:
     """Every trailing run of path components of every file and directory of the bake:
-    `core/sessions.py` names `my_project/platform/core/sessions.py`."""
+    `accounts/session_store.py` names `my_project/platform/accounts/session_store.py`."""
     suffixes = set()
     for path in project.rglob("*"):
         parts = path.relative_to(project).parts
@@ -171,7 +171,8 @@ def _logger_names(project: Path) -> set[str]:
     return set(re.findall(rf'"({re.escape(project.name)}\.[\w.]+)": \{{', logging.read_text()))
 
 
-# Cross-references in use: `README: Web servers`, `README: Docker: Building offline`,
+# Cross-references in use: `docs/web-servers.md`, `docs/api.md: The contract` (a reference page
+# and a heading or bold lead of it), `README: Your first app`, `README: Docker: Building offline`,
 # `the README's Redis section`, `README "Rate limiting"`, `see the deployment docs`, and in the
 # README itself
 # `(see Rate limiting)`, `(API: The contract)` and links to `#anchors`.
@@ -184,6 +185,9 @@ DOCUMENT = re.compile(r"\bsee the ([\w -]+?) (?:docs|documentation|guide)\b", re
 SEE = re.compile(rf"\(see ({PHRASE})\)")
 SECTION_AND_PART = re.compile(r"\(([A-Z][^().,;:\"`]*): ([A-Z`][^().,;:\"]*)\)")
 ANCHOR_LINK = re.compile(r"\]\(#([^)]*)\)")
+DOC_REFERENCE = re.compile(rf"\bdocs/([\w-]+\.md)(?:: ({PHRASE}))?")
+# `[Redis](docs/redis.md)`, `[the contract](api.md#the-contract-the-schema-is-the-truth)`.
+MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 HEADING = re.compile(r"^(#{1,6}) (.*)$")
 BOLD_LEAD = re.compile(r"\*\*([^*]+?)\.?\*\*")
 
@@ -238,11 +242,51 @@ def _flat(path: Path) -> str:
     return " ".join(re.sub(r"^\s*(?:#+ ?|// ?)?", "", line) for line in lines)
 
 
+def markdown_pages(project: Path) -> list[Path]:
+    """The guide (README.md) and the reference pages (docs/)."""
+    return [project / "README.md", *sorted((project / "docs").glob("*.md"))]
+
+
+def missing_links(project: Path) -> list[Reference]:
+    """Relative links in the README and docs/ (`docs/redis.md`, `api.md#the-contract-...`,
+    `#anchor`) to a file the bake lacks or an anchor no heading of that page gives."""
+    missing = []
+    for page in markdown_pages(project):
+        for target in MARKDOWN_LINK.findall(page.read_text()):
+            if "://" in target or target.startswith("mailto:"):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = page.parent / path if path else page
+            found = linked.exists() and (
+                not anchor or linked.suffix != ".md" or anchor in readme_anchors(linked.read_text())
+            )
+            if not found:
+                missing.append(Reference(str(page.relative_to(project)), target))
+    return missing
+
+
+def _doc_reference_missing(project: Path, page: str, part: str | None) -> bool:
+    """`docs/api.md: The contract` names a page and, after the colon, a heading or bold lead."""
+    path = project / "docs" / page
+    if not path.is_file():
+        return True
+    if not part:
+        return False
+    text = path.read_text()
+    return not _names_a_section(part, readme_headings(text) + BOLD_LEAD.findall(text))
+
+
 def missing_sections(project: Path) -> list[Reference]:
-    """Cross-references to README sections (and `#anchor` links) that no heading answers."""
+    """Cross-references to README sections, docs pages and their headings (and `#anchor` links)
+    that no heading answers. The README and docs/ refer to each other's headings in prose too:
+    `(see Rate limiting)`, `(API: The contract)`."""
     readme = (project / "README.md").read_text()
     titles = readme_headings(readme)
     leads = BOLD_LEAD.findall(readme)
+    pages = markdown_pages(project)
+    page_texts = [page.read_text() for page in pages]
+    all_titles = [title for text in page_texts for title in readme_headings(text)]
+    all_leads = [lead for text in page_texts for lead in BOLD_LEAD.findall(text)]
     missing = [
         Reference("README.md", f"#{anchor}")
         for anchor in ANCHOR_LINK.findall(readme)
@@ -259,10 +303,16 @@ def missing_sections(project: Path) -> list[Reference]:
             if not (project / "docs" / f"{name}.md").is_file()
         ]
         parts = [(m.group(1), m.group(2)) for m in README_REFERENCE.finditer(text)]
-        if path.name == "README.md":
-            phrases += SEE.findall(text)
-            parts += [
-                (m.group(1), m.group(2))
+        missing += [
+            Reference(where, m.group(0))
+            for m in DOC_REFERENCE.finditer(text)
+            if _doc_reference_missing(project, m.group(1), m.group(2))
+        ]
+        prose: list[str] = []
+        if path in pages:
+            prose += SEE.findall(text)
+            prose += [
+                f"{m.group(1)}: {m.group(2)}"
                 for m in SECTION_AND_PART.finditer(text)
                 if m.group(1) != "README"  # `(README: Web servers)`, taken above
             ]
@@ -273,4 +323,18 @@ def missing_sections(project: Path) -> list[Reference]:
         missing += [
             Reference(where, phrase) for phrase in phrases if not _names_a_section(phrase, titles)
         ]
+        missing += [
+            Reference(where, phrase)
+            for phrase in prose
+            if not _names_section_and_part(phrase, all_titles, all_leads)
+        ]
     return missing
+
+
+def _names_section_and_part(phrase: str, titles: list[str], leads: list[str]) -> bool:
+    """`Rate limiting` names a heading; `Docker: Building offline` a heading and, after the
+    colon, a heading or bold lead (the README and docs/ read as one text)."""
+    section, _, part = phrase.partition(": ")
+    if not _names_a_section(section, titles):
+        return False
+    return not part or _names_a_section(part, titles + leads)

@@ -1,6 +1,6 @@
 """Every pair of option values is baked together at least once, and each such bake is green:
-installed as a user would (`make install`), linted, type-checked, its migrations complete and its
-fast tier passing against the machine's real Postgres and Redis.
+installed as a user would (`make install`), linted, type-checked, its docs built, its migrations
+complete and its fast tier passing against the machine's real Postgres and Redis.
 
 The single-flip variants (tests/bakery.py) change one option at a time, so a fault that needs two
 non-default answers (database sessions with the example app's round-trip test, say) went unseen.
@@ -99,9 +99,9 @@ def full_answers(variant: Variant) -> Answers:
 
 
 # Rows another test bakes and checks with at least what this module does (install, lint,
-# typecheck, makemigrations --check, the fast tier): the generated CI workflow run natively for the
-# default and minimal-ci bakes, `make test` (and tests/test_bake.py's makemigrations) for the
-# other suite variants.
+# typecheck, docs, makemigrations --check, the fast tier): the generated CI workflow run natively
+# for the default and minimal-ci bakes, `make test` (and tests/test_bake.py's makemigrations) for
+# the other suite variants.
 ALREADY_CHECKED = [DEFAULT, MINIMAL_WITH_CI, *SUITE_VARIANTS]
 
 MATRIX_VARIANTS = [
@@ -143,6 +143,7 @@ def test_each_combination_installs_and_passes_its_fast_checks(
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "lint"], cwd=project))
     ok(run(["make", "typecheck"], cwd=project))
+    ok(run(["make", "docs"], cwd=project))
     makemigrations = [".venv/bin/python", "manage.py", "makemigrations", "--check", "--dry-run"]
     ok(run(makemigrations, cwd=project, env=env))
     tests = ok(run(["make", "test-fast"], cwd=project, env=env))

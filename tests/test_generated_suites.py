@@ -1,5 +1,6 @@
 """The generated projects' own suites pass: installed as a user would (`make install`),
-linted, type-checked and tested against the machine's real Postgres and Redis."""
+linted, type-checked, their docs built (`make docs`, warnings as errors) and tested against the
+machine's real Postgres and Redis."""
 
 import os
 import re
@@ -80,6 +81,7 @@ def test_generated_project_installs_and_passes_its_own_checks(
     ok(run(["make", "install"], cwd=project))
     ok(run(["make", "lint"], cwd=project))
     ok(run(["make", "typecheck"], cwd=project))
+    ok(run(["make", "docs"], cwd=project))
     # The whole suite, system tier included, shares two cores with the other bakes: it passed 600 s
     # on a loaded machine, so the bound is a hang guard, not a speed goal.
     tests = ok(run(["make", "test"], cwd=project, env=env, timeout=1500))

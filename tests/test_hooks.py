@@ -228,7 +228,10 @@ TRACES_OF_UNCHOSEN: list[tuple[dict[str, str], str]] = [
         {"session_backend": "database"},
         r"REDIS_SESSIONS_URL|sessions_unavailable|^SESSION_CACHE_ALIAS = ",
     ),
-    ({"session_backend": "redis_with_db_fallback"}, r"sessions_unavailable|core/sessions\.py"),
+    (
+        {"session_backend": "redis_with_db_fallback"},
+        r"sessions_unavailable|accounts/session_store\.py",
+    ),
     ({"use_supabase_auth": "n"}, r"import jwt|jwks|SUPABASE_JWT|/api/me/|pyjwt"),
     (
         {"use_supabase_storage": "n"},
@@ -244,10 +247,6 @@ TRACES_OF_UNCHOSEN: list[tuple[dict[str, str], str]] = [
     ({"ci": "none"}, r"\.github|github actions"),
     ({"open_source_license": "Not open source"}, r"\blicen[cs]e\b"),
 ]
-
-
-# Files that look up at run time what is installed and say what they skip.
-DECIDE_AT_RUN_TIME = {"benchmarks/http.py"}
 
 
 def test_every_option_has_a_row_of_traces() -> None:
@@ -267,7 +266,7 @@ def test_no_bake_mentions_a_feature_it_left_out(
         pattern: found
         for condition, pattern in TRACES_OF_UNCHOSEN
         if condition.items() <= answers.items()
-        and (found := sorted(set(files_mentioning(project, pattern)) - DECIDE_AT_RUN_TIME))
+        and (found := sorted(files_mentioning(project, pattern)))
     }
 
     assert traces == {}

@@ -139,7 +139,8 @@ def test_an_install_without_uv_ends_saying_what_it_did_not_do_and_how_to_install
     else:
         assert last_line.startswith("No uv.lock was written (uv is not installed) and CI's first")
         assert not (project / "uv.lock").exists()
-    run_it = (project / "README.md").read_text().split("## Run it\n", 1)[1].split("\n## ", 1)[0]
+    readme = (project / "README.md").read_text()
+    run_it = readme.split("## Quick start\n", 1)[1].split("\n## ", 1)[0]
     assert "[uv](https://docs.astral.sh/uv/)" in run_it
     assert f"```bash\n{INSTALL_UV}\n```" in run_it
 

@@ -10,8 +10,23 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.bakery import ALL_VARIANTS, DEFAULT, TEMPLATE, Variant, ok, option_defaults, run
-from tests.references import missing_modules, missing_paths, missing_sections, readme_anchors
+from tests.bakery import (
+    ALL_VARIANTS,
+    DEFAULT,
+    EVERYTHING_ON,
+    TEMPLATE,
+    Variant,
+    ok,
+    option_defaults,
+    run,
+)
+from tests.references import (
+    missing_links,
+    missing_modules,
+    missing_paths,
+    missing_sections,
+    readme_anchors,
+)
 
 VARIANT_IDS = [variant.name for variant in ALL_VARIANTS]
 
@@ -61,19 +76,19 @@ def test_the_template_readme_states_the_pythons_the_projects_and_tests_run_on(
 
 
 def registered_check_ids(project: Path) -> set[str]:
-    """The IDs the code gives its system checks (Error/Warning(..., id=...))."""
+    """The IDs the code gives its system checks (Error/Warning(..., id=check_id("E001")))."""
     ids = set()
     for path in (project / project.name).rglob("*.py"):
         if "tests" not in path.parts:
-            ids |= set(re.findall(r'id=f?"(?:\{SLUG\}|\w+)\.([EW]\d{3})"', path.read_text()))
+            ids |= set(re.findall(r'id=check_id\("([EW]\d{3})"\)', path.read_text()))
     return ids
 
 
-def readme_check_ids(project: Path) -> set[str]:
-    """The IDs in the README's system checks table (errors `E...`, warnings `W...`), `E015`-`E017`
-    ranges expanded."""
-    readme = (project / "README.md").read_text()
-    table = readme.split("### System checks\n", 1)[1].split("\n\n", 1)[0]
+def documented_check_ids(project: Path) -> set[str]:
+    """The IDs in the Redis page's system checks table (errors `E...`, warnings `W...`),
+    `E015`-`E017` ranges expanded."""
+    page = (project / "docs" / "redis.md").read_text()
+    table = page.split("## System checks\n", 1)[1].split("\n\n", 1)[0]
     ids = set()
     for level, first, last in re.findall(r"\.([EW])(\d{3})`(?:-`[EW](\d{3})`)?", table):
         ids |= {f"{level}{number:03d}" for number in range(int(first), int(last or first) + 1)}
@@ -81,13 +96,13 @@ def readme_check_ids(project: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
-def test_the_readme_lists_the_system_checks_the_code_registers(
+def test_the_docs_list_the_system_checks_the_code_registers(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
 
     assert len(registered_check_ids(project)) >= 10, "the check IDs are no longer found"
-    assert readme_check_ids(project) == registered_check_ids(project)
+    assert documented_check_ids(project) == registered_check_ids(project)
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
@@ -118,15 +133,15 @@ def test_make_run_serves_on_the_port_it_is_given(baked: Callable[[Variant], Path
     assert "--port 8001" in other
 
 
-def test_the_readme_names_the_services_the_compose_tier_waits_for(
+def test_the_docker_page_names_the_services_the_compose_tier_waits_for(
     baked: Callable[[Variant], Path],
 ) -> None:
-    """The Docker section's account of the compose tier (tests/test_compose_tier.py) names every
+    """The Docker page's account of the compose tier (tests/test_compose_tier.py) names every
     health-checked service the default production file starts, and no other."""
     project = baked(DEFAULT)
-    readme = (project / "README.md").read_text()
-    named = re.search(r"every service with a health check\s+\(([^)]*)\)", readme)
-    assert named, "the README no longer says which services became healthy"
+    page = (project / "docs" / "docker.md").read_text()
+    named = re.search(r"every service with a health check\s+\(([^)]*)\)", page)
+    assert named, "docs/docker.md no longer says which services became healthy"
     services = yaml.safe_load((project / "docker-compose.prod.yml").read_text())["services"]
     checked = {
         name
@@ -151,14 +166,61 @@ def test_every_project_file_and_module_the_text_names_exists(
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
-def test_every_section_reference_names_a_readme_heading(
+def test_every_section_reference_names_a_heading(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
-    """`README: Web servers`, `(see Rate limiting)`, `[Dependencies](#dependencies-and-uvlock)`
-    and the like point at headings this README has (GitHub's anchors for links)."""
+    """`README: Your first app`, `docs/api.md: The contract`, `(see Rate limiting)` and the like,
+    in any file, point at headings this README or docs page has."""
     project = baked(variant)
 
     assert [str(found) for found in missing_sections(project)] == []
+
+
+@pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
+def test_every_link_of_the_readme_and_docs_resolves(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """`[Redis](docs/redis.md)`, `[the contract](api.md#the-contract-the-schema-is-the-truth)`:
+    the file exists in this bake and the anchor is one its headings give (GitHub's and MkDocs'
+    rule, the same for these headings)."""
+    project = baked(variant)
+
+    assert [str(found) for found in missing_links(project)] == []
+
+
+README_MOST_WORDS = 2500
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, EVERYTHING_ON], ids=["default", "everything-on"])
+def test_the_readme_is_a_guide_of_at_most_2500_words(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """The guide stays short enough to read through; the reference lives in docs/."""
+    words = len((baked(variant) / "README.md").read_text().split())
+
+    assert 500 < words <= README_MOST_WORDS
+
+
+def mkdocs_nav_pages(nav: list[object]) -> list[str]:
+    """The page files of a MkDocs nav, sections flattened."""
+    pages: list[str] = []
+    for entry in nav:
+        value = next(iter(entry.values())) if isinstance(entry, dict) else entry
+        pages += mkdocs_nav_pages(value) if isinstance(value, list) else [str(value)]
+    return pages
+
+
+@pytest.mark.parametrize("variant", [*ALL_VARIANTS, EVERYTHING_ON], ids=[*VARIANT_IDS, "all-on"])
+def test_every_docs_page_is_in_the_mkdocs_nav_and_every_nav_entry_exists(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    project = baked(variant)
+    config = yaml.safe_load((project / "mkdocs.yml").read_text())
+    nav = mkdocs_nav_pages(config["nav"])
+    pages = sorted(path.name for path in (project / "docs").glob("*.md"))
+
+    assert len(nav) == len(set(nav))
+    assert sorted(nav) == pages
 
 
 def test_github_anchors_follow_githubs_rules() -> None:
@@ -178,7 +240,7 @@ OPTION_WORDS = {
     "use_realtime": re.compile(r"event stream|gunicorn_events|Server-Sent", re.IGNORECASE),
     "include_example": re.compile(r"\bnotes\b", re.IGNORECASE),
 }
-PROSE = ("README.md", ".env.example", "pyproject.toml", "Makefile", "config")
+PROSE = ("README.md", ".env.example", "pyproject.toml", "Makefile", "mkdocs.yml", "config", "docs")
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
@@ -191,7 +253,9 @@ def test_prose_speaks_only_of_the_chosen_options(
         path
         for name in PROSE
         for path in (
-            [project / name] if (project / name).is_file() else (project / name).rglob("*.py")
+            [project / name]
+            if (project / name).is_file()
+            else [*(project / name).rglob("*.py"), *(project / name).rglob("*.md")]
         )
     ]
 
@@ -207,25 +271,45 @@ def test_prose_speaks_only_of_the_chosen_options(
     assert mentions == []
 
 
+def _registered_redis_role(node: ast.AST, caches: str) -> str | None:
+    """The role a `register_redis_role("x", ...)` call adds, if the bake configures it: a role on
+    a CACHES alias exists only where the settings define that alias."""
+    if not (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id == "register_redis_role"
+    ):
+        return None
+    aliases = [ast.literal_eval(k.value) for k in node.keywords if k.arg == "cache_alias"]
+    if aliases and f'"{aliases[0]}": django_redis_cache' not in caches:
+        return None
+    return str(ast.literal_eval(node.args[0]))
+
+
 def redis_roles_in_code(project: Path) -> set[str]:
-    """The roles redis_clients.py builds clients for, which /api/health/ probes one by one."""
-    source = (project / project.name / "platform" / "core" / "redis_clients.py").read_text()
+    """The roles the platform builds clients for, which /api/health/ probes one by one: those
+    redis_clients.py starts with, and those the platform's features register."""
+    caches = (project / "config" / "settings" / "components" / "redis.py").read_text()
     roles: set[str] = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict):
-            names = [target.id for target in node.targets if isinstance(target, ast.Name)]
-            if names and names[0] in {"CACHE_ALIAS_ROLES", "URL_SETTING_ROLES"}:
-                roles |= set(ast.literal_eval(node.value))
+    for path in (project / project.name / "platform").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if path.name == "redis_clients.py" and isinstance(node, ast.Assign):
+                names = [target.id for target in node.targets if isinstance(target, ast.Name)]
+                if names[:1] in (["CACHE_ALIAS_ROLES"], ["URL_SETTING_ROLES"]):
+                    roles |= set(ast.literal_eval(node.value))
+            role = _registered_redis_role(node, caches)
+            if role is not None:
+                roles.add(role)
     return roles
 
 
 @pytest.mark.parametrize("variant", ALL_VARIANTS, ids=VARIANT_IDS)
-def test_the_readme_redis_table_lists_the_roles_health_reports(
+def test_the_redis_page_table_lists_the_roles_health_reports(
     baked: Callable[[Variant], Path], variant: Variant
 ) -> None:
     project = baked(variant)
-    readme = (project / "README.md").read_text()
-    table = readme.split("\n## Redis\n", 1)[1].split("\n\n")[1]
+    page = (project / "docs" / "redis.md").read_text()
+    table = page.split("# Redis\n", 1)[1].split("\n\n")[1]
     listed = {re.match(r"\| `(\w+)`", row).group(1) for row in table.splitlines()[2:]}  # type: ignore[union-attr]
 
     assert len(redis_roles_in_code(project)) >= 3, "the roles are no longer found"

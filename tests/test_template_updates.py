@@ -1,6 +1,6 @@
-"""A generated project takes a newer template with `cruft update` (README: Template updates):
-baked from an older commit, edited and committed by its user, then updated to the template's
-newest commit without a conflict in any file the user left alone."""
+"""A generated project takes a newer template with `cruft update` (the generated
+docs/template-updates.md): baked from an older commit, edited and committed by its user, then
+updated to the template's newest commit without a conflict in any file the user left alone."""
 
 import json
 import shutil

@@ -3,18 +3,17 @@ sync workers, config/gunicorn.py), with wrk as the load generator in its own pro
 the example's cached notes list, the same list with every read missing the cache, /api/health/,
 and the framework's floor (benchmarks/floor.py: a bare DRF view with a fixed page of the same
 shape) served by the same command in the same run. The floor and the cached list are measured
-again under gunicorn with uvicorn workers (ASGI), the other candidate (README: Web servers).
-Without the example app (include_example=n, or once replaced) the notes rows are left out.
+again under gunicorn with uvicorn workers (ASGI), the other candidate (docs/web-servers.md).
+The example app's rows come from a module of their own beside this one: without the example app
+(include_example=n, or once replaced) they are left out.
 
 Every response must be 2xx: a row with other answers, or none at all, stops the benchmark naming
 the endpoint and what it got. Socket errors and timeouts are counted and shown.
 Run: `make bench-http` (needs wrk and a migrated database)."""
 
 import argparse
-import json
 import os
 import re
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -30,26 +29,24 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.benchmark")
 django.setup()
 
 from importlib import import_module  # noqa: E402
+from importlib.util import find_spec  # noqa: E402
+from types import ModuleType  # noqa: E402
 
-from django.apps import apps  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
+from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
-from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
-# The example app, measured through its API only: the benchmarks import no product app.
-EXAMPLE_INSTALLED = apps.is_installed("{{ cookiecutter.project_slug }}.notes")
-NOTES_PATH = "/api/notes/"
 HEALTH_PATH = "/api/health/"
 SERVER_COMMANDS = {
     "wsgi": ["--config", "config/gunicorn.py", "config.wsgi:application"],
     # The same settings file with uvicorn workers: the ASGI candidate, what production ran before
-    # (README: Web servers).
+    # (docs/web-servers.md).
     "asgi": [
         "--config",
         "config/gunicorn.py",
@@ -75,26 +72,6 @@ def session_cookie() -> str:
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-def seed_notes(base_url: str, cookie: str, count: int = 20) -> None:
-    """Give the benchmark user `count` notes, through the API, unless it has them already."""
-    # A CSRF secret of our own, sent as cookie and header: what a browser's form would send.
-    csrf = secrets.token_hex(16)
-    headers = {"Cookie": f"{cookie}; {settings.CSRF_COOKIE_NAME}={csrf}", "X-CSRFToken": csrf}
-    listing = urllib.request.Request(base_url + NOTES_PATH, headers=headers)  # noqa: S310
-    with urllib.request.urlopen(listing) as answer:  # noqa: S310  (our own server)
-        if json.load(answer)["count"] >= count:
-            return
-    for n in range(count):
-        body = json.dumps({"title": f"Note {n}", "body": "x" * 200}).encode()
-        post = urllib.request.Request(  # noqa: S310  (our own server)
-            base_url + NOTES_PATH,
-            data=body,
-            headers={**headers, "Content-Type": "application/json"},
-            method="POST",
-        )
-        urllib.request.urlopen(post).close()  # noqa: S310  (our own server)
 
 
 def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
@@ -194,41 +171,43 @@ def interleaved_rounds(
     }
 
 
+def example_rows() -> ModuleType | None:
+    """The example app's rows, while the app is there to answer them."""
+    if find_spec("benchmarks.http_notes") is None:
+        return None
+    example = import_module("benchmarks.http_notes")
+    return example if example.example_installed() else None
+
+
+EXAMPLE = example_rows()
+
+
 def targets_of(servers: dict[str, int]) -> list[Target]:
     def url(server: str, path: str) -> str:
         return f"http://127.0.0.1:{servers[server]}{path}"
 
-    targets = [Target("floor", url("wsgi", FLOOR_PATH))]
-    if EXAMPLE_INSTALLED:
-        targets += [
-            Target("notes list (cached)", url("wsgi", NOTES_PATH)),
-            Target("notes list (uncached)", url("wsgi-uncached", NOTES_PATH)),
-        ]
-    targets += [
+    def example(rows: list[tuple[str, str]], path: str) -> list[Target]:
+        return [Target(name, url(server, path)) for name, server in rows]
+
+    wsgi_example = example(EXAMPLE.WSGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
+    asgi_example = example(EXAMPLE.ASGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
+    return [
+        Target("floor", url("wsgi", FLOOR_PATH)),
+        *wsgi_example,
         Target("/api/health/", url("wsgi", HEALTH_PATH)),
         Target("floor (ASGI)", url("asgi", FLOOR_PATH)),
+        *asgi_example,
     ]
-    if EXAMPLE_INSTALLED:
-        targets.append(Target("notes list (cached, ASGI)", url("asgi", NOTES_PATH)))
-    return targets
 
 
 def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
-    """Each row against its server's floor, and the tail of the cached list."""
+    """Each row against its server's floor (and the example's own ratios)."""
     found = {
         "health_over_floor": rows["/api/health/"]["rps"] / rows["floor"]["rps"],
         "asgi_floor_over_wsgi_floor": rows["floor (ASGI)"]["rps"] / rows["floor"]["rps"],
     }
-    if EXAMPLE_INSTALLED:
-        cached, asgi_cached = rows["notes list (cached)"], rows["notes list (cached, ASGI)"]
-        found |= {
-            "cached_over_floor": cached["rps"] / rows["floor"]["rps"],
-            "uncached_over_floor": rows["notes list (uncached)"]["rps"] / rows["floor"]["rps"],
-            "cached_over_uncached": cached["rps"] / rows["notes list (uncached)"]["rps"],
-            "cached_p99_over_p50": cached["p99_ms"] / cached["p50_ms"],
-            "asgi_cached_over_asgi_floor": asgi_cached["rps"] / rows["floor (ASGI)"]["rps"],
-            "wsgi_cached_over_asgi_cached": cached["rps"] / asgi_cached["rps"],
-        }
+    if EXAMPLE:
+        found |= EXAMPLE.ratios(rows)
     return found
 
 
@@ -242,8 +221,8 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
         start_gunicorn("asgi", ports["asgi"]),
     ]
     try:
-        if EXAMPLE_INSTALLED:
-            seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
+        if EXAMPLE:
+            EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
         targets = targets_of(ports)
         # Warm-up, unchecked: a fresh worker's first request imports views and opens connections
         # (seconds under load), which is no steady state.
@@ -264,8 +243,8 @@ def main() -> None:
     options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
-    if not EXAMPLE_INSTALLED:
-        print("notes list rows skipped: the example app (notes) is not installed")
+    if EXAMPLE is None:
+        print("example app rows skipped: the example app is not installed")
     rows = measure(options)
     print(f"{'endpoint':<28}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}{'timeouts':>10}")
     for name, row in rows.items():

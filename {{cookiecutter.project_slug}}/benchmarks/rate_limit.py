@@ -33,7 +33,7 @@ RATE = Rate(limit=10**9, period=60)  # never refuses: every check does the full 
 
 
 def naive_check(key: str) -> None:
-    """A client per request, two commands, no atomicity: what the limiter replaces."""
+    """A client per request, two commands, no atomicity: the common pattern."""
     r = redis.from_url(settings.REDIS_RATE_LIMIT_URL)  # the anti-pattern, measured on purpose
     current = r.incr(key)
     if current == 1:

@@ -22,14 +22,14 @@ import httpx
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
+from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (  # noqa: E402
     realtime_publish,
     stream_token_issue,
 )
-from {{ cookiecutter.project_slug }}.testing.ports import free_port  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 EVENTS_PER_ROUND = 20

@@ -1,7 +1,6 @@
 """Where every benchmark puts its numbers: a table on stdout, and one JSON line per benchmark in
 $BENCH_JSON when it is set (for collecting runs). And the helpers the
-benchmarks share: timing, waiting for a server they started (ports come from the harness's
-`testing.ports`, which imports nothing of pytest)."""
+benchmarks share: timing, waiting for a server they started (ports.py)."""
 
 import json
 import os
@@ -11,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from {{ cookiecutter.project_slug }}.testing.ports import listening
+from benchmarks.ports import listening
 
 
 def per_call_microseconds(call: Callable[[], object], calls: int) -> float:

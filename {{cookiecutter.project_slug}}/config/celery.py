@@ -2,7 +2,9 @@ import os
 from logging.config import dictConfig
 from typing import Any
 
-from celery import Celery, bootsteps, signals
+from celery import Celery, signals
+
+from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -18,30 +20,6 @@ def use_django_logging(**kwargs: Any) -> None:
     from django.conf import settings
 
     dictConfig(settings.LOGGING)
-
-
-class Heartbeat(bootsteps.StartStopStep):
-    """Writes this worker's liveness key from the main process's timer (see jobs/heartbeat.py)."""
-
-    requires = ("celery.worker.components:Timer",)
-
-    def start(self, worker: Any) -> None:
-        from django.conf import settings
-
-        from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeat_record
-
-        worker_heartbeat_record(hostname=worker.hostname)
-        self.timer_entry = worker.timer.call_repeatedly(
-            settings.WORKER_HEARTBEAT_INTERVAL,
-            worker_heartbeat_record,
-            kwargs={"hostname": worker.hostname},
-        )
-
-    def stop(self, worker: Any) -> None:
-        from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeat_clear
-
-        self.timer_entry.cancel()
-        worker_heartbeat_clear(hostname=worker.hostname)
 
 
 app.steps["worker"].add(Heartbeat)

@@ -65,6 +65,18 @@ def env_str_renamed(name: str, *, old_name: str, default: Any) -> Any:
     return env.str(name, default=default)
 
 
+def csrf_trusted_origins(
+    *, cors_origins: list[str], credentials: bool, default: tuple[str, ...] = ()
+) -> list[str]:
+    """DJANGO_CSRF_TRUSTED_ORIGINS, else `default` and, when CORS sends credentials, the CORS
+    origins: a page there that writes with the session cookie passes Django's origin check."""
+    origins = [*default, *(cors_origins if credentials else [])]
+    trusted: list[str] = env.list(
+        "DJANGO_CSRF_TRUSTED_ORIGINS", default=list(dict.fromkeys(origins))
+    )
+    return trusted
+
+
 class RedisEnv(NamedTuple):
     """The Redis variables more than one settings component needs: read here, each with its one
     default, so no component imports another and their order in base.py does not matter."""

@@ -1,6 +1,6 @@
 """gunicorn, the production web server: the API, admin and pages under WSGI sync workers.
 
-Measured (README: Web servers): sync workers serve the API at about three times the requests/s of
+Measured (docs/web-servers.md): sync workers serve the API at about three times the requests/s of
 uvicorn workers on the same cores, with a tight tail, because a sync view under ASGI pays thread
 hops on every request.
 {%- if cookiecutter.use_realtime == "y" %} The one thing WSGI cannot serve is the event stream, which waits for

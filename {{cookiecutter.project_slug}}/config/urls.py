@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from {{ cookiecutter.project_slug }}.platform.core.views import api_not_found
+from {{ cookiecutter.project_slug }}.platform.core.error_views import api_not_found
 from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import rate_limit
 {%- if cookiecutter.use_realtime == "y" %}
 from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_page
@@ -27,6 +27,7 @@ urlpatterns = [
 {%- if cookiecutter.use_celery == "y" %}
     path("api/jobs/", include("{{ cookiecutter.project_slug }}.platform.jobs.urls")),
 {%- endif %}
+    # make app: new apps' URLs go above this line (before the /api/ catch-all below).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # Last: any other path under /api/ is a JSON 404 even with DEBUG on (Django's debug 404 page
@@ -35,7 +36,7 @@ urlpatterns = [
     re_path(r"^api/", api_not_found),
 ]
 
-handler400 = "{{ cookiecutter.project_slug }}.platform.core.views.bad_request"
-handler403 = "{{ cookiecutter.project_slug }}.platform.core.views.permission_denied"
-handler404 = "{{ cookiecutter.project_slug }}.platform.core.views.not_found"
-handler500 = "{{ cookiecutter.project_slug }}.platform.core.views.server_error"
+handler400 = "{{ cookiecutter.project_slug }}.platform.core.error_views.bad_request"
+handler403 = "{{ cookiecutter.project_slug }}.platform.core.error_views.permission_denied"
+handler404 = "{{ cookiecutter.project_slug }}.platform.core.error_views.not_found"
+handler500 = "{{ cookiecutter.project_slug }}.platform.core.error_views.server_error"

@@ -48,14 +48,15 @@ INSTALLED_APPS = [
     "{{ cookiecutter.project_slug }}.platform.realtime",
 {%- endif %}
 {%- if cookiecutter.include_example == "y" %}
-    # The product: the example app, yours to replace (README: Replace the example).
+    # The product: the example app, yours to replace (README: Your first app).
     "{{ cookiecutter.project_slug }}.notes",
 {%- endif %}
+    # make app: new apps go above this line.
 ]
 
 MIDDLEWARE = [
     # First: every later layer (HTTPS redirect, rate limits) must see the real client address.
-    "{{ cookiecutter.project_slug }}.platform.core.proxies.trusted_proxy_middleware",
+    "{{ cookiecutter.project_slug }}.platform.core.client_address.trusted_proxy_middleware",
     # Before anything that may answer (WhiteNoise, CommonMiddleware): a preflight to an /api/ path
     # is answered here, at the cost of one regex match for every other request.
     "corsheaders.middleware.CorsMiddleware",
@@ -66,14 +67,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's AuthenticationMiddleware, handing the session's user copy to the backend.
-    "{{ cookiecutter.project_slug }}.platform.accounts.session_users.SessionUserMiddleware",
+    "{{ cookiecutter.project_slug }}.platform.accounts.middleware.SessionUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
 # Django's CSRF failure page is HTML; the project answers every error in its JSON shape.
-CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.platform.core.views.csrf_failure"
+CSRF_FAILURE_VIEW = "{{ cookiecutter.project_slug }}.platform.core.error_views.csrf_failure"
 WSGI_APPLICATION = "config.wsgi.application"
 ASGI_APPLICATION = "config.asgi.application"
 
@@ -120,6 +121,9 @@ from config.settings.components.celery import *  # noqa: E402, F403
 from config.settings.components.cors import *  # noqa: E402, F403
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
+{%- if cookiecutter.include_example == "y" %}
+from config.settings.components.notes import *  # noqa: E402, F403
+{%- endif %}
 from config.settings.components.rate_limit import *  # noqa: E402, F403
 {%- if cookiecutter.use_realtime == "y" %}
 from config.settings.components.realtime import *  # noqa: E402, F403

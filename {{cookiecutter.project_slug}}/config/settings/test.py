@@ -2,7 +2,7 @@
 
 import uuid
 
-from config.env import env
+from config.env import {% if cookiecutter.use_supabase_auth == "y" %}BASE_DIR, {% endif %}env
 from config.settings.base import *  # noqa: F403
 from config.settings.base import CACHES, INSTALLED_APPS, STORAGES
 
@@ -19,6 +19,12 @@ API_DOCS_PUBLIC = True
 # Each test probes health right after changing what it depends on; the production servers the
 # tests start keep the default.
 HEALTH_CACHE_SECONDS = 0.0
+{%- if cookiecutter.use_supabase_auth == "y" %}
+
+# Development tokens (`manage.py dev_token`), as local settings accept them: the test process and
+# the servers it starts share the one key file.
+SUPABASE_DEV_TOKEN_KEY_FILE = str(BASE_DIR / ".dev-token-key.pem")
+{%- endif %}
 
 # Fast hashing: the suite creates many users, none of them real.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -35,7 +35,7 @@ from {{ cookiecutter.project_slug }}.platform.core.pagination import (
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.platform.jobs.apis import JobAcceptedSerializer, job_accepted_response
+from {{ cookiecutter.project_slug }}.platform.jobs.responses import JobAcceptedSerializer, job_accepted_response
 {%- endif %}
 
 

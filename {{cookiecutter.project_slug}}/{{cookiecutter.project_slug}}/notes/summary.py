@@ -1,7 +1,7 @@
 """The example's background job: a user's note totals, computed by a Celery worker.
 
-Exists only with Celery (the post-generation hook removes it otherwise), so it needs no template
-conditionals; the platform is reached through its public job service and domain events.
+A project without Celery has no such module. The platform is reached through its public job
+service and domain events only.
 """
 
 from django.db.models import QuerySet

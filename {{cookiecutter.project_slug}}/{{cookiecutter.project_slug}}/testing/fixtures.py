@@ -1,6 +1,7 @@
 """The pytest plugin of the harness (the root conftest loads it): fixtures that start processes
 for a test and stop them when it ends, and the `system` tier they put their tests in."""
 
+import pkgutil
 import sys
 from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
@@ -9,23 +10,16 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
+from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
-{%- endif %}
 
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
-{%- if cookiecutter.use_celery == "y" %}
-PROCESS_FIXTURES = frozenset(
-    ("own_redis", "sentinel_deployment", "start_server", "start_worker", "start_caddy", "page")
-)
-{%- else %}
-PROCESS_FIXTURES = frozenset(
-    ("own_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
-)
-{%- endif %}
+# A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
+PROCESS_FIXTURES = {
+    *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
+}
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
@@ -34,6 +28,23 @@ PROCESS_PROGRAMS = frozenset(
         *("redis-server", "redis-sentinel", "openssl", "node", "caddy"),
     )
 )
+
+
+def feature_fixture_modules() -> list[str]:
+    """The fixture modules of the features this project has: each feature that brings fixtures of
+    its own has a `testing/<feature>_fixtures.py`, present exactly when the feature is."""
+    here = str(Path(__file__).parent)
+    names = [module.name for module in pkgutil.iter_modules([here])]
+    return [f"{__package__}.{name}" for name in sorted(names) if name.endswith("_fixtures")]
+
+
+# Loaded by pytest as plugins of this plugin. Marked for assert rewriting before any is imported:
+# one may import another before pytest loads it.
+pytest.register_assert_rewrite(*feature_fixture_modules())
+pytest_plugins = feature_fixture_modules()
+# Fixtures that each give the environment pointing a live server at a stand-in of an outside
+# service the project calls: a feature's fixture module adds its own.
+STAND_IN_ENV_FIXTURES: list[str] = []
 
 
 @pytest.hookimpl(tryfirst=True)  # before `-m "not system"` deselects by marker
@@ -89,6 +100,21 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
 
 
 @pytest.fixture
+def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
+    """A redis-server that speaks TLS only, with a certificate of a test CA (given with it)."""
+    files = make_certificates(tmp_path)
+    server = OwnRedis(tmp_path)
+    server.extra_args = (
+        "--port", "0", "--tls-port", str(server.port), "--tls-auth-clients", "no",
+        "--tls-cert-file", str(files["server.crt"]), "--tls-key-file", str(files["server.key"]),
+        "--tls-ca-cert-file", str(files["ca.crt"]),
+    )  # fmt: skip
+    server.start()
+    yield server, files["ca.crt"]
+    server.stop()
+
+
+@pytest.fixture
 def start_caddy(tmp_path: Path) -> Iterator[Callable[[LiveServer], CaddyProxy]]:
     """Put the project's Caddyfile, run by the machine's caddy, in front of a live server."""
     proxies: list[CaddyProxy] = []
@@ -124,29 +150,12 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in servers:
         server.stop()
-{%- if cookiecutter.use_celery == "y" %}
 
 
 @pytest.fixture
-def worker_task_modules() -> tuple[str, ...]:
-    """Modules of test-only tasks the workers load; a test module overrides this to add its own."""
-    return ()
-
-
-@pytest.fixture
-def start_worker(
-    tmp_path: Path, worker_task_modules: tuple[str, ...]
-) -> Iterator[Callable[..., WorkerProcess]]:
-    """Start real Celery workers for this test; all are stopped when it ends."""
-    workers: list[WorkerProcess] = []
-
-    def start(name: str, **env: str) -> WorkerProcess:
-        log_path = tmp_path / f"{name}.log"
-        worker = WorkerProcess(name, log_path, task_modules=worker_task_modules, **env)
-        workers.append(worker)
-        return worker.start()
-
-    yield start
-    for worker in workers:
-        worker.stop()
-{%- endif %}
+def stand_ins_env(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The environment pointing a live server at stand-ins of every outside service it calls."""
+    env: dict[str, str] = {}
+    for fixture in STAND_IN_ENV_FIXTURES:
+        env.update(request.getfixturevalue(fixture))
+    return env

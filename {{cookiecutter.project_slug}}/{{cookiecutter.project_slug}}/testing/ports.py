@@ -1,20 +1,5 @@
-"""Local ports, for the harness and the benchmarks alike (this module imports nothing of pytest)."""
+"""Local ports for the harness: the benchmarks' own helpers, which need nothing of pytest."""
 
-import socket
+from benchmarks.ports import free_port, listening
 
-
-def free_port() -> int:
-    """A local port nothing listens on (bound, read, released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def listening(port: int) -> bool:
-    """Whether something accepts connections on this local port."""
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-            return True
-    except OSError:
-        return False
+__all__ = ["free_port", "listening"]

@@ -6,6 +6,7 @@ import os
 import secrets
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -34,28 +35,43 @@ def live_process_env(**overrides: str) -> dict[str, str]:
     }
 
 
+# What a feature's production settings require of the environment (URLs, keys), by feature: its
+# `testing/<feature>_fixtures.py` adds them.
+FEATURE_PRODUCTION_ENV: list[Callable[[], dict[str, str]]] = []
+# Values a deployment of a feature would set, enough for its production settings to pass
+# `check --deploy`, by feature: its `testing/<feature>_fixtures.py` adds them.
+FEATURE_DEPLOYMENT_ENV: dict[str, str] = {}
+
+
+def run_scoped_settings() -> dict[str, str]:
+    """Each setting the test settings scope to this run (a key prefix, a queue), under its own name:
+    the production settings read them from the environment by the same names."""
+    prefix = settings.TEST_RUN_KEY_PREFIX
+    values = {name: getattr(settings, name) for name in dir(settings) if name.isupper()}
+    return {
+        name: value
+        for name, value in values.items()
+        if isinstance(value, str) and value.startswith(prefix)
+    }
+
+
+def feature_production_env() -> dict[str, str]:
+    return {name: value for env in FEATURE_PRODUCTION_ENV for name, value in env().items()}
+
+
 def production_env(**overrides: str) -> dict[str, str]:
     """The environment of a production process (config.settings.production, no .env file read)
     on the test run's database and Redis keys, so the run's clean-up still finds them."""
-    return live_process_env(
-        DJANGO_SETTINGS_MODULE="config.settings.production",
-        DJANGO_ENV_FILE=str(PROJECT_DIR / "no-env-file"),
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        REDIS_KEY_PREFIX=settings.TEST_RUN_KEY_PREFIX,
-        RATE_LIMIT_KEY_PREFIX=settings.RATE_LIMIT_KEY_PREFIX,
-{%- if cookiecutter.use_realtime == "y" %}
-        REALTIME_PREFIX=settings.REALTIME_PREFIX,
-{%- endif %}
-{%- if cookiecutter.use_celery == "y" %}
-        CELERY_TASK_DEFAULT_QUEUE=settings.CELERY_TASK_DEFAULT_QUEUE,
-{%- endif %}
-{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
-        SUPABASE_URL=settings.SUPABASE_URL,
-        SUPABASE_SECRET_KEY="sb_secret_test",
-{%- endif %}
-        **overrides,
-    )
+    production = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.production",
+        "DJANGO_ENV_FILE": str(PROJECT_DIR / "no-env-file"),
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "REDIS_KEY_PREFIX": settings.TEST_RUN_KEY_PREFIX,
+        **run_scoped_settings(),
+        **feature_production_env(),
+    }
+    return live_process_env(**{**production, **overrides})
 
 
 def run_project(code: str, **env: str | None) -> subprocess.CompletedProcess[str]:

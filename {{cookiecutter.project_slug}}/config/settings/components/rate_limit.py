@@ -1,8 +1,9 @@
-"""The atomic Redis rate limiter (<slug>/platform/rate_limit). Rates themselves are DRF settings
-(rest.py).
+"""The atomic Redis rate limiter ({{ cookiecutter.project_slug }}/platform/rate_limit).
 
-IP-keyed limits count REMOTE_ADDR, which core.proxies takes from X-Forwarded-For only when the
-request came through one of TRUSTED_PROXIES (base.py).
+Rates themselves are DRF settings (rest.py).
+
+IP-keyed limits count REMOTE_ADDR, which core.client_address takes from X-Forwarded-For only when
+the request came through one of TRUSTED_PROXIES (base.py).
 """
 
 from config.env import env

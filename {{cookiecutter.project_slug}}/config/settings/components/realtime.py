@@ -1,4 +1,4 @@
-"""Server-Sent Events fed by Redis pub/sub (<slug>/platform/realtime)."""
+"""Server-Sent Events fed by Redis pub/sub ({{ cookiecutter.project_slug }}/platform/realtime)."""
 
 from config.env import env, redis_env, settings_module
 

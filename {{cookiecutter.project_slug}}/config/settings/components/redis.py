@@ -1,8 +1,10 @@
-"""Redis roles, each on its own database number (see the README's Redis section).
+"""Redis roles, each on its own database number (docs/redis.md).
 
 `cache.clear()` runs FLUSHDB, so the cache never shares a database with another role. Every
-client is built by `<slug>.platform.core.redis_clients` from these settings, once per process
-per role; both build their connection options with `<slug>.platform.core.redis_config`.
+client is built from these settings, once per process per role, by
+`{{ cookiecutter.project_slug }}.platform.core.redis_clients`;
+both build their connection options with
+`{{ cookiecutter.project_slug }}.platform.core.redis_config`.
 """
 
 from typing import Any
@@ -33,7 +35,7 @@ REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(RED
 REDIS_SOCKET_TIMEOUT = _REDIS.socket_timeout
 REDIS_SSL_CA_CERTS = _REDIS.ssl_ca_certs
 REDIS_KEY_PREFIX = _REDIS.key_prefix
-# Redis Sentinel (README: Scaling out). With REDIS_SENTINELS set, every role connects to the
+# Redis Sentinel (docs/scaling-out.md). With REDIS_SENTINELS set, every role connects to the
 # master the sentinels currently name REDIS_SENTINEL_MASTER, and follows it through a failover;
 # each role's URL then only gives its database number, password and scheme (rediss:// for TLS).
 REDIS_SENTINELS = _REDIS.sentinels

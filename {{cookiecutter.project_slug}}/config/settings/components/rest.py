@@ -4,7 +4,7 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
 {%- if cookiecutter.use_supabase_auth == "y" %}
         # First, so unauthenticated requests get 401 with WWW-Authenticate: Bearer.
-        "{{ cookiecutter.project_slug }}.platform.accounts.authentication.SupabaseTokenAuthentication",
+        "{{ cookiecutter.project_slug }}.platform.accounts.supabase_authentication.SupabaseTokenAuthentication",
 {%- endif %}
         # An Authorization header no class above accepted is a 401, even with a session cookie.
         "{{ cookiecutter.project_slug }}.platform.accounts.authorization_header.RefuseUnsupportedAuthorization",
@@ -40,17 +40,13 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["{{ cookiecutter.project_slug }}.platform.core.parsers.JSONParser"],
     # Lists every error an operation can answer and every input constraint (core/schema.py).
     "DEFAULT_SCHEMA_CLASS": "{{ cookiecutter.project_slug }}.platform.core.schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.platform.core.exceptions.api_exception_handler",
+    "EXCEPTION_HANDLER": "{{ cookiecutter.project_slug }}.platform.core.exception_handler.api_exception_handler",
 }
 
 # What one request may make the server hold and store. A larger JSON body is a 413
 # `request_too_large` before it is parsed; Django's own check (forms, the admin) gets the same bound.
 API_MAX_BODY_BYTES = env.int("API_MAX_BODY_BYTES", default=256 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = API_MAX_BODY_BYTES
-{%- if cookiecutter.include_example == "y" %}
-# A note's body, in characters: every cached read of a note carries it (notes/cache.py).
-NOTE_BODY_MAX_LENGTH = env.int("NOTE_BODY_MAX_LENGTH", default=10_000)
-{%- endif %}
 
 # The schema and docs page (/api/schema/, /api/docs/): for anyone, or staff only (core/permissions).
 # Off unless asked for: local and test settings turn it on.

@@ -15,6 +15,9 @@ SUPABASE_JWT_SECRET = env.str("SUPABASE_JWT_SECRET", default="")
 SUPABASE_JWT_LEEWAY = env.int("SUPABASE_JWT_LEEWAY", default=10)
 # The JWKS is cached in Redis, shared by every process, for at most this long.
 SUPABASE_JWKS_CACHE_SECONDS = min(env.int("SUPABASE_JWKS_CACHE_SECONDS", default=600), 600)
+# The key file `manage.py dev_token` signs with (accounts/dev_token_key.py). Only local and test
+# settings set it, never from the environment: `check --deploy` fails wherever it is set.
+SUPABASE_DEV_TOKEN_KEY_FILE = ""
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
 # The service-role (secret) key bypasses Row Level Security: server-side only, never logged.

@@ -1,4 +1,5 @@
 from django.contrib.auth import logout
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
@@ -12,9 +13,6 @@ from {{ cookiecutter.project_slug }}.platform.accounts.login import (
     session_login,
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-{%- if cookiecutter.use_supabase_auth == "y" %}
-from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
-{%- endif %}
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
 
@@ -23,6 +21,22 @@ class UserOutputSerializer(serializers.ModelSerializer[User]):
     class Meta:
         model = User
         fields = ("id", "username", "email")
+
+
+class CsrfOutputSerializer(serializers.Serializer[None]):
+    csrf_token = serializers.CharField()
+
+
+class CsrfApi(APIView):
+    """The CSRF token, in the body and as the `csrftoken` cookie: a front end on another origin
+    cannot read this origin's cookies, and sends the token back in X-CSRFToken on each write."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+
+    @extend_schema(responses=CsrfOutputSerializer)
+    def get(self, request: Request) -> Response:
+        return Response({"csrf_token": get_token(request._request)})
 
 
 class LoginInputSerializer(InputSerializer[None]):
@@ -61,21 +75,3 @@ class LogoutApi(APIView):
     def post(self, request: Request) -> Response:
         logout(request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)
-{%- if cookiecutter.use_supabase_auth == "y" %}
-
-
-class MeOutputSerializer(serializers.ModelSerializer[User]):
-    roles = serializers.ListField(source="supabase_roles", child=serializers.CharField())
-
-    class Meta:
-        model = User
-        fields = ("id", "supabase_id", "email", "roles")
-
-
-class MeApi(APIView):
-    """The caller, as the API knows them (from their Supabase access token or session)."""
-
-    @extend_schema(responses=MeOutputSerializer)
-    def get(self, request: Request) -> Response:
-        return Response(MeOutputSerializer(requesting_user(request)).data)
-{%- endif %}

@@ -1,3 +1,6 @@
+from importlib import import_module
+from importlib.util import find_spec
+
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
@@ -6,9 +9,17 @@ class AccountsConfig(AppConfig):
     name = "{{ cookiecutter.project_slug }}.platform.accounts"
 
     def ready(self) -> None:
-        from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-        from {{ cookiecutter.project_slug }}.platform.accounts.session_users import forget_changed_user
+        from django.conf import settings
 
-        # A changed or deleted user is read afresh by the next request (session_users.py).
+        from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+        from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import forget_changed_user
+        from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
+
+        # A changed or deleted user is read afresh by the next request (session_user_copies.py).
         post_save.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
         post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
+        if "sessions" in settings.CACHES:  # sessions on a Redis of their own
+            register_redis_role("sessions", cache_alias="sessions")
+        # Registers its deploy check; the module exists only with Supabase Auth.
+        if find_spec(f"{self.name}.dev_token_key"):
+            import_module(f"{self.name}.dev_token_key")

@@ -26,7 +26,7 @@ ACCEPTED = "This API accepts no Authorization header: sign in for a session cook
 class UnsupportedAuthorization(exceptions.APIException):
     # Not an AuthenticationFailed: DRF would turn that into a 403 when the first authentication
     # class names no challenge (session-only projects). The handler still counts it against the
-    # client's budget for failed authentication (core/exceptions.py).
+    # client's budget for failed authentication (core/exception_handler.py).
     status_code = status.HTTP_401_UNAUTHORIZED
     default_detail = ACCEPTED
     default_code = "authorization_unsupported"

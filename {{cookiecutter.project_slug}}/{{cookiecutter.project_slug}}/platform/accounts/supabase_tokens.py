@@ -12,7 +12,13 @@ from typing import Any
 import jwt
 from django.conf import settings
 
-from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import jwks_key
+from {{ cookiecutter.project_slug }}.platform.accounts.dev_token_key import (
+    DEV_ALGORITHM,
+    DEV_KEY_ID,
+    dev_token_public_key,
+    dev_tokens_enabled,
+)
+from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import auth_url, jwks_key
 
 ASYMMETRIC_ALGORITHMS = {"ES256": "EC", "RS256": "RSA"}
 AUDIENCE = "authenticated"
@@ -45,10 +51,20 @@ DECODE_ERRORS: list[tuple[type[jwt.PyJWTError], str, str]] = [
 
 
 def issuer() -> str:
-    return f"{settings.SUPABASE_URL}/auth/v1"
+    return auth_url()
+
+
+def _dev_verification_key() -> tuple[Any, str]:
+    # Settings without a development key (production's) refuse `manage.py dev_token`'s tokens
+    # here, before any JWKS fetch.
+    if not dev_tokens_enabled():
+        raise TokenRejected("token_key_unknown", "Development tokens are not accepted here.")
+    return dev_token_public_key(), DEV_ALGORITHM
 
 
 def _verification_key(header: dict[str, Any]) -> tuple[Any, str]:
+    if header.get("kid") == DEV_KEY_ID:
+        return _dev_verification_key()
     algorithm = header.get("alg")
     if algorithm in ASYMMETRIC_ALGORITHMS:
         key = jwks_key(str(header.get("kid", "")))

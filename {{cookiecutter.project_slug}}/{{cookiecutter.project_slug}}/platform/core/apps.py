@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from {{ cookiecutter.project_slug }}.platform.core import (  # noqa: F401  (registers the checks)
             checks,
+            client_address,
             deploy_checks,
-            proxies,
         )

@@ -15,10 +15,10 @@ from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.module_loading import import_string
 from django_redis.serializers.pickle import PickleSerializer
 
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_role_urls
 
 RedisDatabase = tuple[str, int, int]
-SLUG = "{{ cookiecutter.project_slug }}"
 
 
 def redis_database(url: str) -> RedisDatabase:
@@ -46,7 +46,7 @@ def check_cache_has_its_own_redis_database(app_configs: Any, **kwargs: Any) -> l
                 "cache.clear() runs FLUSHDB and the cache evicts keys under memory pressure, "
                 "which would delete that data; give REDIS_CACHE_URL its own database number."
             ),
-            id=f"{SLUG}.E001",
+            id=check_id("E001"),
         )
     ]
 
@@ -69,7 +69,7 @@ def check_parser_class_exists(app_configs: Any, **kwargs: Any) -> list[CheckMess
                         "redis-py 5 renamed HiredisParser and picks hiredis by itself when it is "
                         "installed: remove PARSER_CLASS."
                     ),
-                    id=f"{SLUG}.E002",
+                    id=check_id("E002"),
                 )
             )
     return errors
@@ -87,7 +87,7 @@ def check_redis_requires_a_password(app_configs: Any, **kwargs: Any) -> list[Che
                 "Run Redis with requirepass (or an ACL user) and put the password in the URL: "
                 "redis://:<password>@host:6379/0 (or rediss:// for TLS)."
             ),
-            id=f"{SLUG}.E003",
+            id=check_id("E003"),
         )
     ]
 
@@ -114,7 +114,7 @@ def check_sessions_are_not_in_the_cache(app_configs: Any, **kwargs: Any) -> list
                 "The cache evicts keys under memory pressure, which logs users out: keep "
                 'SESSION_CACHE_ALIAS = "sessions", a CACHES alias on its own Redis database.'
             ),
-            id=f"{SLUG}.E004",
+            id=check_id("E004"),
         )
     ]
 
@@ -130,7 +130,7 @@ def check_database_pool_mode(app_configs: Any, **kwargs: Any) -> list[CheckMessa
         Error(
             f"SUPABASE_DB_POOL_MODE={settings.SUPABASE_DB_POOL_MODE!r} is not a pool mode.",
             hint="Use direct, session or transaction (the port 6543 pooler).",
-            id=f"{SLUG}.E006",
+            id=check_id("E006"),
         )
     ]
 
@@ -144,7 +144,7 @@ def check_database_requires_tls(app_configs: Any, **kwargs: Any) -> list[CheckMe
         Error(
             f"The database connection does not require TLS (sslmode={sslmode!r}).",
             hint="Add ?sslmode=require (or verify-full with sslrootcert) to DATABASE_URL.",
-            id=f"{SLUG}.E007",
+            id=check_id("E007"),
         )
     ]
 
@@ -174,10 +174,11 @@ def check_redis_caches_store_data_only(app_configs: Any, **kwargs: Any) -> list[
             hint=(
                 "Loading a pickle runs code: anyone who can write a key in that Redis could run "
                 "code in this app. Set OPTIONS SERIALIZER to "
-                f'"{SLUG}.core.cache_serializers.JSONSerializer" (django-redis) and cache data, '
+                '"{{ cookiecutter.project_slug }}.platform.core.cache_serializers.JSONSerializer" '
+                "(django-redis) and cache data, "
                 "not objects."
             ),
-            id=f"{SLUG}.E035",
+            id=check_id("E035"),
         )
         for alias, cache in settings.CACHES.items()
         if pickles_its_values(cache)

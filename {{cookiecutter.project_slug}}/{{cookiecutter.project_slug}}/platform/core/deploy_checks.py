@@ -3,13 +3,14 @@
 IDs are stable:
 - E020 a placeholder from the generated env file is still configured;
 - E021 any host is allowed;
-{%- if cookiecutter.use_supabase_auth == "y" %}
-- E022 the HS256 token secret is too short to resist offline guessing;
-{%- endif %}
 - E023 a CSRF trusted origin is not https;
 - E024 an ALLOWED_HOSTS wildcard is a bare public suffix (`.com`, `.co.uk`);
 - E025 SESSION_USER_CACHE_SECONDS is beyond its bound;
-- W026 the API schema and docs page are public.
+- W026 the API schema and docs page are public;
+- E041 a cookie is SameSite=None without Secure.
+
+Platform features add the settings E020 looks at with `register_placeholder_setting()`, and their
+own deploy checks beside their code.
 """
 
 import re
@@ -20,32 +21,24 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_role_urls
 
-SLUG = "{{ cookiecutter.project_slug }}"
 # What the generated .env.production and .env.example say where the user must put a real value.
 PLACEHOLDER = re.compile(r"your-project-ref|replace-with-|change-?me|__[A-Z][A-Z0-9_]*__", re.I)
-{%- if cookiecutter.use_supabase_auth == "y" %}
-# HS256 with a short secret can be brute-forced offline from one token: RFC 7518 asks for a key
-# at least as long as the hash (256 bits); Supabase's own legacy secrets are 40+ characters.
-MIN_JWT_SECRET_LENGTH = 32
-{%- endif %}
 # Settings whose values come from the deployment's environment, each with the variable it is read
 # from: a message names what the user edits in .env.production, not Django's name for it.
-CHECKED_SETTINGS = {
+checked_settings = {
     "SECRET_KEY": "DJANGO_SECRET_KEY",
     "ALLOWED_HOSTS": "DJANGO_ALLOWED_HOSTS",
     "CSRF_TRUSTED_ORIGINS": "DJANGO_CSRF_TRUSTED_ORIGINS",
-{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_URL": "SUPABASE_URL",
-{%- endif %}
-{%- if cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_SECRET_KEY": "SUPABASE_SECRET_KEY",
-{%- endif %}
-{%- if cookiecutter.use_supabase_auth == "y" %}
-    "SUPABASE_JWT_SECRET": "SUPABASE_JWT_SECRET",
-{%- endif %}
 }
+
+
+def register_placeholder_setting(name: str, variable: str) -> None:
+    """Have E020 report setting `name`, read from environment variable `variable`, while it
+    still holds a placeholder from the generated env files."""
+    checked_settings[name] = variable
 
 
 def _texts(value: Any) -> Iterator[str]:
@@ -75,7 +68,7 @@ def _redis_urls() -> dict[str, str]:
 def settings_with_placeholders() -> list[str]:
     """The variables (never values: they may be secrets) whose settings still hold a placeholder."""
     values: dict[str, Any] = {
-        variable: getattr(settings, name) for name, variable in CHECKED_SETTINGS.items()
+        variable: getattr(settings, name) for name, variable in checked_settings.items()
     }
     values["DATABASE_URL"] = settings.DATABASES["default"]
     values.update(_redis_urls())
@@ -98,7 +91,7 @@ def check_no_placeholders_left(app_configs: Any, **kwargs: Any) -> list[CheckMes
                 "Replace every 'your-project-ref' / 'replace-with-...' value in your production "
                 "environment (.env.production) with the real one from your Supabase project."
             ),
-            id=f"{SLUG}.E020",
+            id=check_id("E020"),
         )
     ]
 
@@ -114,30 +107,9 @@ def check_allowed_hosts_are_named(app_configs: Any, **kwargs: Any) -> list[Check
                 "Forged Host headers then reach the app (password-reset links, absolute URLs, "
                 "cache keys): list your domains in DJANGO_ALLOWED_HOSTS."
             ),
-            id=f"{SLUG}.E021",
+            id=check_id("E021"),
         )
     ]
-{%- if cookiecutter.use_supabase_auth == "y" %}
-
-
-@register(Tags.security, deploy=True)
-def check_jwt_secret_length(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    secret = settings.SUPABASE_JWT_SECRET
-    if not secret or len(secret) >= MIN_JWT_SECRET_LENGTH:
-        return []
-    return [
-        Error(
-            f"SUPABASE_JWT_SECRET is {len(secret)} characters; HS256 needs at least "
-            f"{MIN_JWT_SECRET_LENGTH}.",
-            hint=(
-                "Anyone holding one token could guess a short secret offline and sign tokens for "
-                "any user. Paste the project's JWT secret from Supabase, or leave it empty to "
-                "accept only the asymmetric (JWKS) keys."
-            ),
-            id=f"{SLUG}.E022",
-        )
-    ]
-{%- endif %}
 
 
 @register(Tags.security, deploy=True)
@@ -154,7 +126,7 @@ def check_csrf_trusted_origins_use_https(app_configs: Any, **kwargs: Any) -> lis
                 "A page served over plain http can be altered in transit and would be trusted to "
                 "post with users' cookies: use https:// origins in DJANGO_CSRF_TRUSTED_ORIGINS."
             ),
-            id=f"{SLUG}.E023",
+            id=check_id("E023"),
         )
     ]
 
@@ -189,7 +161,7 @@ def check_allowed_hosts_are_not_public_suffixes(
                 "Anyone can register a domain there and point it at this server: list your own "
                 "domains in DJANGO_ALLOWED_HOSTS (`.example.com` for its subdomains)."
             ),
-            id=f"{SLUG}.E024",
+            id=check_id("E024"),
         )
     ]
 
@@ -211,7 +183,7 @@ def check_session_user_cache_is_bounded(app_configs: Any, **kwargs: Any) -> list
                 "A deactivation or role change made without saving the user (QuerySet.update()) "
                 "shows only once the session's copy of the user is this old: keep the default 60."
             ),
-            id=f"{SLUG}.E025",
+            id=check_id("E025"),
         )
     ]
 
@@ -225,10 +197,35 @@ def check_api_docs_are_not_public(app_configs: Any, **kwargs: Any) -> list[Check
             "API_DOCS_PUBLIC is on: anyone can read the schema and docs page.",
             hint=(
                 "They map every endpoint for an attacker; unset API_DOCS_PUBLIC so only staff "
-                f"see them. To publish them anyway, add '{SLUG}.W026' to SILENCED_SYSTEM_CHECKS "
-                "in config/settings/production.py (start-up runs check --deploy --fail-level "
-                "WARNING)."
+                f"see them. To publish them anyway, add '{check_id('W026')}' to "
+                "SILENCED_SYSTEM_CHECKS in config/settings/production.py (start-up runs check "
+                "--deploy --fail-level WARNING)."
             ),
-            id=f"{SLUG}.W026",
+            id=check_id("W026"),
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def check_samesite_none_cookies_are_secure(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    cookies = {
+        "session": (settings.SESSION_COOKIE_SAMESITE, settings.SESSION_COOKIE_SECURE),
+        "CSRF": (settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE),
+    }
+    insecure = [
+        name for name, (same_site, secure) in cookies.items() if same_site == "None" and not secure
+    ]
+    if not insecure:
+        return []
+    return [
+        Error(
+            f"SameSite=None without Secure on the {' and '.join(insecure)} cookie.",
+            hint=(
+                "Browsers drop a SameSite=None cookie that is not Secure, so a front end on "
+                "another site could never log in: serve the API over https with "
+                "SESSION_COOKIE_SECURE and CSRF_COOKIE_SECURE on, or set DJANGO_COOKIE_SAMESITE "
+                "to Lax."
+            ),
+            id=check_id("E041"),
         )
     ]

@@ -66,28 +66,39 @@ def redis_probe(role: str) -> Callable[[], None]:
     return probe
 
 
-{%- if cookiecutter.use_celery == "y" %}
+@dataclass(frozen=True)
+class RegisteredProbe:
+    probe: Callable[[], None]
+    # Asked at each check, so a setting can decide whether a failure takes the app down.
+    critical: Callable[[], bool]
 
 
-def probe_worker() -> None:
-    from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_is_alive
+# Probes the platform's features add from their AppConfig.ready(), by name: a feature that is
+# deleted takes its probe with it.
+registered_probes: dict[str, RegisteredProbe] = {}
 
-    if not worker_is_alive():
-        raise ConnectionError("no Celery worker sent a heartbeat recently")
-{%- endif %}
+
+def register_health_probe(
+    name: str, probe: Callable[[], None], *, critical: Callable[[], bool] = lambda: True
+) -> None:
+    """Probe `name` in every health check from now on."""
+    registered_probes[name] = RegisteredProbe(probe=probe, critical=critical)
+
+
+def _registered_dependencies() -> tuple[Dependency, ...]:
+    return tuple(
+        Dependency(name=name, probe=registered.probe, critical=registered.critical())
+        for name, registered in registered_probes.items()
+    )
 
 
 def default_dependencies() -> tuple[Dependency, ...]:
-    """Postgres and every configured Redis role, each checked on its own{% if cookiecutter.use_celery == "y" %}, and the workers{% endif %}."""
+    """Postgres, every configured Redis role, each checked on its own, and the registered probes."""
     redis_roles = tuple(
         Dependency(name=f"redis.{role}", probe=redis_probe(role)) for role in redis_role_urls()
     )
-{%- if cookiecutter.use_celery == "y" %}
-    worker = Dependency(name="worker", probe=probe_worker, critical=settings.HEALTH_WORKER_CRITICAL)
-    return (Dependency(name="database", probe=probe_database), *redis_roles, worker)
-{%- else %}
-    return (Dependency(name="database", probe=probe_database), *redis_roles)
-{%- endif %}
+    database = Dependency(name="database", probe=probe_database)
+    return (database, *redis_roles, *_registered_dependencies())
 
 
 def _timed(probe: Callable[[], None]) -> float:

@@ -1,13 +1,10 @@
 """How a Redis role is connected to: the options every pool gets, Sentinel, TLS.
 
 Pure functions of their arguments (no `django.conf.settings`): the settings components call them
-to build CACHES{% if cookiecutter.use_celery == "y" %} and Celery's options{% endif %}, and `redis_clients` calls them with the settings' values to
-build the other roles' pools, so both agree on every option.
+to build CACHES and the other Redis connections they configure, and `redis_clients` calls them
+with the settings' values to build the other roles' pools, so all agree on every option.
 """
 
-{% if cookiecutter.use_celery == "y" -%}
-import ssl
-{% endif -%}
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from redis.backoff import ExponentialWithJitterBackoff, NoBackoff
@@ -130,19 +127,3 @@ def django_redis_cache(
         "TIMEOUT": timeout,
         "OPTIONS": options,
     }
-{%- if cookiecutter.use_celery == "y" %}
-
-
-def celery_sentinel_url(url: str, *, sentinels: list[tuple[str, int]]) -> str:
-    """Celery's own Sentinel transport: sentinel://[:password@]host:port/db, one per sentinel,
-    joined by ';' (the master's name goes in the transport options)."""
-    prefix, path = url_credentials(url), urlsplit(url).path or "/0"
-    return ";".join(f"sentinel://{prefix}{host}:{port}{path}" for host, port in sentinels)
-
-
-def celery_tls(url: str, *, ca_certs: str) -> dict[str, object] | None:
-    """rediss:// for Celery: verify the server's certificate (Celery's default is not to)."""
-    if not url.startswith("rediss://"):
-        return None
-    return {"ssl_cert_reqs": ssl.CERT_REQUIRED, "ssl_ca_certs": ca_certs or None}
-{%- endif %}

@@ -3,7 +3,7 @@ encoded earlier, such as a page of results kept in the cache, as it is.
 
 A cached read would otherwise decode the JSON it fetched into dicts and lists, only for the
 renderer to encode the same dicts and lists again: for a page of 20 notes that round trip through
-Python objects was a tenth of the request (README: Web servers).
+Python objects was a tenth of the request (docs/web-servers.md).
 """
 
 import secrets

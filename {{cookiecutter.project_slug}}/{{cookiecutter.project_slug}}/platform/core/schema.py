@@ -237,7 +237,7 @@ def trimmed_text_pattern(shortest: int, longest: int | None) -> str:
     """Text whose trimmed part is `shortest` to `longest` characters long, without NUL."""
     space, edge, inner = f"[{WHITESPACE}]", rf"[^\x00{WHITESPACE}]", r"[^\x00]"
     middle = f"{inner}*"
-    if longest is not None:  # "{m,n}" spelled out: the template engine reads a brace pair
+    if longest is not None:  # an {m,n} quantifier: the two edges count
         middle = inner + "{" + f"{max(shortest, 2) - 2},{longest - 2}" + "}"
     options = []
     if shortest <= 1 and (longest is None or longest >= 1):

@@ -7,6 +7,8 @@ from django.http import QueryDict
 from rest_framework import serializers
 from rest_framework.exceptions import ErrorDetail
 
+from {{ cookiecutter.project_slug }}.platform.core.field_schemas import contract_refusals
+
 _Instance = TypeVar("_Instance")
 
 UNKNOWN_MEMBER = "Unknown field: this request's schema does not list it."
@@ -27,18 +29,21 @@ class InputSerializer(serializers.Serializer[_Instance]):
     message under the member's name in `errors`), and the schema says so (`additionalProperties:
     false`, core/schema.py). Ignored, a misspelt optional member ("bdoy") would pass as if it
     were absent. A query string's other parameters stay allowed: OpenAPI cannot close a query,
-    and caches and proxies add their own."""
+    and caches and proxies add their own.
+
+    Its fields take exactly what the schema states for them (core/field_schemas.py): no value
+    DRF would coerce from another JSON type, no text Django's validators accept beyond it."""
 
     def to_internal_value(self, data: Any) -> Any:
-        unknown = self.unknown_members(data)
+        refused = {**contract_refusals(self, data), **self.unknown_members(data)}
         try:
             value = super().to_internal_value(data)
         except serializers.ValidationError as error:
-            if unknown and isinstance(error.detail, dict):  # all of the body's problems at once
-                raise serializers.ValidationError({**error.detail, **unknown}) from error
+            if refused and isinstance(error.detail, dict):  # all of the body's problems at once
+                raise serializers.ValidationError({**error.detail, **refused}) from error
             raise
-        if unknown:
-            raise serializers.ValidationError(unknown)
+        if refused:
+            raise serializers.ValidationError(refused)
         return value
 
     def unknown_members(self, data: Any) -> dict[str, list[ErrorDetail]]:

@@ -20,12 +20,9 @@ RELATIVE_PATH = re.compile(RELATIVE_PATH_PATTERN)
 
 
 def user_folder(user: User) -> str:
-{%- if cookiecutter.use_supabase_auth == "y" %}
-    # The Supabase user id, so Storage policies written against auth.uid() match the folder.
-    return str(user.supabase_id or user.pk)
-{%- else %}
-    return str(user.pk)
-{%- endif %}
+    # The Supabase user id where users have one (Supabase Auth), so Storage policies written
+    # against auth.uid() match the folder.
+    return str(getattr(user, "supabase_id", None) or user.pk)
 
 
 def file_path_for(*, user: User, path: str) -> str:

@@ -1,30 +1,16 @@
 from typing import Any
 from uuid import UUID
 
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
-from {{ cookiecutter.project_slug }}.platform.jobs.models import Job
 from {{ cookiecutter.project_slug }}.platform.jobs.selectors import JobStatus, job_get, job_status
 
 JOB_STATES = ["PENDING", "RECEIVED", "STARTED", "RETRY", "SUCCESS", "FAILURE", "REVOKED"]
-
-
-class JobAcceptedSerializer(serializers.Serializer[dict[str, Any]]):
-    id = serializers.UUIDField()
-    status_url = serializers.URLField(help_text="Where to poll the job's state (GET).")
-
-
-def job_accepted_response(*, request: Request, job: Job) -> Response:
-    """202 for a job just enqueued: where to follow it."""
-    status_url = request.build_absolute_uri(reverse("job-status", args=[job.id]))
-    body = JobAcceptedSerializer({"id": job.id, "status_url": status_url}).data
-    return Response(body, status=status.HTTP_202_ACCEPTED)
 
 
 class JobStatusSerializer(serializers.Serializer[JobStatus]):

@@ -5,3 +5,17 @@ class JobsConfig(AppConfig):
     """Background tasks the API enqueued for a user: who owns them, and their state."""
 
     name = "{{ cookiecutter.project_slug }}.platform.jobs"
+
+    def ready(self) -> None:
+        from django.conf import settings
+
+        from {{ cookiecutter.project_slug }}.platform.core.health import register_health_probe
+        from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
+        from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import probe_worker
+
+        # Celery owns the connections that carry tasks; these clients only check on them.
+        register_redis_role("broker", url_setting="REDIS_BROKER_URL")
+        register_redis_role("results", url_setting="REDIS_RESULTS_URL")
+        register_health_probe(
+            "worker", probe_worker, critical=lambda: bool(settings.HEALTH_WORKER_CRITICAL)
+        )

@@ -37,3 +37,9 @@ def worker_heartbeats() -> dict[str, float]:
 def worker_is_alive() -> bool:
     freshness = settings.WORKER_HEARTBEAT_INTERVAL * 3
     return any(age <= freshness for age in worker_heartbeats().values())
+
+
+def probe_worker() -> None:
+    """The health check's probe of the workers (registered by jobs/apps.py)."""
+    if not worker_is_alive():
+        raise ConnectionError("no Celery worker sent a heartbeat recently")

@@ -11,5 +11,5 @@ def ping() -> str:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def jobs_purge_expired_task() -> int:
-    """{% if cookiecutter.__celery_beat == "y" %}Run by beat every night (CELERY_BEAT_SCHEDULE). {% endif %}Idempotent: a rerun deletes nothing more."""
+    """Idempotent: a rerun deletes nothing more."""
     return jobs_purge_expired()

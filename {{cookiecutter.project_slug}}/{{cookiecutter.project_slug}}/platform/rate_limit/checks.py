@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from rest_framework.settings import api_settings
 
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
 # Rates the platform reads as settings of their own, beside DRF's DEFAULT_THROTTLE_RATES.
@@ -24,7 +25,7 @@ def check_throttle_rates_parse(app_configs: Any, **kwargs: Any) -> list[CheckMes
                 Error(
                     f"{name}: {error}",
                     hint="Fix the environment variable that sets it (RATE_LIMIT_*_RATE).",
-                    id="{{ cookiecutter.project_slug }}.E005",
+                    id=check_id("E005"),
                 )
             )
     return errors

@@ -22,8 +22,9 @@ def _normalized(address: str) -> str | None:
 
 
 def client_ip(request: HttpRequest) -> str:
-    """The client's address: REMOTE_ADDR, which core.proxies has already set from X-Forwarded-For
-    when, and only when, the request came through a trusted proxy (settings.TRUSTED_PROXIES)."""
+    """The client's address: REMOTE_ADDR, which core.client_address has already set from
+    X-Forwarded-For when, and only when, the request came through a trusted proxy
+    (settings.TRUSTED_PROXIES)."""
     return _normalized(request.META.get("REMOTE_ADDR", "")) or "unknown"
 
 

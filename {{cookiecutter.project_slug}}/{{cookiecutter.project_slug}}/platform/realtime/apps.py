@@ -10,10 +10,13 @@ class RealtimeConfig(AppConfig):
     def ready(self) -> None:
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
+        from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
         from {{ cookiecutter.project_slug }}.platform.realtime.grants import forget_changed_credentials
         from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_forward
 
+        # Event publishing and replay streams (pubsub_client.py: the hub's subscriber).
+        register_redis_role("realtime", url_setting="REDIS_REALTIME_URL")
         # Every domain event reaches its owner's browsers: products announce, never publish.
         on_domain_event("*", realtime_forward)
         # A changed or deleted user's open streams check their grant afresh (grants.py).

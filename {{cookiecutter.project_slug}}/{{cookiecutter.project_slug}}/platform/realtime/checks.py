@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-SLUG = "{{ cookiecutter.project_slug }}"
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 
 
 @register(Tags.compatibility)
@@ -18,7 +18,7 @@ def check_stream_caps(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 f"REALTIME_MAX_STREAMS_PER_USER is {settings.REALTIME_MAX_STREAMS_PER_USER}: "
                 "every event stream would be refused with 429.",
                 hint="Set REALTIME_MAX_STREAMS_PER_USER to 1 or more (a user's open tabs).",
-                id=f"{SLUG}.E015",
+                id=check_id("E015"),
             )
         )
     if settings.REALTIME_MAX_STREAMS_PER_PROCESS < 1:
@@ -27,7 +27,7 @@ def check_stream_caps(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 f"REALTIME_MAX_STREAMS_PER_PROCESS is {settings.REALTIME_MAX_STREAMS_PER_PROCESS}: "
                 "every event stream would be refused with 503.",
                 hint="Set REALTIME_MAX_STREAMS_PER_PROCESS to 1 or more (the default is 1000).",
-                id=f"{SLUG}.E016",
+                id=check_id("E016"),
             )
         )
     if settings.REALTIME_MAX_STREAMS_PER_ADDRESS < 1:
@@ -36,7 +36,7 @@ def check_stream_caps(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
                 f"REALTIME_MAX_STREAMS_PER_ADDRESS is {settings.REALTIME_MAX_STREAMS_PER_ADDRESS}: "
                 "every event stream would be refused with 429.",
                 hint="Set REALTIME_MAX_STREAMS_PER_ADDRESS to 1 or more (the default is 50).",
-                id=f"{SLUG}.E018",
+                id=check_id("E018"),
             )
         )
     return errors
@@ -53,6 +53,6 @@ def check_stream_heartbeat(app_configs: Any, **kwargs: Any) -> list[CheckMessage
                 "Streams send keep-alives and renew their leases every heartbeat; set it to a "
                 "positive number of seconds (15 by default), below proxies' idle timeouts."
             ),
-            id=f"{SLUG}.E017",
+            id=check_id("E017"),
         )
     ]

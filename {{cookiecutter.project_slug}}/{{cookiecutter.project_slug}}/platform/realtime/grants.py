@@ -11,8 +11,8 @@ or deletion of the local user (or a password change, which Supabase users do not
 Why this costs no database connection per stream: the re-check runs every heartbeat for every
 open stream, so the current fingerprint is kept in Redis beside the leases and read by the renewal
 script in the round trip it makes anyway. Saving or deleting a user drops it (at once and after the
-commit, as accounts/session_users.py drops its copies); a missing one is read from Postgres by the
-renewing worker thread, whose connection goes back to the pool right after (views.py), and kept
+commit, as accounts/session_user_copies.py drops its copies); a missing one is read from Postgres by
+the renewing worker thread, whose connection goes back to the pool right after (views.py), and kept
 SESSION_USER_CACHE_SECONDS, the same bound the session copies give changes that send no signal
 (QuerySet.update()). The session is looked up in the session store: one Redis read with the Redis
 session engines.
@@ -34,7 +34,7 @@ from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import stream_credentials_key
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import stream_credentials_key
 
 logger = logging.getLogger(__name__)
 

@@ -18,8 +18,8 @@ from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import async_pubsub_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import channel_of, pubsub_pattern
+from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import channel_of, pubsub_pattern
 
 logger = logging.getLogger(__name__)
 

@@ -3,12 +3,12 @@ from typing import cast
 from asgiref.sync import sync_to_async
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
     address_connection_lease_key,
     connection_lease_key,
     replay_log_key,
 )
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent
 
 ReplayLogEntries = list[tuple[bytes, dict[bytes, bytes]]]
 

@@ -12,19 +12,19 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import (
+from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
+    StreamGrant,
+    StreamsUnavailable,
+    stream_grant,
+    stream_grant_holds,
+)
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
     address_connection_lease_key,
     connection_lease_key,
     pubsub_channel,
     replay_log_key,
     stream_credentials_key,
     user_channel,
-)
-from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
-    StreamGrant,
-    StreamsUnavailable,
-    stream_grant,
-    stream_grant_holds,
 )
 
 logger = logging.getLogger(__name__)

@@ -7,14 +7,7 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.platform.jobs.apis import job_accepted_response
-from {{ cookiecutter.project_slug }}.platform.jobs.services import job_enqueue
-{%- endif %}
 from {{ cookiecutter.project_slug }}.testing.harness_app.services import harness_read, harness_save
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.harness_app.tasks import harness_word_count
-{%- endif %}
 
 
 class HarnessInputSerializer(InputSerializer[dict[str, str]]):
@@ -49,19 +42,3 @@ class HarnessPublicApi(APIView):
 
     def get(self, request: Request) -> Response:
         return Response({"ok": True})
-{%- if cookiecutter.use_celery == "y" %}
-
-
-@extend_schema(exclude=True)  # test-only: not part of the API's documentation
-class HarnessJobApi(APIView):
-    """POST: enqueue the word count of the caller's stored name as a job."""
-
-    def post(self, request: Request) -> Response:
-        user = requesting_user(request)
-        job = job_enqueue(
-            owner=user,
-            name="harness.word_count",
-            send=lambda job_id: harness_word_count.apply_async(args=(user.pk,), task_id=job_id),
-        )
-        return job_accepted_response(request=request, job=job)
-{%- endif %}

@@ -8,14 +8,13 @@ from pytest_django.fixtures import Settings
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
+from {{ cookiecutter.project_slug }}.testing.refusals import accepts_bearer_tokens
 
 pytestmark = pytest.mark.django_db
 
-{%- if cookiecutter.use_supabase_auth == "y" %}
-CHALLENGE = 'Bearer realm="api", error="invalid_request"'
-{%- else %}
-CHALLENGE = 'Cookie realm="api"'
-{%- endif %}
+# The challenge names the header a bearer token goes in, or, with sessions only, the cookie.
+BEARER_CHALLENGE = 'Bearer realm="api", error="invalid_request"'
+CHALLENGE = BEARER_CHALLENGE if accepts_bearer_tokens() else 'Cookie realm="api"'
 UNSUPPORTED = ["Basic dXNlcjpwYXNz", "Token abc", "random text", "Basic", "Digest x", ""]
 
 

@@ -1,4 +1,5 @@
-"""The session's user comes from a signed copy loaded with the session (session_users.py)."""
+"""The session's user comes from a signed copy loaded with the session (session_user_copies.py,
+backends.py, middleware.py)."""
 
 import logging
 import time
@@ -15,10 +16,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
+from {{ cookiecutter.project_slug }}.platform.accounts.backends import SessionUserBackend
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.session_users import (
+from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import (
     SIGNING_SALT,
-    SessionUserBackend,
     forget_session_user,
     session_user,
     user_copy_key,

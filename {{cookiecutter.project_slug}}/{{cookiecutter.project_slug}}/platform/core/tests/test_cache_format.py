@@ -6,10 +6,9 @@ import pytest
 from django.core.cache import cache
 from pytest_django.fixtures import Settings
 
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.core.checks import check_redis_caches_store_data_only
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-
-SLUG = "{{ cookiecutter.project_slug }}"
 
 
 def test_the_generated_caches_pass_the_data_only_check() -> None:
@@ -30,7 +29,7 @@ def test_a_redis_cache_that_pickles_is_e035(settings: Settings, change: dict[str
 
     errors = check_redis_caches_store_data_only(None)
 
-    assert [error.id for error in errors] == [f"{SLUG}.E035"]
+    assert [error.id for error in errors] == [check_id("E035")]
     assert 'CACHES["extra"]' in errors[0].msg
 
 

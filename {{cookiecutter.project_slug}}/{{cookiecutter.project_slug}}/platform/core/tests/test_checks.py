@@ -1,5 +1,6 @@
 from pytest_django.fixtures import Settings
 
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.core.checks import (
     check_cache_has_its_own_redis_database,
     check_parser_class_exists,
@@ -8,8 +9,6 @@ from {{ cookiecutter.project_slug }}.platform.core.checks import (
     redis_database,
 )
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import URL_SETTING_ROLES
-
-SLUG = "{{ cookiecutter.project_slug }}"
 
 
 def ids(messages: list) -> list[str]:  # type: ignore[type-arg]
@@ -27,18 +26,8 @@ def test_a_role_on_the_cache_database_is_e001(settings: Settings) -> None:
 
     errors = check_cache_has_its_own_redis_database(None)
 
-    assert ids(errors) == [f"{SLUG}.E001"]
+    assert ids(errors) == [check_id("E001")]
     assert "durable" in errors[0].msg
-{%- if cookiecutter.use_celery == "y" %}
-
-
-def test_a_broker_on_the_cache_database_is_e001(settings: Settings) -> None:
-    settings.REDIS_BROKER_URL = settings.CACHES["default"]["LOCATION"]
-
-    errors = check_cache_has_its_own_redis_database(None)
-
-    assert "broker" in errors[0].msg
-{%- endif %}
 
 
 def test_a_parser_class_that_does_not_exist_is_e002(settings: Settings) -> None:
@@ -48,14 +37,14 @@ def test_a_parser_class_that_does_not_exist_is_e002(settings: Settings) -> None:
 
     errors = check_parser_class_exists(None)
 
-    assert ids(errors) == [f"{SLUG}.E002"]
+    assert ids(errors) == [check_id("E002")]
     assert "remove PARSER_CLASS" in str(errors[0].hint)
 
 
 def test_redis_without_a_password_is_e003_in_deployments(settings: Settings) -> None:
     errors = check_redis_requires_a_password(None)
 
-    assert ids(errors) == [f"{SLUG}.E003"]
+    assert ids(errors) == [check_id("E003")]
     assert "durable" in errors[0].msg
 
 
@@ -74,7 +63,7 @@ def test_sessions_on_the_default_cache_alias_are_e004(settings: Settings) -> Non
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     settings.SESSION_CACHE_ALIAS = "default"
 
-    assert ids(check_sessions_are_not_in_the_cache(None)) == [f"{SLUG}.E004"]
+    assert ids(check_sessions_are_not_in_the_cache(None)) == [check_id("E004")]
 
 
 def test_sessions_alias_pointing_at_the_cache_database_is_e004(settings: Settings) -> None:
@@ -83,7 +72,7 @@ def test_sessions_alias_pointing_at_the_cache_database_is_e004(settings: Setting
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     settings.SESSION_CACHE_ALIAS = "sessions"
 
-    assert ids(check_sessions_are_not_in_the_cache(None)) == [f"{SLUG}.E004"]
+    assert ids(check_sessions_are_not_in_the_cache(None)) == [check_id("E004")]
 
 
 def test_redis_database_reads_host_port_and_number() -> None:

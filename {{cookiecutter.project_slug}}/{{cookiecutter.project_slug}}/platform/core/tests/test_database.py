@@ -96,25 +96,6 @@ def test_the_wsgi_web_server_keeps_one_persistent_connection_per_worker() -> Non
     settings_loaded = database_settings_loaded_by("config.wsgi", gunicorn_env("gunicorn.py"))
 
     assert settings_loaded == ["True", "None", "60"]
-{%- if cookiecutter.use_realtime == "y" %}
-
-
-@pytest.mark.system
-def test_the_event_stream_server_takes_connections_from_a_pool() -> None:
-    # Under ASGI each request has a thread of its own: persistent connections would never be
-    # reused, so the event stream's server command turns on psycopg's pool.
-    env = gunicorn_env("gunicorn_events.py")
-
-    assert database_settings_loaded_by("config.asgi", env) == ["True", "3", "0"]
-
-
-def test_the_event_stream_server_leaves_the_pool_off_when_told(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv("DATABASE_POOL", "False")
-
-    assert gunicorn_env("gunicorn_events.py")["DATABASE_POOL"] == "False"
-{%- endif %}
 
 
 @pytest.mark.system

@@ -1,6 +1,6 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from {{ cookiecutter.project_slug }}.platform.core.exceptions import api_exception_handler
+from {{ cookiecutter.project_slug }}.platform.core.exception_handler import api_exception_handler
 
 
 def test_a_service_validation_error_becomes_a_400_with_field_errors() -> None:

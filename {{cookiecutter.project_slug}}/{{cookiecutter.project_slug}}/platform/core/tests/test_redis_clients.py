@@ -1,4 +1,3 @@
-from collections.abc import {% if cookiecutter.use_celery == "y" %}Callable, {% endif %}Iterator
 from pathlib import Path
 
 import pytest
@@ -8,12 +7,8 @@ from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls
-from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
-from {{ cookiecutter.project_slug }}.testing.project import check_redis_report{% if cookiecutter.use_celery == "y" %}, run_project{% endif %}
+from {{ cookiecutter.project_slug }}.testing.project import check_redis_report
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
-{%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
-{%- endif %}
 
 
 def test_each_role_has_one_client_per_process() -> None:
@@ -59,20 +54,6 @@ def test_changing_the_url_setting_builds_a_new_client(
     assert after.get("moved") == b"yes"
 
 
-@pytest.fixture
-def tls_redis(tmp_path: Path) -> Iterator[tuple[OwnRedis, Path]]:
-    files = make_certificates(tmp_path)
-    server = OwnRedis(tmp_path)
-    server.extra_args = (
-        "--port", "0", "--tls-port", str(server.port), "--tls-auth-clients", "no",
-        "--tls-cert-file", str(files["server.crt"]), "--tls-key-file", str(files["server.key"]),
-        "--tls-ca-cert-file", str(files["ca.crt"]),
-    )  # fmt: skip
-    server.start()
-    yield server, files["ca.crt"]
-    server.stop()
-
-
 @pytest.mark.system
 def test_rediss_verifies_the_server_certificate_by_default(
     settings: Settings, tls_redis: tuple[OwnRedis, Path]
@@ -108,27 +89,3 @@ def test_every_role_speaks_tls_and_verifies_the_certificate(
     assert set(verified) == set(redis_role_urls())  # cache and sessions too (django-redis)
     assert all(verified.values()), verified
     assert not any(unverifiable.values()), unverifiable
-{%- if cookiecutter.use_celery == "y" %}
-
-
-def test_celery_runs_a_task_over_tls(
-    settings: Settings,
-    tls_redis: tuple[OwnRedis, Path],
-    start_worker: Callable[..., WorkerProcess],
-) -> None:
-    server, ca_certificate = tls_redis
-    tls = {
-        "REDIS_DURABLE_URL": f"rediss://127.0.0.1:{server.port}/0",
-        "REDIS_SSL_CA_CERTS": str(ca_certificate),
-    }
-    settings.REDIS_DURABLE_URL = tls["REDIS_DURABLE_URL"]
-    settings.REDIS_SSL_CA_CERTS = tls["REDIS_SSL_CA_CERTS"]
-    start_worker("tls", **tls)  # its heartbeat arrives over TLS too
-
-    result = run_project(
-        "from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping; print(ping.delay().get(timeout=30))",
-        **tls,
-    )
-
-    assert result.stdout.strip() == "pong", result.stderr
-{%- endif %}

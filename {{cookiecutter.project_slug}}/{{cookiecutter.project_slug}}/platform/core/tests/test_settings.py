@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR
+from {{ cookiecutter.project_slug }}.testing.project import FEATURE_DEPLOYMENT_ENV, PROJECT_DIR
 
 # Each test runs manage.py in a fresh interpreter: a process of its own.
 pytestmark = pytest.mark.system
@@ -19,12 +19,7 @@ PRODUCTION_ENV = {
     "DJANGO_ALLOWED_HOSTS": "api.example.com",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/app?sslmode=require",
     "REDIS_DURABLE_URL": "redis://:secret@redis.internal:6379/0",
-{%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_URL": "https://project-ref.supabase.co",
-{%- endif %}
-{%- if cookiecutter.use_supabase_storage == "y" %}
-    "SUPABASE_SECRET_KEY": "sb_secret_for_the_deploy_check",
-{%- endif %}
+    **FEATURE_DEPLOYMENT_ENV,
 }
 
 

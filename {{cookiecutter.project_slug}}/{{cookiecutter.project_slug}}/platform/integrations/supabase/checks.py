@@ -1,35 +1,27 @@
+"""Checks of the settings every Supabase feature needs (what only one feature needs is checked
+in a module of that feature's own, loaded by apps.py)."""
+
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
-SLUG = "{{ cookiecutter.project_slug }}"
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 
 
 @register(Tags.security)
 def check_supabase_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    errors: list[CheckMessage] = []
     url = urlsplit(settings.SUPABASE_URL)
-    if url.scheme not in ("http", "https") or not url.hostname:
-        errors.append(
-            Error(
-                f"SUPABASE_URL={settings.SUPABASE_URL!r} is not a URL.",
-                hint="Use the project URL from Supabase's API settings: https://<ref>.supabase.co",
-                id=f"{SLUG}.E008",
-            )
+    if url.scheme in ("http", "https") and url.hostname:
+        return []
+    return [
+        Error(
+            f"SUPABASE_URL={settings.SUPABASE_URL!r} is not a URL.",
+            hint="Use the project URL from Supabase's API settings: https://<ref>.supabase.co",
+            id=check_id("E008"),
         )
-{%- if cookiecutter.use_supabase_storage == "y" %}
-    if not settings.SUPABASE_SECRET_KEY.strip():
-        errors.append(
-            Error(
-                "The Supabase secret (service-role) key is empty.",
-                hint="Set SUPABASE_SECRET_KEY.",
-                id=f"{SLUG}.E009",
-            )
-        )
-{%- endif %}
-    return errors
+    ]
 
 
 @register(Tags.security, deploy=True)
@@ -38,8 +30,11 @@ def check_supabase_uses_https(app_configs: Any, **kwargs: Any) -> list[CheckMess
         return []
     return [
         Error(
-            "SUPABASE_URL is not https: {% if cookiecutter.use_supabase_auth == "y" %}tokens, keys and the key set{% else %}keys and signed URLs{% endif %} would travel in clear.",
+            (
+                "SUPABASE_URL is not https: the keys and tokens exchanged with Supabase would "
+                "travel in clear."
+            ),
             hint="Use https://<ref>.supabase.co in production.",
-            id=f"{SLUG}.E010",
+            id=check_id("E010"),
         )
     ]

@@ -72,8 +72,13 @@ def _forget_copy_when_settings_change(*, setting: str, **kwargs: Any) -> None:
             _copy = _ProcessCopy()
 
 
+def auth_url() -> str:
+    """Supabase Auth's base URL: its tokens name it as their issuer."""
+    return f"{settings.SUPABASE_URL}/auth/v1"
+
+
 def jwks_url() -> str:
-    return f"{settings.SUPABASE_URL}/auth/v1/.well-known/jwks.json"
+    return f"{auth_url()}/.well-known/jwks.json"
 
 
 def _keep(document: dict[str, Any], *, fetched_at: float) -> None:

@@ -15,7 +15,7 @@ def request_from(remote: str, forwarded: str | None = None) -> HttpRequest:
 
 def test_the_client_is_remote_addr_whatever_x_forwarded_for_says() -> None:
     # Trusted proxies' X-Forwarded-For has been turned into REMOTE_ADDR before the limiter runs
-    # (core.proxies); the header itself never names the client.
+    # (core.client_address); the header itself never names the client.
     spoofed = client_ip(request_from("203.0.113.7", "198.51.100.1"))
 
     assert spoofed == "203.0.113.7"

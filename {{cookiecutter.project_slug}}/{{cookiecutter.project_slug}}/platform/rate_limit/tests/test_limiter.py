@@ -104,7 +104,7 @@ def test_waiting_half_the_period_returns_about_half_the_budget_not_all_of_it() -
 
 
 def test_a_full_burst_passes_at_once_then_one_request_per_period_over_limit() -> None:
-    # The documented semantics (limiter.py, README "Rate limiting"): a burst of `limit`, then one
+    # The documented semantics (limiter.py, docs/rate-limiting.md): a burst of `limit`, then one
     # request every period/limit seconds, here 0.2 s.
     identity, rate = new_identity(), Rate(limit=5, period=1)
 

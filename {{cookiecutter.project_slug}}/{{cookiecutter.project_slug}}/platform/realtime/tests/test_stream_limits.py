@@ -18,7 +18,7 @@ from redis import Redis
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
-from {{ cookiecutter.project_slug }}.platform.realtime.channels import user_channel
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
 from {{ cookiecutter.project_slug }}.platform.realtime.tests.urls import HOLDINGS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis

@@ -25,7 +25,8 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
-from config.proxies import IPNetwork, trusted_networks
+from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
+from {{ cookiecutter.project_slug }}.platform.core.proxy_networks import IPNetwork, trusted_networks
 
 GetResponse = Callable[[HttpRequest], Any]
 
@@ -122,7 +123,7 @@ def check_trusted_proxies(app_configs: Any, **kwargs: Any) -> list[CheckMessage]
                     "List the IP addresses or CIDR networks of the reverse proxies in front of "
                     "the app (default: 127.0.0.1,::1). Never '*': clients write X-Forwarded-For."
                 ),
-                id="{{ cookiecutter.project_slug }}.E011",
+                id=check_id("E011"),
             )
         ]
     return []

@@ -2,12 +2,12 @@
 per request.
 
 Every session-authenticated request loads its user; Django's ModelBackend reads the row from
-Postgres each time, which was a third of a cached API read (README: Web servers). Here the row is
+Postgres each time, which was a third of a cached API read (docs/web-servers.md). Here the row is
 copied beside the session for SESSION_USER_CACHE_SECONDS, under a key named after the session.
 The project's Redis session store (SESSION_ENGINE) reads the session and the copy in one MGET;
-with Django's own session engines the copy costs a GET of its own. SessionUserMiddleware (Django's
-authentication middleware) hands the request's session to SessionUserBackend while Django loads
-the user:
+with Django's own session engines the copy costs a GET of its own. SessionUserMiddleware
+(middleware.py, Django's authentication middleware) hands the request's session to
+SessionUserBackend (backends.py) while Django loads the user, which reads the copy here:
 
 - Signed (django.core.signing, its own salt, dated): Redis holds data, not authority. A row written
   into Redis by anyone but this code (`is_superuser: true`) fails the signature and the user is
@@ -26,23 +26,14 @@ the user:
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
-from django.contrib import auth
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.middleware import AuthenticationMiddleware
-from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.backends.base import SessionBase
 from django.core import signing
 from django.core.cache import BaseCache, caches
 from django.db import transaction
 from django.db.models import Field
-from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 from django_redis.exceptions import ConnectionInterrupted
 from redis import Redis
 from redis.exceptions import RedisError
@@ -65,10 +56,6 @@ return #sessions
 # Copies already checked by this process, by their signed text (bounded: cleared when full).
 CHECKED_COPIES_KEPT = 1024
 _checked_copies: dict[str, tuple[int, list[Any], float]] = {}
-
-# The session whose user the current thread (or task) is loading: set only inside
-# `SessionUserMiddleware`'s lazy user, for the duration of Django's `auth.get_user`.
-_loading_session: ContextVar[SessionBase | None] = ContextVar("loading_session", default=None)
 
 # The user row as a copy holds it: every concrete field (the models are loaded: this module
 # imports User).
@@ -198,43 +185,3 @@ def forget_changed_user(sender: type[User], instance: User, **kwargs: Any) -> No
     """post_save / post_delete receiver (accounts/apps.py)."""
     if instance.pk is not None:
         forget_session_user(instance.pk)
-
-
-class SessionUserBackend(ModelBackend):
-    """Django's ModelBackend (password login, permissions), except that the user of the session
-    being loaded comes from the copy beside it."""
-
-    def get_user(self, user_id: int) -> User | None:
-        session = _loading_session.get()
-        if session is None:
-            return super().get_user(user_id)
-        user = session_user(session=session, user_id=user_id)
-        return user if user is not None and self.user_can_authenticate(user) else None
-
-
-@contextmanager
-def _loading_user_of(session: SessionBase) -> Iterator[None]:
-    token = _loading_session.set(session)
-    try:
-        yield
-    finally:
-        _loading_session.reset(token)
-
-
-def _user_of(request: HttpRequest) -> User | AnonymousUser:
-    """Django's auth.get_user (backend, session hash check), with the request's session in
-    reach of SessionUserBackend; read once per request like Django's own lazy user."""
-    if not hasattr(request, "_cached_user"):
-        with _loading_user_of(request.session):
-            request._cached_user = auth.get_user(request)  # type: ignore[attr-defined]
-    user: User | AnonymousUser = request._cached_user  # type: ignore[attr-defined]
-    return user
-
-
-class SessionUserMiddleware(AuthenticationMiddleware):
-    """Django's AuthenticationMiddleware (MIDDLEWARE), whose lazy `request.user` uses the user
-    copy loaded with the session."""
-
-    def process_request(self, request: HttpRequest) -> None:
-        super().process_request(request)
-        request.user = SimpleLazyObject(lambda: _user_of(request))  # type: ignore[assignment]

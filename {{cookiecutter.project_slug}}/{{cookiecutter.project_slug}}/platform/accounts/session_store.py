@@ -7,7 +7,7 @@ for the next request. Writes fail the same way: a login (which creates a session
 a 500.
 
 A logged-in request needs the session and then its user: the store reads the signed copy of the
-user kept beside the session (accounts/session_users.py) in the same MGET, one round trip for both.
+user kept beside the session (session_user_copies.py) in the same MGET, one round trip for both.
 """
 
 import logging
@@ -21,7 +21,7 @@ from redis.exceptions import RedisError
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from {{ cookiecutter.project_slug }}.platform.accounts.session_users import user_copy_key
+from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import user_copy_key
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def _sessions_redis() -> Iterator[None]:
 
 
 class SessionStore(CacheSessionStore):
-    # The signed copy of the session's user (accounts/session_users.py), read with the session.
+    # The signed copy of the session's user (session_user_copies.py), read with the session.
     user_copy: object = None
 
     def load(self) -> dict[str, Any]:

@@ -1,19 +1,37 @@
 """One error shape for the whole API: `{"detail": ..., "code": ...}` (+ `errors` per field)."""
 
+from collections.abc import Callable
 from typing import Any, TypeGuard
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_body
-from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_api_exception
 
 UNAUTHENTICATED = (exceptions.NotAuthenticated, exceptions.AuthenticationFailed)
+
+# Given a refusal for missing or failed authentication and its request, the exception to answer
+# instead (or the same one).
+UnauthenticatedCallback = Callable[[exceptions.APIException, HttpRequest], exceptions.APIException]
+unauthenticated_callbacks: list[UnauthenticatedCallback] = []
+
+
+def on_unauthenticated(callback: UnauthenticatedCallback) -> None:
+    """Have `callback` see every 401/403 for missing or failed authentication before it is
+    answered (the rate limiter registers its budget for them from its AppConfig.ready())."""
+    if callback not in unauthenticated_callbacks:
+        unauthenticated_callbacks.append(callback)
+
+
+def _after_unauthenticated(exc: exceptions.APIException, request: HttpRequest) -> Exception:
+    for callback in unauthenticated_callbacks:
+        exc = callback(exc, request)
+    return exc
 
 
 def as_api_exception(exc: Exception) -> Exception:
@@ -46,9 +64,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     exc = as_api_exception(exc)
     request = context.get("request")
     if request is not None and is_unauthenticated(exc):
-        # Missing or failed authentication spends the client IP's "anonymous" budget: once it is
-        # spent, 429 (DRF throttles only after authentication, so they never see these).
-        exc = anonymous_api_exception(exc, request._request)
+        # DRF throttles only after authentication, so they never see these refusals: the
+        # registered callbacks do (the rate limiter answers 429 once the client IP's budget is
+        # spent).
+        exc = _after_unauthenticated(exc, request._request)
     response = exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response  # not an API error: Django's handler500 answers it

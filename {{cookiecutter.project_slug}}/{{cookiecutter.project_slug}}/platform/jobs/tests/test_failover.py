@@ -1,0 +1,56 @@
+"""Workers carry on through a Redis Sentinel failover (core/tests/test_sentinel.py has the rest of
+the project): a task enqueued after the master died is done."""
+
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from pytest_django.fixtures import Settings
+
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
+from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
+    RECOVERY_BOUND_SECONDS,
+    alice_session,
+    fail_over_and_recover,
+    sentinel_settings,
+    serves_everything,
+)
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
+from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
+
+# Every test starts redis-servers and sentinels, and processes of the project.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
+
+
+@pytest.fixture
+def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
+    return sentinel_settings(sentinel_deployment, settings)
+
+
+@pytest.fixture
+def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
+    with alice_session() as session:
+        yield session
+
+
+def test_a_worker_carries_on_through_a_sentinel_failover(
+    sentinel_deployment: SentinelDeployment,
+    sentinel_env: dict[str, str],
+    alice: ApiSession,
+    start_server: Callable[..., LiveServer],
+    start_worker: Callable[..., WorkerProcess],
+) -> None:
+    server = start_server(**sentinel_env)
+    start_worker("survivor", **sentinel_env)
+    assert alice.login(server, "alice", PASSWORD).status_code == 200
+    assert serves_everything(alice, server, "before")
+
+    fail_over_and_recover(sentinel_deployment, alice, server)
+
+    job = alice.post(server, HARNESS_JOB_URL).json()["id"]
+    deadline = time.monotonic() + RECOVERY_BOUND_SECONDS
+    while (state := alice.get(server, f"/api/jobs/{job}/").json()["state"]) != "SUCCESS":
+        assert time.monotonic() < deadline, f"the task enqueued after the failover is {state}"
+        time.sleep(0.2)
