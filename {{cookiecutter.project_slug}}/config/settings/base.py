@@ -32,6 +32,7 @@ INSTALLED_APPS = [
 {%- if cookiecutter.__celery_beat == "y" %}
     "django_celery_beat",
 {%- endif %}
+    "{{ cookiecutter.project_slug }}.platform.observability",
     "{{ cookiecutter.project_slug }}.platform.core",
     "{{ cookiecutter.project_slug }}.platform.accounts",
     "{{ cookiecutter.project_slug }}.platform.rate_limit",

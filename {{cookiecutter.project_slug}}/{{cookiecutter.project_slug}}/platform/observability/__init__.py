@@ -1,0 +1,1 @@
+"""What production sees of the project: structured logs with request ids, traces, metrics."""
