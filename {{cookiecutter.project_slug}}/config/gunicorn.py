@@ -17,6 +17,7 @@ import multiprocessing
 
 from config.env import env, read_env_file
 from config.proxies import trusted_proxies
+from {{ cookiecutter.project_slug }}.platform.observability.log_records import log_config_parts, log_format
 
 # The env file is read first, as Django's settings do, so its values count here too.
 read_env_file()
@@ -36,6 +37,19 @@ max_requests_jitter = env.int("GUNICORN_MAX_REQUESTS_JITTER", default=5_000)
 accesslog = "-"
 errorlog = "-"
 loglevel = env.str("GUNICORN_LOG_LEVEL", default="info")
+# The server's own lines (access, errors, uvicorn's under the events server) in the shape of the
+# app's (DJANGO_LOG_FORMAT, docs/logging.md): one parser reads every line of the container.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    **log_config_parts(log_format=log_format()),
+    "root": {"level": "INFO", "handlers": ["console"]},
+    "loggers": {
+        # Not propagated: Django's LOGGING gives the root logger a handler of its own.
+        "gunicorn.error": {"level": loglevel.upper(), "handlers": ["console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
+}
 # X-Forwarded-For/-Proto are believed only from TRUSTED_PROXIES, the list Django reads too (never
 # "*": the client writes those headers).
 forwarded_allow_ips = ",".join(trusted_proxies())

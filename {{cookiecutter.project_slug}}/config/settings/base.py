@@ -56,7 +56,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: every later layer (HTTPS redirect, rate limits) must see the real client address.
+    # Before everything: every line logged while serving the request carries its id, and every
+    # response carries it back, a refusal by any later layer included. The id is the client's or
+    # the proxy's X-Request-ID, whoever sent it (it is validated, never trusted for anything).
+    "{{ cookiecutter.project_slug }}.platform.observability.request_ids.request_id_middleware",
+    # Then: every later layer (HTTPS redirect, rate limits) must see the real client address.
     "{{ cookiecutter.project_slug }}.platform.core.client_address.trusted_proxy_middleware",
     # Before anything that may answer (WhiteNoise, CommonMiddleware): a preflight to an /api/ path
     # is answered here, at the cost of one regex match for every other request.

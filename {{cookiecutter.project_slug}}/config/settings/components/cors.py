@@ -18,6 +18,8 @@ CORS_ALLOW_CREDENTIALS = env.bool("CORS_ALLOW_CREDENTIALS", default=False)
 CSRF_TRUSTED_ORIGINS = csrf_trusted_origins(
     cors_origins=CORS_ALLOWED_ORIGINS, credentials=CORS_ALLOW_CREDENTIALS
 )
+# A front end may read the request id of a failed call, to quote it (docs/logging.md).
+CORS_EXPOSE_HEADERS = ["X-Request-ID"]
 # Browsers may cache a preflight answer for this long (seconds) instead of asking before each call.
 CORS_PREFLIGHT_MAX_AGE = 86400
 

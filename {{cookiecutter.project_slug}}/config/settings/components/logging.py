@@ -1,16 +1,19 @@
+"""Logs on stdout, JSON lines in production and readable lines in development (DJANGO_LOG_FORMAT;
+the fields: docs/logging.md), each with the request id of the request or task it was written for."""
+
 from config.env import env
+from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
+    log_config_parts,
+    log_format,
+)
 
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
+LOG_FORMAT = log_format()
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"},
-    },
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
-    },
+    **log_config_parts(log_format=LOG_FORMAT),
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
@@ -27,4 +30,4 @@ LOGGING = {
 }
 
 # base.py star-imports this module: only the settings above may leave it.
-del env
+del env, log_config_parts, log_format

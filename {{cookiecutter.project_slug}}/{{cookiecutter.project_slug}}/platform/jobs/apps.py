@@ -1,3 +1,4 @@
+from celery import signals
 from django.apps import AppConfig
 
 
@@ -12,6 +13,11 @@ class JobsConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.platform.core.health import register_health_probe
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import probe_worker
+        from {{ cookiecutter.project_slug }}.platform.jobs.request_ids import (
+            add_request_id_header,
+            bind_task_request_id,
+            forget_task_request_id,
+        )
 
         # Celery owns the connections that carry tasks; these clients only check on them.
         register_redis_role("broker", url_setting="REDIS_BROKER_URL")
@@ -19,3 +25,8 @@ class JobsConfig(AppConfig):
         register_health_probe(
             "worker", probe_worker, critical=lambda: bool(settings.HEALTH_WORKER_CRITICAL)
         )
+        # The request id travels with the task (request_ids.py).
+        uid = "jobs-request-id"
+        signals.before_task_publish.connect(add_request_id_header, dispatch_uid=uid, weak=False)
+        signals.task_prerun.connect(bind_task_request_id, dispatch_uid=uid, weak=False)
+        signals.task_postrun.connect(forget_task_request_id, dispatch_uid=uid, weak=False)

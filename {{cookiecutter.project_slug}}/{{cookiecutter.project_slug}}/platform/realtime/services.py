@@ -12,6 +12,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.platform.observability.request_ids import current_request_id
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
     StreamGrant,
     StreamsUnavailable,
@@ -31,9 +32,10 @@ logger = logging.getLogger(__name__)
 
 # Append to the channel's capped replay log (a Redis Stream) and publish, atomically and in one
 # round trip, so the event's id (its Redis Stream entry id) is the same in the log and on the wire.
+# The log keeps the id of the request that published the event (empty: none), to find its lines.
 PUBLISH_SCRIPT = """
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
-                      'event', ARGV[2], 'data', ARGV[3])
+                      'event', ARGV[2], 'data', ARGV[3], 'request_id', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 local message = cjson.encode({id = id, event = ARGV[2]})
 redis.call('PUBLISH', ARGV[5], string.sub(message, 1, -2) .. ',"data":' .. ARGV[3] .. '}')
@@ -54,6 +56,7 @@ def realtime_publish(*, channel: str, event: str, data: dict[str, Any]) -> str |
                 json.dumps(data, default=str),
                 settings.REALTIME_REPLAY_SECONDS,
                 pubsub_channel(channel),
+                current_request_id() or "",
             ],
         )
     except RedisError as error:
