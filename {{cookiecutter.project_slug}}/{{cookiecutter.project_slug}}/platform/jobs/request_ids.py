@@ -20,7 +20,7 @@ def add_request_id_header(*, headers: dict[str, Any] | None = None, **kwargs: An
         headers.setdefault(REQUEST_ID_TASK_HEADER, request_id)
 
 
-def bind_task_request_id(*, task: Task, **kwargs: Any) -> None:
+def bind_task_request_id(*, task: Task[Any, Any], **kwargs: Any) -> None:
     """task_prerun: in the worker's pool process, before the task runs. A task enqueued with no
     request (beat, a shell) runs with none."""
     bind_request_id(getattr(task.request, REQUEST_ID_TASK_HEADER, None))

@@ -52,11 +52,11 @@ def _add_access_fields(record: logging.LogRecord) -> None:
         atoms = record.args
         record.method = atoms["m"]
         record.path = atoms["U"]
-        record.status = int(atoms["s"])
-        record.duration = float(atoms["L"])
+        record.status = int(str(atoms["s"]))
+        record.duration = float(str(atoms["L"]))
         # Taken from the response: the middleware's id, also when the worker's context no
         # longer holds it.
-        if record.request_id is None and atoms[_GUNICORN_ID_ATOM] != "-":
+        if getattr(record, "request_id", None) is None and atoms[_GUNICORN_ID_ATOM] != "-":
             record.request_id = atoms[_GUNICORN_ID_ATOM]
     elif (
         record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) == 5

@@ -8,6 +8,7 @@ events may have been missed (a `stream.gap` event), so pages can refetch.
 """
 
 import asyncio
+import contextvars
 import json
 import logging
 from collections import defaultdict
@@ -57,7 +58,10 @@ class Hub:
 
     def subscribe(self, channel: str) -> ClientQueue:
         if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
+            # A context of its own: the hub serves every stream, not the one that started it (the
+            # stream's request id and trace would be on the hub's lines for good).
+            create_task = asyncio.get_running_loop().create_task
+            self._task = contextvars.Context().run(create_task, self._run())
         queue = ClientQueue(maxsize=settings.REALTIME_CLIENT_BUFFER)
         self.clients[channel].add(queue)
         return queue

@@ -1,18 +1,24 @@
 """Each request gets one id: the caller's when it is a plain token, a new one otherwise; on the
 response, errors included, and on every line logged while serving it."""
 
+import asyncio
 import io
 import json
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
+from django.http import HttpRequest, StreamingHttpResponse
+from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.observability.log_records import JsonLogFormatter, RequestContextFilter
-from {{ cookiecutter.project_slug }}.platform.observability.request_ids import current_request_id
+from {{ cookiecutter.project_slug }}.platform.observability.request_ids import (
+    current_request_id,
+    request_id_middleware,
+)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_PUBLIC_URL
 
 pytestmark = pytest.mark.django_db
@@ -88,3 +94,41 @@ def test_a_cross_origin_front_end_may_read_the_request_id(
     response = anonymous_client.get(HARNESS_PUBLIC_URL, headers={"Origin": origin})
 
     assert "x-request-id" in response.get("Access-Control-Expose-Headers", "").lower()
+
+
+def test_each_stream_logs_its_own_request_id_while_its_body_is_sent(
+    request_log_lines: io.StringIO,
+) -> None:
+    """Under ASGI each request runs in a task of its own, and a stream's body is produced after
+    the middleware has returned: its lines still carry its id, not another stream's."""
+    logger = logging.getLogger("django.request")
+
+    async def events(name: str) -> AsyncIterator[bytes]:
+        for number in range(3):
+            logger.warning("%s sends %d", name, number)
+            await asyncio.sleep(0)  # let the other stream run in between
+            yield b"data: {}\n\n"
+
+    async def stream_view(request: HttpRequest) -> StreamingHttpResponse:
+        return StreamingHttpResponse(events(request.headers["X-Request-ID"]))
+
+    middleware = request_id_middleware(stream_view)
+
+    async def serve(request_id: str) -> None:
+        request = RequestFactory().get("/api/events/stream/", headers={"X-Request-ID": request_id})
+        response = await middleware(request)
+        assert response["X-Request-ID"] == request_id
+        async for _chunk in response:  # as the server sends it
+            pass
+
+    async def two_streams() -> None:
+        await asyncio.gather(
+            asyncio.create_task(serve("stream-a")), asyncio.create_task(serve("stream-b"))
+        )
+
+    asyncio.run(two_streams())
+
+    lines = [json.loads(line) for line in request_log_lines.getvalue().splitlines()]
+    assert len(lines) == 6
+    for line in lines:
+        assert line["message"].startswith(line["request_id"])
