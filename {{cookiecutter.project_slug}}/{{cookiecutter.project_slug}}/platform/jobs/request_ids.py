@@ -22,7 +22,7 @@ def add_request_id_header(*, headers: dict[str, Any] | None = None, **kwargs: An
 
 def bind_task_request_id(*, task: Task[Any, Any], **kwargs: Any) -> None:
     """task_prerun: in the worker's pool process, before the task runs. A task enqueued with no
-    request (beat, a shell) runs with none."""
+    request (a periodic task, a shell) runs with none."""
     bind_request_id(getattr(task.request, REQUEST_ID_TASK_HEADER, None))
 
 

@@ -3,7 +3,7 @@
 `json` (production): one JSON object per line on stdout, for a log collector to index by field.
 `text` (development): one readable line. DJANGO_LOG_FORMAT chooses; the default is `text` under
 the development settings (local, test) and `json` under any other. Django's LOGGING
-(config/settings/components/logging.py, which Celery workers apply too) and gunicorn's and
+(config/settings/components/logging.py, which background workers apply too) and gunicorn's and
 uvicorn's logs (config/gunicorn.py) all use `log_config_parts`, so their lines share one shape:
 `time`, `level`, `logger`, `process`, `message`, `request_id` (null outside a request or
 task), `trace_id` and `span_id` (hex, while an OpenTelemetry span records), and on access lines
