@@ -1,0 +1,57 @@
+"""The events server (gunicorn with uvicorn workers, config/gunicorn_events.py, production
+settings) writes uvicorn's access lines in the JSON shape of the app's, with the request's id."""
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from {{ cookiecutter.project_slug }}.testing.servers import ProductionServer
+
+pytestmark = pytest.mark.system
+
+
+class EventsServer(ProductionServer):
+    """docker-compose.prod.yml's events service: the same settings, the ASGI server."""
+
+    name = "gunicorn (events)"
+    database_pool = "True"
+
+    def command(self) -> list[str]:
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        return [gunicorn, "--config", "config/gunicorn_events.py", "config.asgi:application"]
+
+
+def test_an_access_line_of_the_events_server_is_json_with_the_request_id(
+    tmp_path: Path, django_db_setup: None
+) -> None:
+    server = EventsServer(tmp_path / "events.log", DJANGO_SECURE_SSL_REDIRECT="False")
+    server.start()
+    try:
+        response = httpx.get(
+            f"{server.url}/api/health/live/?probe=1", headers={"X-Request-ID": "events-5"}
+        )
+        deadline = time.monotonic() + 10
+        access: list[dict[str, object]] = []
+        while not access and time.monotonic() < deadline:
+            log = server.log_path.read_text().splitlines()
+            # (A Python warning at start-up, such as a missing static files directory, is
+            # written bare by the warnings module.)
+            lines = [json.loads(line) for line in log if line.startswith("{")]
+            access = [
+                line
+                for line in lines
+                if line["logger"] == "uvicorn.access" and line["request_id"] == "events-5"
+            ]
+            time.sleep(0.05)
+    finally:
+        server.stop()
+
+    assert response.headers["X-Request-ID"] == "events-5"
+    assert access, f"no access line for the request:\n{server.log()}"
+    assert access[0]["method"] == "GET"
+    assert access[0]["path"] == "/api/health/live/"  # the query string left out
+    assert access[0]["status"] == response.status_code
