@@ -10,6 +10,7 @@ from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOG_FORMAT = log_format()
 
+LOGGING_CONFIG = "{{ cookiecutter.project_slug }}.platform.observability.log_records.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -13,6 +13,7 @@ This module is imported by gunicorn's master before Django is set up: it reads n
 """
 
 import logging
+import logging.config
 from collections.abc import Mapping
 from typing import Any
 
@@ -115,3 +116,10 @@ def log_config_parts(*, log_format: str) -> dict[str, Any]:
             },
         },
     }
+
+
+def configure_logging(config: dict[str, Any]) -> None:
+    """Django's LOGGING_CONFIG: applies LOGGING, and sends Python's warnings through it (as the
+    `py.warnings` logger), which the warnings module would otherwise write bare to stderr."""
+    logging.config.dictConfig(config)
+    logging.captureWarnings(True)

@@ -88,3 +88,10 @@ def test_a_bad_incoming_id_is_replaced_in_the_response_and_the_logs(
     assert len(generated) == 32
     assert {json.loads(line)["request_id"] for line in lines} == {generated}
     assert not any("injected" in line for line in lines)
+
+
+def test_the_servers_own_lines_are_json_too(server: ProductionServer) -> None:
+    records = [json.loads(line) for line in server.log_path.read_text().splitlines()]
+
+    assert any(record["logger"] == "gunicorn.error" for record in records)  # "Booting worker"
+    assert all(record["level"] for record in records)
