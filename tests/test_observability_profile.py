@@ -86,7 +86,7 @@ def load(project: Path, relative: str) -> Any:
 
 
 def dashboard(project: Path) -> dict[str, Any]:
-    board: dict[str, Any] = load(project, "observability/grafana/dashboards/project.json")
+    board: dict[str, Any] = load(project, "observability/dashboards/project.json")
     return board
 
 
@@ -242,15 +242,15 @@ def test_grafana_provisions_the_data_source_and_dashboard_it_mounts(
     project = baked(variant)
     grafana = profile_services(project)["grafana"]
     mounts = bind_mounts(grafana)
-    provisioning = "observability/grafana/provisioning"
+    provisioning = "observability/grafana-provisioning"
     [source] = load(project, f"{provisioning}/datasources/prometheus.yml")["datasources"]
     [provider] = load(project, f"{provisioning}/dashboards/project.yml")["providers"]
     board = dashboard(project)
     home = grafana["environment"]["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
 
-    assert mounts["./observability/grafana/provisioning"] == "/etc/grafana/provisioning"
+    assert mounts["./observability/grafana-provisioning"] == "/etc/grafana/provisioning"
     assert source["url"] == "http://prometheus:9090"
-    assert provider["options"]["path"] == mounts["./observability/grafana/dashboards"]
+    assert provider["options"]["path"] == mounts["./observability/dashboards"]
     assert home == f"{provider['options']['path']}/project.json"
     panels = [panel for panel in board["panels"] if panel["type"] != "row"]
     assert len({panel["id"] for panel in board["panels"]}) == len(board["panels"])
