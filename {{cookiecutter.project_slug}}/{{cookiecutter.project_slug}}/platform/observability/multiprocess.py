@@ -1,0 +1,61 @@
+"""prometheus-client's multiprocess mode for the servers' workers (docs/metrics.md).
+
+Each gunicorn worker writes its metrics to files in PROMETHEUS_MULTIPROC_DIR and a scrape sums
+them. The variable must be set before a worker imports prometheus_client (it picks its storage at
+import), so the server's master sets it in gunicorn's `on_starting`, before any worker forks. This
+module imports neither Django nor prometheus_client at import time for that reason: the gunicorn
+config files import it in the master.
+"""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_directory() -> str:
+    """The directory the metrics of this server's processes live in; empty when single-process."""
+    return os.environ.get(MULTIPROC_VARIABLE, "")
+
+
+def metrics_enabled_in_environment() -> bool:
+    from config.env import env
+
+    return bool(env.bool("METRICS_ENABLED", default=True))
+
+
+def prepare_metrics_directory(process_kind: str) -> None:
+    """Give this server (web, events or worker) an empty directory of its own and name it in the
+    environment its workers inherit. Emptied at start: files of a previous run's workers would
+    otherwise be summed in forever.
+
+    METRICS_MULTIPROC_ROOT (default: the temporary directory) holds one directory per server kind
+    and master process, so two servers on one host never share or empty each other's."""
+    if not metrics_enabled_in_environment():
+        return
+    from config.env import env
+
+    root = Path(env.str("METRICS_MULTIPROC_ROOT", default=tempfile.gettempdir()))
+    directory = root / f"prometheus-{process_kind}-{os.getpid()}"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ[MULTIPROC_VARIABLE] = str(directory)
+
+
+def mark_worker_dead(pid: int) -> None:
+    """Forget a dead worker's live gauges (open streams, pool connections): its counters stay
+    summed, as Prometheus expects of counters."""
+    if not multiprocess_directory():
+        return
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(pid)
+
+
+def remove_metrics_directory() -> None:
+    """Delete this server's directory when it stops (the next start makes a new one)."""
+    directory = multiprocess_directory()
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
