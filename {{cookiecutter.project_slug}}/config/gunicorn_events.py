@@ -17,6 +17,6 @@ workers = env.int("EVENTS_CONCURRENCY", default=2)
 raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
 
 
-def on_starting(server: object) -> None:
+def on_starting(server: object) -> None:  # type: ignore[no-redef]
     """The event stream's own metrics directory (its /metrics sums its own workers)."""
     prepare_metrics_directory("events")

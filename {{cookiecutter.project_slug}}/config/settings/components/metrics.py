@@ -21,11 +21,8 @@ except ValueError as error:
     raise ImproperlyConfigured(f"METRICS_ALLOWED_NETWORKS: {error}") from error
 
 # Outermost (base.py puts it first), so the latency it records covers every other middleware.
-METRICS_MIDDLEWARE = (
-    ["{{ cookiecutter.project_slug }}.platform.observability.metrics_http.request_metrics_middleware"]
-    if METRICS_ENABLED
-    else []
-)
+_MIDDLEWARE = "platform.observability.metrics_http.request_metrics_middleware"
+METRICS_MIDDLEWARE = [f"{{ cookiecutter.project_slug }}.{_MIDDLEWARE}"] if METRICS_ENABLED else []
 
 # base.py star-imports this module: only the settings above may leave it.
-del ImproperlyConfigured, env, ipaddress
+del ImproperlyConfigured, env, ipaddress, _MIDDLEWARE

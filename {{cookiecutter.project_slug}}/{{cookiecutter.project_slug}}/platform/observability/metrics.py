@@ -120,9 +120,9 @@ def metrics_registry() -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     directory = multiprocess_directory()
     if directory:
-        MultiProcessCollector(registry, path=directory)
+        MultiProcessCollector(registry, path=directory)  # type: ignore[no-untyped-call]
     else:
-        registry.register(_ProcessMetrics())  # type: ignore[arg-type]
+        registry.register(_ProcessMetrics())
     for collector in SCRAPE_COLLECTORS:
-        registry.register(collector)  # type: ignore[arg-type]
+        registry.register(collector)
     return registry

@@ -6,11 +6,10 @@ import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
+from {{ cookiecutter.project_slug }}.platform.observability import metrics_http
 from {{ cookiecutter.project_slug }}.testing.project import run_project
 
-METRICS_MIDDLEWARE = (
-    "{{ cookiecutter.project_slug }}.platform.observability.metrics_http.request_metrics_middleware"
-)
+METRICS_MIDDLEWARE = f"{metrics_http.__name__}.request_metrics_middleware"
 
 
 def counted(client: Client, *, route: str, method: str, status: str) -> float:
@@ -70,14 +69,16 @@ def test_an_allowed_network_may_scrape(client: Client, settings: object) -> None
 @pytest.mark.system
 def test_metrics_off_installs_neither_middleware_nor_url() -> None:
     code = (
-        "import json; from django.conf import settings; from django.urls import resolve, Resolver404\n"
+        "import json; from django.conf import settings\n"
+        "from django.urls import Resolver404, resolve\n"
         "try:\n    route = resolve('/metrics').route\nexcept Resolver404:\n    route = None\n"
         "print(json.dumps({'middleware': settings.MIDDLEWARE, 'route': route}))"
     )
     off = run_project(code, METRICS_ENABLED="False")
     on = run_project(code, METRICS_ENABLED="True")
 
-    assert off.returncode == 0 and on.returncode == 0, off.stderr + on.stderr
+    assert off.returncode == 0, off.stderr
+    assert on.returncode == 0, on.stderr
     off_installed, on_installed = json.loads(off.stdout), json.loads(on.stdout)
     assert on_installed == {"middleware": on_installed["middleware"], "route": "metrics"}
     assert on_installed["middleware"][0] == METRICS_MIDDLEWARE
