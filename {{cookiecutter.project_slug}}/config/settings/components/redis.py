@@ -10,6 +10,7 @@ both build their connection options with
 from typing import Any
 
 from config.env import env, redis_env
+from config.settings.components.metrics import METRICS_ENABLED
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()
@@ -55,10 +56,21 @@ _CACHE_OPTIONS: dict[str, Any] = {
 
 CACHES = {
     # A cache outage degrades to cache misses instead of errors...
-    "default": django_redis_cache(REDIS_CACHE_URL, ignore_exceptions=True, **_CACHE_OPTIONS),
+    "default": django_redis_cache(
+        REDIS_CACHE_URL,
+        ignore_exceptions=True,
+        # Its role's name in core's registry (core/redis_clients.py), for its command metrics.
+        metrics_role="cache" if METRICS_ENABLED else None,
+        **_CACHE_OPTIONS,
+    ),
 {%- if cookiecutter.session_backend != "database" %}
     # ...but a session store that silently dropped writes would log users out at random.
-    "sessions": django_redis_cache(REDIS_SESSIONS_URL, ignore_exceptions=False, **_CACHE_OPTIONS),
+    "sessions": django_redis_cache(
+        REDIS_SESSIONS_URL,
+        ignore_exceptions=False,
+        metrics_role="sessions" if METRICS_ENABLED else None,
+        **_CACHE_OPTIONS,
+    ),
 {%- endif %}
 }
 # ...and is logged, so the outage is visible (the health check reports it too).
@@ -66,4 +78,4 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "{{ cookiecutter.project_slug }}.cache"
 
 # base.py star-imports this module: only the settings above may leave it.
-del Any, django_redis_cache, env, redis_env, redis_url_with_db
+del METRICS_ENABLED, Any, django_redis_cache, env, redis_env, redis_url_with_db

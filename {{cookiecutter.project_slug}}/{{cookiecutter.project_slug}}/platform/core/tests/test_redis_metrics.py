@@ -1,0 +1,54 @@
+"""Redis command latency is recorded under the role names of core's registry, the names
+`/health` and `check_redis` print (one registry, core/redis_clients.py)."""
+
+from typing import cast
+
+import pytest
+from django.conf import settings
+from prometheus_client import generate_latest
+from prometheus_client.parser import text_string_to_metric_families
+
+from {{ cookiecutter.project_slug }}.platform.core.health import health_check
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    CACHE_ALIAS_ROLES,
+    redis_client,
+    redis_role_urls,
+)
+from {{ cookiecutter.project_slug }}.platform.observability.metrics import metrics_registry
+
+
+def commands_timed_by_role() -> dict[str, float]:
+    text = generate_latest(metrics_registry()).decode()
+    return {
+        sample.labels["role"]: sample.value
+        for family in text_string_to_metric_families(text)
+        for sample in family.samples
+        if sample.name == "redis_command_duration_seconds_count"
+    }
+
+
+def test_each_cache_alias_times_its_commands_under_its_registry_role() -> None:
+    for role, alias in CACHE_ALIAS_ROLES.items():
+        options = cast(dict[str, object], settings.CACHES[alias]["OPTIONS"])
+        assert options["REDIS_CLIENT_KWARGS"] == {"metrics_role": role}
+
+
+@pytest.mark.django_db
+def test_health_and_metrics_name_the_same_redis_roles() -> None:
+    before = commands_timed_by_role()
+    report = health_check()
+    after = commands_timed_by_role()
+
+    probed = {name.removeprefix("redis.") for name in report.checks if name.startswith("redis.")}
+    timed = {role for role, count in after.items() if count > before.get(role, 0)}
+    assert probed == set(redis_role_urls())
+    assert timed == probed
+
+
+def test_a_pipeline_is_timed_as_one_round_trip() -> None:
+    before = commands_timed_by_role().get("durable", 0)
+    with redis_client("durable").pipeline(transaction=False) as pipeline:
+        for _ in range(3):
+            pipeline.ping()
+        pipeline.execute()
+    assert commands_timed_by_role()["durable"] == before + 1
