@@ -5,8 +5,6 @@ from typing import cast
 
 import pytest
 from django.conf import settings
-from prometheus_client import generate_latest
-from prometheus_client.parser import text_string_to_metric_families
 
 from {{ cookiecutter.project_slug }}.platform.core.health import health_check
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
@@ -14,17 +12,12 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
     redis_client,
     redis_role_urls,
 )
-from {{ cookiecutter.project_slug }}.platform.observability.metrics import metrics_registry
+from {{ cookiecutter.project_slug }}.testing.metrics import metric_samples
 
 
 def commands_timed_by_role() -> dict[str, float]:
-    text = generate_latest(metrics_registry()).decode()
-    return {
-        sample.labels["role"]: sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == "redis_command_duration_seconds_count"
-    }
+    samples = metric_samples("redis_command_duration_seconds_count")
+    return {labels["role"]: value for labels, value in samples}
 
 
 def test_each_cache_alias_times_its_commands_under_its_registry_role() -> None:
