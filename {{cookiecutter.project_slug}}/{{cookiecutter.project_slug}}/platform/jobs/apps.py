@@ -12,6 +12,11 @@ class JobsConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.platform.core.health import register_health_probe
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import probe_worker
+        from {{ cookiecutter.project_slug }}.platform.jobs.metrics import (
+            CeleryScrapeCollector,
+            task_metrics_connect,
+        )
+        from {{ cookiecutter.project_slug }}.platform.observability.metrics import register_scrape_collector
 
         # Celery owns the connections that carry tasks; these clients only check on them.
         register_redis_role("broker", url_setting="REDIS_BROKER_URL")
@@ -19,3 +24,6 @@ class JobsConfig(AppConfig):
         register_health_probe(
             "worker", probe_worker, critical=lambda: bool(settings.HEALTH_WORKER_CRITICAL)
         )
+        if settings.METRICS_ENABLED:
+            register_scrape_collector(CeleryScrapeCollector())
+            task_metrics_connect()
