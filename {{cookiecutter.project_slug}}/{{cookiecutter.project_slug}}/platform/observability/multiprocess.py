@@ -1,10 +1,11 @@
 """prometheus-client's multiprocess mode for the servers' workers (docs/metrics.md).
 
-Each gunicorn worker writes its metrics to files in PROMETHEUS_MULTIPROC_DIR and a scrape sums
-them. The variable must be set before a worker imports prometheus_client (it picks its storage at
-import), so the server's master sets it in gunicorn's `on_starting`, before any worker forks. This
-module imports neither Django nor prometheus_client at import time for that reason: the gunicorn
-config files import it in the master.
+Each gunicorn worker (and each Celery pool process) writes its metrics to files in
+PROMETHEUS_MULTIPROC_DIR and a scrape sums them. The variable must be set before a worker imports
+prometheus_client (it picks its storage at import), so the server's master sets it in gunicorn's
+`on_starting`, before any worker forks (config/gunicorn.py; config/celery.py for the worker).
+This module imports neither Django nor prometheus_client at import time for that reason: the
+gunicorn config files import it in the master.
 """
 
 import os
@@ -12,18 +13,13 @@ import shutil
 import tempfile
 from pathlib import Path
 
-MULTIPROC_VARIABLE = "PROMETHEUS_MULTIPROC_DIR"
+from config.env import env
 
 
 def multiprocess_directory() -> str:
     """The directory the metrics of this server's processes live in; empty when single-process."""
-    return os.environ.get(MULTIPROC_VARIABLE, "")
-
-
-def metrics_enabled_in_environment() -> bool:
-    from config.env import env
-
-    return bool(env.bool("METRICS_ENABLED", default=True))
+    directory: str = env.str("PROMETHEUS_MULTIPROC_DIR", default="")
+    return directory
 
 
 def prepare_metrics_directory(process_kind: str) -> None:
@@ -33,15 +29,14 @@ def prepare_metrics_directory(process_kind: str) -> None:
 
     METRICS_MULTIPROC_ROOT (default: the temporary directory) holds one directory per server kind
     and master process, so two servers on one host never share or empty each other's."""
-    if not metrics_enabled_in_environment():
+    if not env.bool("METRICS_ENABLED", default=True):
         return
-    from config.env import env
-
     root = Path(env.str("METRICS_MULTIPROC_ROOT", default=tempfile.gettempdir()))
     directory = root / f"prometheus-{process_kind}-{os.getpid()}"
     shutil.rmtree(directory, ignore_errors=True)
     directory.mkdir(parents=True)
-    os.environ[MULTIPROC_VARIABLE] = str(directory)
+    # Written, not read: the workers forked from here inherit it (env reads it back).
+    env.ENVIRON["PROMETHEUS_MULTIPROC_DIR"] = str(directory)
 
 
 def mark_worker_dead(pid: int) -> None:
@@ -51,7 +46,7 @@ def mark_worker_dead(pid: int) -> None:
         return
     from prometheus_client import multiprocess
 
-    multiprocess.mark_process_dead(pid)  # type: ignore[no-untyped-call]
+    multiprocess.mark_process_dead(pid, multiprocess_directory())  # type: ignore[no-untyped-call]
 
 
 def remove_metrics_directory() -> None:

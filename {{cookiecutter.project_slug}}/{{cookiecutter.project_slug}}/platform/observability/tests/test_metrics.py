@@ -72,7 +72,9 @@ def test_metrics_off_installs_neither_middleware_nor_url() -> None:
         "import json; from django.conf import settings\n"
         "from django.urls import Resolver404, resolve\n"
         "try:\n    route = resolve('/metrics').route\nexcept Resolver404:\n    route = None\n"
-        "print(json.dumps({'middleware': settings.MIDDLEWARE, 'route': route}))"
+        "from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client\n"
+        "client = type(redis_client('durable')).__name__\n"
+        "print(json.dumps({'middleware': settings.MIDDLEWARE, 'route': route, 'redis': client}))"
     )
     off = run_project(code, METRICS_ENABLED="False")
     on = run_project(code, METRICS_ENABLED="True")
@@ -80,7 +82,7 @@ def test_metrics_off_installs_neither_middleware_nor_url() -> None:
     assert off.returncode == 0, off.stderr
     assert on.returncode == 0, on.stderr
     off_installed, on_installed = json.loads(off.stdout), json.loads(on.stdout)
-    assert on_installed == {"middleware": on_installed["middleware"], "route": "metrics"}
     assert on_installed["middleware"][0] == METRICS_MIDDLEWARE
+    assert (on_installed["route"], on_installed["redis"]) == ("metrics", "TimedRedis")
     assert METRICS_MIDDLEWARE not in off_installed["middleware"]
-    assert off_installed["route"] is None
+    assert (off_installed["route"], off_installed["redis"]) == (None, "Redis")
