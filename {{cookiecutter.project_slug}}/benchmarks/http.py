@@ -57,8 +57,8 @@ SERVER_COMMANDS = {
 }
 
 
-# Servers that differ from "wsgi" by one setting, for the rows that price one feature each
-# (benchmarks/http_notes.py names their rows): the "wsgi" server runs with the defaults.
+# Servers that differ from "wsgi" by one setting, for the rows that price one feature each (the
+# example app's rows name them): the "wsgi" server runs with the defaults.
 FEATURE_OFF_SERVERS = {
     # Metrics are on by default (tracing is off): this server prices them (docs/metrics.md).
     "wsgi-metrics-off": {"METRICS_ENABLED": "False"},

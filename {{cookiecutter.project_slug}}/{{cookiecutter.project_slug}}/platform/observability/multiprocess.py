@@ -3,7 +3,7 @@
 Each gunicorn worker (and each Celery pool process) writes its metrics to files in
 PROMETHEUS_MULTIPROC_DIR and a scrape sums them. The variable must be set before a worker imports
 prometheus_client (it picks its storage at import), so the server's master sets it in gunicorn's
-`on_starting`, before any worker forks (config/gunicorn.py; config/celery.py for the worker).
+`on_starting`, before any worker forks (config/gunicorn.py; the Celery app for its worker).
 This module imports neither Django nor prometheus_client at import time for that reason: the
 gunicorn config files import it in the master.
 """
