@@ -10,10 +10,11 @@ both build their connection options with
 from typing import Any
 
 from config.env import env, redis_env
-from config.settings.components.metrics import METRICS_ENABLED
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()
+# Each role's client times its commands for the metrics (components/metrics.py reads it too).
+_METRICS = env.bool("METRICS_ENABLED", default=True)
 # The durable role (application data that must not be evicted) lives on REDIS_DURABLE_URL itself;
 # every other role defaults to the same server on its own database number.
 REDIS_DURABLE_URL = _REDIS.durable_url
@@ -60,7 +61,7 @@ CACHES = {
         REDIS_CACHE_URL,
         ignore_exceptions=True,
         # Its role's name in core's registry (core/redis_clients.py), for its command metrics.
-        metrics_role="cache" if METRICS_ENABLED else None,
+        metrics_role="cache" if _METRICS else None,
         **_CACHE_OPTIONS,
     ),
 {%- if cookiecutter.session_backend != "database" %}
@@ -68,7 +69,7 @@ CACHES = {
     "sessions": django_redis_cache(
         REDIS_SESSIONS_URL,
         ignore_exceptions=False,
-        metrics_role="sessions" if METRICS_ENABLED else None,
+        metrics_role="sessions" if _METRICS else None,
         **_CACHE_OPTIONS,
     ),
 {%- endif %}
@@ -78,4 +79,4 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "{{ cookiecutter.project_slug }}.cache"
 
 # base.py star-imports this module: only the settings above may leave it.
-del METRICS_ENABLED, Any, django_redis_cache, env, redis_env, redis_url_with_db
+del Any, django_redis_cache, env, redis_env, redis_url_with_db
