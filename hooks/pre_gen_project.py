@@ -52,6 +52,7 @@ DEPENDENCY_MODULES = {
     "jwt",
     "kombu",
     *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),
+    "prometheus_client",
     *("pydantic", "pytest", "pytest_django", "pytest_httpserver", "redis", "rest_framework"),
     *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),
     "whitenoise",

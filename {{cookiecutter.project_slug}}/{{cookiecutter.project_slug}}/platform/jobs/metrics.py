@@ -9,19 +9,48 @@ from typing import Any
 
 from celery import signals
 from django.conf import settings
-from prometheus_client.metrics_core import Metric
+from prometheus_client import Counter, Histogram
+from prometheus_client.metrics_core import GaugeMetricFamily, Metric
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeats
-from {{ cookiecutter.project_slug }}.platform.observability.metrics import (
-    celery_queue_length_family,
-    celery_task_duration,
-    celery_tasks,
-    celery_worker_heartbeat_age_family,
-)
 
 logger = logging.getLogger(__name__)
+
+TASK_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
+
+celery_tasks = Counter(
+    "celery_tasks",
+    "Tasks by name and state (started, succeeded, failed, retried).",
+    ["task", "state"],
+)
+celery_task_duration = Histogram(
+    "celery_task_duration_seconds", "Task run time, by name.", ["task"], buckets=TASK_BUCKETS
+)
+
+
+def celery_queue_length_family(lengths: dict[str, int]) -> GaugeMetricFamily:
+    """`celery_queue_length{queue}`: messages waiting in each queue, read at scrape time."""
+    family = GaugeMetricFamily(
+        "celery_queue_length", "Messages waiting in each Celery queue.", labels=["queue"]
+    )
+    for queue, length in sorted(lengths.items()):
+        family.add_metric([queue], length)
+    return family
+
+
+def celery_worker_heartbeat_age_family(ages: dict[str, float]) -> GaugeMetricFamily:
+    """`celery_worker_heartbeat_age_seconds{worker}`: seconds since each live worker's heartbeat."""
+    family = GaugeMetricFamily(
+        "celery_worker_heartbeat_age_seconds",
+        "Seconds since each live Celery worker's last heartbeat.",
+        labels=["worker"],
+    )
+    for worker, age in sorted(ages.items()):
+        family.add_metric([worker], age)
+    return family
+
 
 # When each task of this pool process started, by task id.
 _started: dict[str, float] = {}

@@ -1,8 +1,8 @@
-"""Every Prometheus metric the project exports, in one place (docs/metrics.md).
+"""The platform's Prometheus metrics (docs/metrics.md lists every metric, with each feature's own).
 
-Features record into these objects where things happen; nothing here knows a feature. Values that
-are only true at scrape time (queue lengths, heartbeat ages) come from collectors a feature adds
-with `register_scrape_collector()` from its AppConfig.ready().
+Features record into these objects where things happen; nothing here knows a feature. A feature
+defines its own metrics in its own `metrics.py`, and values that are only true at scrape time come
+from collectors it adds with `register_scrape_collector()` from its AppConfig.ready().
 
 Under gunicorn each worker writes its values to files in PROMETHEUS_MULTIPROC_DIR
 (observability/multiprocess.py) and a scrape sums them, so any worker answers for all of them.
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histogram
-from prometheus_client.metrics_core import GaugeMetricFamily, Metric
+from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
 from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import multiprocess_directory
@@ -21,7 +21,6 @@ from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import 
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 # A Redis command on a local network takes tens to hundreds of microseconds.
 REDIS_BUCKETS = (0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 1.0)
-TASK_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 10.0, 30.0, 60.0, 300.0, 900.0)
 
 http_requests = Counter(
     "http_requests",
@@ -45,53 +44,12 @@ rate_limit_decisions = Counter(
     "Requests the rate limiter counted, by scope and decision (allowed or limited).",
     ["scope", "decision"],
 )
-realtime_streams_open = Gauge(
-    "realtime_streams_open",
-    "Event streams open now, over the live processes.",
-    multiprocess_mode="livesum",
-)
-realtime_events_delivered = Counter(
-    "realtime_events_delivered", "Events written to a client's event stream."
-)
-realtime_events_dropped = Counter(
-    "realtime_events_dropped", "Events a stream could not deliver, by reason.", ["reason"]
-)
-celery_tasks = Counter(
-    "celery_tasks",
-    "Tasks by name and state (started, succeeded, failed, retried).",
-    ["task", "state"],
-)
-celery_task_duration = Histogram(
-    "celery_task_duration_seconds", "Task run time, by name.", ["task"], buckets=TASK_BUCKETS
-)
 db_pool_connections = Gauge(
     "db_pool_connections",
     "Database pool connections by state (in_use, idle), over the live processes.",
     ["state"],
     multiprocess_mode="livesum",
 )
-
-
-def celery_queue_length_family(lengths: dict[str, int]) -> GaugeMetricFamily:
-    """`celery_queue_length{queue}`: messages waiting in each queue, read at scrape time."""
-    family = GaugeMetricFamily(
-        "celery_queue_length", "Messages waiting in each Celery queue.", labels=["queue"]
-    )
-    for queue, length in sorted(lengths.items()):
-        family.add_metric([queue], length)
-    return family
-
-
-def celery_worker_heartbeat_age_family(ages: dict[str, float]) -> GaugeMetricFamily:
-    """`celery_worker_heartbeat_age_seconds{worker}`: seconds since each live worker's heartbeat."""
-    family = GaugeMetricFamily(
-        "celery_worker_heartbeat_age_seconds",
-        "Seconds since each live Celery worker's last heartbeat.",
-        labels=["worker"],
-    )
-    for worker, age in sorted(ages.items()):
-        family.add_metric([worker], age)
-    return family
 
 
 class ScrapeCollector(Protocol):

@@ -33,7 +33,7 @@ UNMATCHED_ROUTE = "unmatched"
 
 
 def request_route(request: HttpRequest) -> str:
-    """The URL pattern that answered (`api/notes/<uuid:pk>/`), never the path itself: one label
+    """The URL pattern that answered (`api/things/<int:pk>/`), never the path itself: one label
     value per pattern, however many ids clients send."""
     match = getattr(request, "resolver_match", None)
     if match is None or not match.route:

@@ -1,9 +1,9 @@
 """prometheus-client's multiprocess mode for the servers' workers (docs/metrics.md).
 
-Each gunicorn worker (and each Celery pool process) writes its metrics to files in
+Each gunicorn worker (and each pool process of a background worker) writes its metrics to files in
 PROMETHEUS_MULTIPROC_DIR and a scrape sums them. The variable must be set before a worker imports
 prometheus_client (it picks its storage at import), so the server's master sets it in gunicorn's
-`on_starting`, before any worker forks (config/gunicorn.py; the Celery app for its worker).
+`on_starting`, before any worker forks (config/gunicorn.py).
 This module imports neither Django nor prometheus_client at import time for that reason: the
 gunicorn config files import it in the master.
 """
@@ -23,7 +23,7 @@ def multiprocess_directory() -> str:
 
 
 def prepare_metrics_directory(process_kind: str) -> None:
-    """Give this server (web, events or worker) an empty directory of its own and name it in the
+    """Give this server (web, events, ...) an empty directory of its own and name it in the
     environment its workers inherit. Emptied at start: files of a previous run's workers would
     otherwise be summed in forever.
 

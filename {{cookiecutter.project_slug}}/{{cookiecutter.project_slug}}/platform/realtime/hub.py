@@ -18,7 +18,7 @@ from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from {{ cookiecutter.project_slug }}.platform.observability.metrics import realtime_events_dropped
+from {{ cookiecutter.project_slug }}.platform.realtime.metrics import realtime_events_dropped
 from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import channel_of, pubsub_pattern
 

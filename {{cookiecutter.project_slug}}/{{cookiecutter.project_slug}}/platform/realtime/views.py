@@ -32,14 +32,14 @@ from {{ cookiecutter.project_slug }}.platform.accounts.authorization_header impo
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.errors import error_response
 from {{ cookiecutter.project_slug }}.platform.core.exception_handler import api_error_body
-from {{ cookiecutter.project_slug }}.platform.observability.metrics import (
-    realtime_events_delivered,
-    realtime_streams_open,
-)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent, current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.metrics import (
+    realtime_events_delivered,
+    realtime_streams_open,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (
