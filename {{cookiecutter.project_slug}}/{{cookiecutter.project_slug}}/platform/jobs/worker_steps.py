@@ -51,5 +51,8 @@ class WorkerMetrics(bootsteps.StartStopStep):
         )
 
     def stop(self, worker: Any) -> None:
+        from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import remove_metrics_directory
+
         if self.server is not None:
             self.server.shutdown()
+        remove_metrics_directory()  # the next start makes a new one
