@@ -192,6 +192,25 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
             "ASGI cached / ASGI floor req/s",
             http["asgi_cached_over_asgi_floor"],
         ),
+        *_metrics_rows(http, show),
+    ]
+
+
+def _metrics_rows(http: dict[str, Any], show: Any) -> list[Row]:
+    """Metrics on (the default; tracing off) against the same cached list with them off, when the
+    run measured it (issue 28)."""
+    if "metrics_on_over_off" not in http:
+        return []
+    endpoints = http["endpoints"]
+    return [
+        Row(
+            "HTTP notes list, cached (WSGI): metrics on, tracing off",
+            show(endpoints["notes list (cached)"]),
+            f"metrics off: {show(endpoints['notes list (cached, metrics off)'])}",
+            "on / off req/s",
+            http["metrics_on_over_off"],
+            Goal(0.95, at_most=False),
+        )
     ]
 
 

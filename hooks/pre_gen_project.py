@@ -54,6 +54,7 @@ DEPENDENCY_MODULES = {
     # Observability: traces and log lines use opentelemetry; JSON log lines, pythonjsonlogger.
     *("opentelemetry", "pythonjsonlogger"),
     *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),
+    "prometheus_client",
     *("pydantic", "pytest", "pytest_django", "pytest_httpserver", "redis", "rest_framework"),
     *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),
     "whitenoise",

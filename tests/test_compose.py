@@ -189,12 +189,32 @@ def test_the_proxy_buffers_and_caps_request_bodies_for_web(
 
     [cap] = [handler for handler in handlers if handler["handler"] == "request_body"]
     assert cap["max_size"] == 262144  # API_MAX_BODY_BYTES's default
-    [refusal] = [handler for handler in handlers if handler["handler"] == "static_response"]
-    assert refusal["status_code"] == 413
+    refusals = [handler for handler in handlers if handler["handler"] == "static_response"]
+    assert sorted(refusal["status_code"] for refusal in refusals) == [403, 413]  # 403: /metrics
     [web] = [h for h in handlers if h.get("upstreams") == [{"dial": "web:8000"}]]
     assert web["buffer_requests"] is True
     proxy = compose(baked(variant), "docker-compose.prod.yml")["services"]["proxy"]
     assert proxy["environment"]["API_MAX_BODY_BYTES"] == "${API_MAX_BODY_BYTES:-262144}"
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_the_proxy_refuses_metrics_before_any_upstream(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """/metrics is for a scraper on the private network (the generated test_caddy.py runs it)."""
+    routes = caddy_site_routes(baked(variant))
+    paths = [
+        [path for match in r.get("match", []) for path in match.get("path", [])] for r in routes
+    ]
+    metrics = paths.index(["/metrics*"])
+    [web] = [
+        number
+        for number, route in enumerate(routes)
+        if first_handler(route).get("upstreams") == [{"dial": "web:8000"}]
+    ]
+
+    assert first_handler(routes[metrics])["status_code"] == 403
+    assert metrics < web  # Caddy tries routes in order: web's catch-all never sees /metrics
 
 
 def test_the_proxy_sends_the_event_stream_to_events_and_the_rest_to_web(

@@ -57,6 +57,14 @@ SERVER_COMMANDS = {
 }
 
 
+# Servers that differ from "wsgi" by one setting, for the rows that price one feature each (the
+# example app's rows name them): the "wsgi" server runs with the defaults.
+FEATURE_OFF_SERVERS = {
+    # Metrics are on by default (tracing is off): this server prices them (docs/metrics.md).
+    "wsgi-metrics-off": {"METRICS_ENABLED": "False"},
+}
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -213,12 +221,13 @@ def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
 
 def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
     cookie = session_cookie()
-    ports = {name: free_port() for name in ("wsgi", "wsgi-uncached", "asgi")}
+    ports = {name: free_port() for name in ("wsgi", "wsgi-uncached", "asgi", *FEATURE_OFF_SERVERS)}
     # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
     servers = [
         start_gunicorn("wsgi", ports["wsgi"]),
         start_gunicorn("wsgi", ports["wsgi-uncached"], CACHE_TIMEOUT="0"),
         start_gunicorn("asgi", ports["asgi"]),
+        *(start_gunicorn("wsgi", ports[name], **env) for name, env in FEATURE_OFF_SERVERS.items()),
     ]
     try:
         if EXAMPLE:

@@ -11,7 +11,11 @@ from django.conf import settings
 
 PATH = "/api/notes/"
 # (row, server) of the rows on the WSGI servers, and on the ASGI one.
-WSGI_ROWS = [("notes list (cached)", "wsgi"), ("notes list (uncached)", "wsgi-uncached")]
+WSGI_ROWS = [
+    ("notes list (cached)", "wsgi"),
+    ("notes list (uncached)", "wsgi-uncached"),
+    ("notes list (cached, metrics off)", "wsgi-metrics-off"),
+]
 ASGI_ROWS = [("notes list (cached, ASGI)", "asgi")]
 
 
@@ -50,4 +54,12 @@ def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
         "cached_p99_over_p50": cached["p99_ms"] / cached["p50_ms"],
         "asgi_cached_over_asgi_floor": asgi_cached["rps"] / rows["floor (ASGI)"]["rps"],
         "wsgi_cached_over_asgi_cached": cached["rps"] / asgi_cached["rps"],
+        **metrics_ratios(rows),
     }
+
+
+def metrics_ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The cached list with metrics on (the default; tracing off) against the same list on a
+    server with METRICS_ENABLED=False, in the same run: 0.95 or above (docs/metrics.md)."""
+    metrics_off = rows["notes list (cached, metrics off)"]
+    return {"metrics_on_over_off": rows["notes list (cached)"]["rps"] / metrics_off["rps"]}

@@ -1,12 +1,19 @@
 import os
+import sys
 from logging.config import dictConfig
 from typing import Any
 
 from celery import Celery, signals
 
-from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat
+from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat, WorkerMetrics
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import prepare_metrics_directory
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+# A worker's pool processes write their metrics to files its main process serves
+# (docs/metrics.md). The directory must be named before prometheus_client is imported, which
+# Django's setup does before Celery sends its first worker signal: so here, for the worker command.
+if "worker" in sys.argv[1:]:
+    prepare_metrics_directory("worker")
 
 app = Celery("{{ cookiecutter.project_slug }}")
 # Every CELERY_* Django setting configures the app (config/settings/components/celery.py).
@@ -23,3 +30,4 @@ def use_django_logging(**kwargs: Any) -> None:
 
 
 app.steps["worker"].add(Heartbeat)
+app.steps["worker"].add(WorkerMetrics)

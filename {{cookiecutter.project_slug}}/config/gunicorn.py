@@ -14,10 +14,16 @@ Every value can be tuned from the environment without rebuilding the image.
 """
 
 import multiprocessing
+from typing import Any
 
 from config.env import env, read_env_file
 from config.proxies import trusted_proxies
 from {{ cookiecutter.project_slug }}.platform.observability.log_records import log_config_parts, log_format
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
+    mark_worker_dead,
+    prepare_metrics_directory,
+    remove_metrics_directory,
+)
 
 # The env file is read first, as Django's settings do, so its values count here too.
 read_env_file()
@@ -57,3 +63,17 @@ forwarded_allow_ips = ",".join(trusted_proxies())
 # Its default place, $HOME/.gunicorn, is not writable by the image's user (home /app, root's), so
 # every start logged an error; and two servers on one host (web and events) would share the path.
 control_socket_disable = True
+
+
+# Metrics (docs/metrics.md): every worker writes to one directory, so any worker answers a scrape
+# for all of them. Set in the master before a worker forks: a worker picks its storage at import.
+def on_starting(server: object) -> None:
+    prepare_metrics_directory("web")
+
+
+def child_exit(server: object, worker: Any) -> None:
+    mark_worker_dead(worker.pid)
+
+
+def on_exit(server: object) -> None:
+    remove_metrics_directory()

@@ -7,6 +7,7 @@ are enough (each holds at most REALTIME_MAX_STREAMS_PER_PROCESS).
 
 from config.env import env
 from config.gunicorn import *  # noqa: F403
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import prepare_metrics_directory
 
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = env.int("EVENTS_CONCURRENCY", default=2)
@@ -14,3 +15,8 @@ workers = env.int("EVENTS_CONCURRENCY", default=2)
 # Each worker serves requests on threads of its own (ASGI), so Django takes its connections from
 # psycopg's pool (components/database.py); a stream gives its connection back once authenticated.
 raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
+
+
+def on_starting(server: object) -> None:  # type: ignore[no-redef]
+    """The event stream's own metrics directory (its /metrics sums its own workers)."""
+    prepare_metrics_directory("events")

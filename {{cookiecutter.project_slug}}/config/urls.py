@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from {{ cookiecutter.project_slug }}.platform.core.error_views import api_not_found
+from {{ cookiecutter.project_slug }}.platform.observability.metrics_http import metrics_view
 from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import rate_limit
 {%- if cookiecutter.use_realtime == "y" %}
 from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_page
@@ -35,6 +37,10 @@ urlpatterns = [
     # APPEND_SLASH's redirect, which would drop a POST's body.
     re_path(r"^api/", api_not_found),
 ]
+
+if settings.METRICS_ENABLED:
+    # For Prometheus, from METRICS_ALLOWED_NETWORKS only (docs/metrics.md).
+    urlpatterns.insert(0, path("metrics", metrics_view, name="metrics"))
 
 handler400 = "{{ cookiecutter.project_slug }}.platform.core.error_views.bad_request"
 handler403 = "{{ cookiecutter.project_slug }}.platform.core.error_views.permission_denied"

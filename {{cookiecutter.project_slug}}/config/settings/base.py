@@ -126,6 +126,7 @@ from config.settings.components.celery import *  # noqa: E402, F403
 from config.settings.components.cors import *  # noqa: E402, F403
 from config.settings.components.database import *  # noqa: E402, F403
 from config.settings.components.logging import *  # noqa: E402, F403
+from config.settings.components.metrics import *  # noqa: E402, F403
 {%- if cookiecutter.include_example == "y" %}
 from config.settings.components.notes import *  # noqa: E402, F403
 {%- endif %}
@@ -139,3 +140,6 @@ from config.settings.components.sessions import *  # noqa: E402, F403
 {%- if cookiecutter.use_supabase_auth == "y" or cookiecutter.use_supabase_storage == "y" %}
 from config.settings.components.supabase import *  # noqa: E402, F403
 {%- endif %}
+
+# Request metrics wrap every other middleware (components/metrics.py; empty when off).
+MIDDLEWARE = [*METRICS_MIDDLEWARE, *MIDDLEWARE]  # noqa: F405

@@ -75,6 +75,10 @@ WORKER_HEARTBEAT_INTERVAL = env.float("WORKER_HEARTBEAT_INTERVAL", default=5.0)
 WORKER_HEARTBEAT_PREFIX = f"{_REDIS.key_prefix}:worker-heartbeat"
 # True: /api/health/ answers 503 when no worker is alive; False: it reports "degraded".
 HEALTH_WORKER_CRITICAL = env.bool("HEALTH_WORKER_CRITICAL", default=False)
+# The worker's Prometheus endpoint (docs/metrics.md; 0 turns it off). Loopback by default: it has
+# no access check of its own, so open it (0.0.0.0) only on a private network, as compose does.
+WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
+WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="127.0.0.1")
 {%- if cookiecutter.__celery_beat == "y" %}
 
 CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.platform.jobs.beat.MigratedDatabaseScheduler"

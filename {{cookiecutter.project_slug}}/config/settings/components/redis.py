@@ -13,6 +13,8 @@ from config.env import env, redis_env
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()
+# Each role's client times its commands for the metrics (components/metrics.py reads it too).
+_METRICS = env.bool("METRICS_ENABLED", default=True)
 # The durable role (application data that must not be evicted) lives on REDIS_DURABLE_URL itself;
 # every other role defaults to the same server on its own database number.
 REDIS_DURABLE_URL = _REDIS.durable_url
@@ -55,10 +57,21 @@ _CACHE_OPTIONS: dict[str, Any] = {
 
 CACHES = {
     # A cache outage degrades to cache misses instead of errors...
-    "default": django_redis_cache(REDIS_CACHE_URL, ignore_exceptions=True, **_CACHE_OPTIONS),
+    "default": django_redis_cache(
+        REDIS_CACHE_URL,
+        ignore_exceptions=True,
+        # Its role's name in core's registry (core/redis_clients.py), for its command metrics.
+        metrics_role="cache" if _METRICS else None,
+        **_CACHE_OPTIONS,
+    ),
 {%- if cookiecutter.session_backend != "database" %}
     # ...but a session store that silently dropped writes would log users out at random.
-    "sessions": django_redis_cache(REDIS_SESSIONS_URL, ignore_exceptions=False, **_CACHE_OPTIONS),
+    "sessions": django_redis_cache(
+        REDIS_SESSIONS_URL,
+        ignore_exceptions=False,
+        metrics_role="sessions" if _METRICS else None,
+        **_CACHE_OPTIONS,
+    ),
 {%- endif %}
 }
 # ...and is logged, so the outage is visible (the health check reports it too).

@@ -29,6 +29,7 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     sentinel_kwargs,
     sentinel_master_kwargs,
 )
+from {{ cookiecutter.project_slug }}.platform.observability.redis_timing import TimedRedis
 
 # Roles whose pool django-redis builds from a CACHES alias.
 CACHE_ALIAS_ROLES = {"cache": "default"}
@@ -36,6 +37,7 @@ CACHE_ALIAS_ROLES = {"cache": "default"}
 URL_SETTING_ROLES = {"durable": "REDIS_DURABLE_URL", "rate_limit": "REDIS_RATE_LIMIT_URL"}
 CONNECTION_SETTINGS = {
     "CACHES",
+    "METRICS_ENABLED",
     "REDIS_SOCKET_TIMEOUT",
     "REDIS_SSL_CA_CERTS",
     "REDIS_SENTINELS",
@@ -85,10 +87,17 @@ def redis_client(role: str) -> Redis:
         master: Redis = sentinel_manager().master_for(  # type: ignore[no-untyped-call, unused-ignore]
             settings.REDIS_SENTINEL_MASTER, max_connections=MAX_CONNECTIONS_PER_ROLE, **options
         )
-        return master
+        return _client_on(master.connection_pool, role=role)
     pool = BlockingConnectionPool.from_url(
         url, max_connections=MAX_CONNECTIONS_PER_ROLE, timeout=20, **kwargs
     )
+    return _client_on(pool, role=role)
+
+
+def _client_on(pool: Any, *, role: str) -> Redis:
+    """With metrics on, a client that times each command under its role's name (docs/metrics.md)."""
+    if settings.METRICS_ENABLED:
+        return TimedRedis(connection_pool=pool, metrics_role=role)
     return Redis(connection_pool=pool)
 
 

@@ -12,6 +12,8 @@ from redis.retry import Retry
 
 # django-redis's pool size per cache alias (redis_clients uses the same for its roles).
 MAX_CONNECTIONS_PER_ROLE = 50
+# The client class of every role when metrics are on (a dotted path: settings import no client).
+TIMED_REDIS_CLIENT = "{{ cookiecutter.project_slug }}.platform.observability.redis_timing.TimedRedis"
 
 
 def redis_url_with_db(url: str, db: int) -> str:
@@ -85,8 +87,10 @@ def django_redis_cache(
     sentinels: list[tuple[str, int]],
     sentinel_master: str,
     sentinel_password: str,
+    metrics_role: str | None = None,
 ) -> dict[str, object]:
-    """One CACHES entry on django-redis: the pool options above, or the Sentinel master."""
+    """One CACHES entry on django-redis: the pool options above, or the Sentinel master. With a
+    `metrics_role` (METRICS_ENABLED), its client times each command under that role's name."""
     pool_kwargs = redis_connection_kwargs(
         location, socket_timeout=socket_timeout, ca_certs=ca_certs
     )
@@ -98,6 +102,9 @@ def django_redis_cache(
         # write a key in Redis could run code in the web processes (core/cache_serializers.py).
         "SERIALIZER": "{{ cookiecutter.project_slug }}.platform.core.cache_serializers.JSONSerializer",
     }
+    if metrics_role is not None:
+        options["REDIS_CLIENT_CLASS"] = TIMED_REDIS_CLIENT
+        options["REDIS_CLIENT_KWARGS"] = {"metrics_role": metrics_role}
     if not sentinels:
         options["CONNECTION_POOL_CLASS"] = "redis.BlockingConnectionPool"
         options["CONNECTION_POOL_KWARGS"] = {

@@ -27,3 +27,32 @@ class Heartbeat(bootsteps.StartStopStep):
 
         self.timer_entry.cancel()
         worker_heartbeat_clear(hostname=worker.hostname)
+
+
+class WorkerMetrics(bootsteps.StartStopStep):
+    """Serves the worker's metrics on WORKER_METRICS_PORT from its main process: the sum of what
+    its pool processes wrote to the worker's multiprocess directory (config/celery.py makes it),
+    and the queue lengths and heartbeat ages read at each scrape."""
+
+    def start(self, worker: Any) -> None:
+        from django.conf import settings
+
+        if not settings.METRICS_ENABLED or not settings.WORKER_METRICS_PORT:
+            self.server = None
+            return
+        from prometheus_client import start_http_server
+
+        from {{ cookiecutter.project_slug }}.platform.observability.metrics import metrics_registry
+
+        self.server, _ = start_http_server(
+            settings.WORKER_METRICS_PORT,
+            addr=settings.WORKER_METRICS_ADDRESS,
+            registry=metrics_registry(),
+        )
+
+    def stop(self, worker: Any) -> None:
+        from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import remove_metrics_directory
+
+        if self.server is not None:
+            self.server.shutdown()
+        remove_metrics_directory()  # the next start makes a new one

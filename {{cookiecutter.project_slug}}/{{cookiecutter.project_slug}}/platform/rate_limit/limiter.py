@@ -28,6 +28,7 @@ from rest_framework import status
 from rest_framework.exceptions import APIException
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.platform.observability.metrics import rate_limit_decisions
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate
 
 logger = logging.getLogger(__name__)
@@ -119,6 +120,8 @@ def rate_limit_check(
             raise RateLimitUnavailable() from error
         logger.warning("Rate limiter unavailable, request allowed (fail open): %s", error)
         return None
+    if not peek:
+        rate_limit_decisions.labels(scope, "allowed" if allowed else "limited").inc()
     return RateLimitResult(
         scope=scope,
         rate=rate,

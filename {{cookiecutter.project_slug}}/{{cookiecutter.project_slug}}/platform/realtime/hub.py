@@ -19,6 +19,7 @@ from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from {{ cookiecutter.project_slug }}.platform.realtime.metrics import realtime_events_dropped
 from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import channel_of, pubsub_pattern
 
@@ -47,6 +48,7 @@ class ClientQueue(asyncio.Queue[LiveEvent]):
     def offer(self, event: LiveEvent) -> None:
         if self.full():
             self.get_nowait()  # the oldest event is lost, not the server's memory
+            realtime_events_dropped.labels("client_buffer_full").inc()
         self.put_nowait(event)
 
 

@@ -36,6 +36,10 @@ from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonym
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import LiveEvent, current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.metrics import (
+    realtime_events_delivered,
+    realtime_streams_open,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (
@@ -113,11 +117,13 @@ class ProcessSlots:
             if self.taken >= settings.REALTIME_MAX_STREAMS_PER_PROCESS:
                 return False
             self.taken += 1
+            realtime_streams_open.inc()
             return True
 
     def give_back(self) -> None:
         with self._lock:
             self.taken -= 1
+            realtime_streams_open.dec()
 
 
 process_slots = ProcessSlots()
@@ -191,6 +197,7 @@ class EventStream:
             for missed in await realtime_replay(channel=channel, after=last_id) if last_id else []:
                 last_id = missed.id
                 yield missed.as_sse()
+                realtime_events_delivered.inc()
             renew_at = loop.time() + heartbeat
             while True:
                 if loop.time() >= renew_at:  # by the clock: a busy stream gets no keep-alives
@@ -206,6 +213,7 @@ class EventStream:
                     continue
                 if _newer(event.id, last_id):  # replayed events also arrive live: send them once
                     yield event.as_sse()
+                    realtime_events_delivered.inc()
         finally:  # the client went away (Django cancels the response): forget its queue at once
             if queue is not None:
                 hub.unsubscribe(channel, queue)

@@ -97,3 +97,20 @@ def test_a_body_over_the_api_limit_is_refused_by_the_proxy(
         "code": "request_too_large",
     }
     assert "POST /api/auth/login/" not in web.log()  # refused before web saw it
+
+
+def test_the_proxy_refuses_metrics_that_the_server_gives_its_own_host(
+    tmp_path: Path, django_db_setup: None, start_caddy: Callable[[LiveServer], CaddyProxy]
+) -> None:
+    web = ProductionServer(tmp_path / "gunicorn.log", DJANGO_SECURE_SSL_REDIRECT="False")
+    web.start()
+    try:
+        proxy = start_caddy(web)
+        through_the_proxy = httpx.get(f"{proxy.url}/metrics", timeout=10)
+        direct = httpx.get(f"{web.url}/metrics", timeout=10)
+    finally:
+        web.stop()
+
+    assert through_the_proxy.status_code == 403
+    assert through_the_proxy.json()["code"] == "permission_denied"
+    assert direct.status_code == 200  # loopback, on the default METRICS_ALLOWED_NETWORKS
