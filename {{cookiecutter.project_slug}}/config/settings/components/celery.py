@@ -6,6 +6,7 @@ from celery.schedules import crontab
 
 {% endif -%}
 from config.env import env, redis_env
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import redis_url_with_db, sentinel_kwargs
 from {{ cookiecutter.project_slug }}.platform.jobs.celery_redis import celery_sentinel_url, celery_tls
 

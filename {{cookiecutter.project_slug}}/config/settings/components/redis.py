@@ -10,6 +10,7 @@ both build their connection options with
 from typing import Any
 
 from config.env import env, redis_env
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
 
 _REDIS = redis_env()

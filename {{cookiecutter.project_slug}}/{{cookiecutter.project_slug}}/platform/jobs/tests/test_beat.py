@@ -3,6 +3,7 @@ from django.db import connection
 from pytest_django.fixtures import Settings
 
 from config.celery import app as celery_app
+
 from {{ cookiecutter.project_slug }}.platform.jobs.beat import BEAT_TABLE, MigratedDatabaseScheduler, beat_tables_missing
 
 pytestmark = pytest.mark.django_db
