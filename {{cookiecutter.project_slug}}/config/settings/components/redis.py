@@ -11,7 +11,10 @@ from typing import Any
 
 from config.env import env, redis_env
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
+    django_redis_cache,
+    redis_url_with_db,
+)
 
 _REDIS = redis_env()
 # The durable role (application data that must not be evicted) lives on REDIS_DURABLE_URL itself;

@@ -19,7 +19,10 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
-from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import channel_of, pubsub_pattern
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
+    channel_of,
+    pubsub_pattern,
+)
 
 logger = logging.getLogger(__name__)
 
