@@ -11,7 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import DEFAULT, MINIMAL, Variant, ok, pre_gen_hook, run
+from tests.bakery import (
+    DEFAULT,
+    MINIMAL,
+    REDIS_URL,
+    Variant,
+    database_url,
+    ok,
+    pre_gen_hook,
+    run,
+)
 
 # One worker bakes them all: each variant is baked once per worker.
 pytestmark = pytest.mark.xdist_group("slugs")
@@ -47,3 +56,20 @@ def test_the_longest_slug_keeps_the_import_contracts_and_typechecks(
     lint_imports = checker_python.parent / "lint-imports"
     ok(run([str(lint_imports), "--no-cache", "--no-logo"], cwd=project, env=env))
     ok(run([str(checker_python), "-m", "mypy", "."], cwd=project, env=env))
+
+
+@pytest.mark.slow
+def test_a_long_app_name_scaffolds_lint_clean_in_the_longest_slug(
+    baked: Callable[[Variant], Path],
+) -> None:
+    """`make app` wires the app into config/urls.py with a line that names the package and the
+    app twice: it must come out formatted however long both names are."""
+    variant = Variant("scaffold-longest-slug", {"project_slug": LONGEST_SLUG})
+    project = baked(variant)  # its own bake: `make app` changes it
+    env = {"DATABASE_URL": database_url(variant), "REDIS_DURABLE_URL": REDIS_URL}
+    ok(run(["make", "install"], cwd=project))
+
+    ok(run(["make", "app", "NAME=warehouse_inventory_adjustments"], cwd=project, env=env))
+
+    assert "warehouse_inventory_adjustments.urls" in (project / "config" / "urls.py").read_text()
+    ok(run(["make", "lint"], cwd=project))
