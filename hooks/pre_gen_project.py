@@ -59,6 +59,10 @@ DEPENDENCY_MODULES = {
     *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),
     "whitenoise",
 }
+# The generated code names its package in imports and dotted paths, written to fit ruff's 100
+# columns (and to stay as ruff formats them) for a package name up to this long:
+# tests/test_slugs.py bakes one of this length and lints it.
+MAX_SLUG_LENGTH = 32
 
 
 def slug_problem(slug: str) -> str | None:
@@ -67,6 +71,11 @@ def slug_problem(slug: str) -> str | None:
             f"project_slug {slug!r} is not a valid Python package name: "
             "use lowercase letters, digits and underscores, starting with a letter, "
             "and not a Python keyword."
+        )
+    if len(slug) > MAX_SLUG_LENGTH:
+        return (
+            f"project_slug {slug!r} is {len(slug)} characters long: give a project_slug of at "
+            f"most {MAX_SLUG_LENGTH} (the generated code fits 100 columns up to that length)."
         )
     if slug in OWN_MODULES | DEPENDENCY_MODULES or slug in sys.stdlib_module_names:
         return f"project_slug {slug!r} would shadow a module the project imports: choose another."

@@ -1,5 +1,6 @@
 """Baking projects from the template and running commands in them."""
 
+import importlib.util
 import json
 import os
 import re
@@ -7,6 +8,7 @@ import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import ModuleType
 
 from cookiecutter.main import cookiecutter
 
@@ -79,6 +81,16 @@ def bake(variant: Variant, output_dir: Path) -> Path:
         output_dir=str(output_dir),
     )
     return Path(project)
+
+
+def pre_gen_hook() -> ModuleType:
+    """The pre-generation hook as a module: its rules, without rendering it."""
+    path = TEMPLATE / "hooks" / "pre_gen_project.py"
+    spec = importlib.util.spec_from_file_location("pre_gen_project", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def database_url(variant: Variant) -> str:

@@ -2,12 +2,10 @@
 unchosen options are gone."""
 
 import ast
-import importlib.util
 import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from urllib.parse import urlsplit
 
 import pytest
@@ -20,11 +18,11 @@ from tests.bakery import (
     env_values,
     option_defaults,
     option_values,
+    pre_gen_hook,
     run,
 )
 
 ENV_FILES = (".env", ".env.production")
-HOOKS = TEMPLATE / "hooks"
 
 
 def cookiecutter_cli(tmp_path: Path, *answers: str) -> tuple[int, str]:
@@ -48,6 +46,10 @@ def cookiecutter_cli(tmp_path: Path, *answers: str) -> tuple[int, str]:
         (("project_slug=json",), "project_slug 'json' would shadow a module"),
         (("project_slug=redis",), "project_slug 'redis' would shadow a module"),
         (("project_slug=test",), "project_slug 'test' would shadow a module"),
+        (
+            (f"project_slug={'a' * 33}",),
+            f"project_slug '{'a' * 33}' is 33 characters long: give a project_slug of at most 32",
+        ),
         (("email=not-an-email",), "email 'not-an-email' is not an email address"),
         (
             ("domain_name=https://example.com",),
@@ -74,15 +76,6 @@ def test_invalid_answers_fail_with_one_line_and_generate_nothing(
     assert said[0].startswith(f"ERROR: {message}")
     assert "Traceback" not in output
     assert list(tmp_path.iterdir()) == []
-
-
-def pre_gen_hook() -> ModuleType:
-    """The pre-generation hook as a module: its rules, without rendering it."""
-    spec = importlib.util.spec_from_file_location("pre_gen_project", HOOKS / "pre_gen_project.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def imported_top_level_modules(project: Path) -> set[str]:

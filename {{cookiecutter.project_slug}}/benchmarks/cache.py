@@ -18,6 +18,7 @@ from django.core.cache import caches  # noqa: E402
 from django.core.cache.backends.redis import RedisCache  # noqa: E402
 
 from benchmarks.report import emit, interleaved_medians  # noqa: E402
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
 
 VALUE = {"id": 1, "title": "A title", "body": "x" * 200}

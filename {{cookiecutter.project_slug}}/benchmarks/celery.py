@@ -22,6 +22,7 @@ os.environ["CELERY_TASK_DEFAULT_QUEUE"] = QUEUE  # the worker below inherits it
 django.setup()
 
 from benchmarks.report import emit  # noqa: E402
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.jobs.heartbeat import worker_heartbeats  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping  # noqa: E402

@@ -37,6 +37,7 @@ from django.conf import settings  # noqa: E402
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
+
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent

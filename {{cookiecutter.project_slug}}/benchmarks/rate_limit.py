@@ -25,6 +25,7 @@ from django.conf import settings  # noqa: E402
 from redis.commands.core import Script  # noqa: E402
 
 from benchmarks.report import emit, interleaved_medians  # noqa: E402
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate  # noqa: E402

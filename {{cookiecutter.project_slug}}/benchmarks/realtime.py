@@ -24,6 +24,7 @@ django.setup()
 
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
+
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (  # noqa: E402

@@ -10,6 +10,7 @@ X-Forwarded-Proto; from any other peer both headers are ignored, because the cli
 from django.core.exceptions import ImproperlyConfigured
 
 from config.env import env, read_env_file
+
 from {{ cookiecutter.project_slug }}.platform.core.proxy_networks import trusted_networks
 
 # Loopback only: a proxy on the same host. Anything else must be named (the production compose

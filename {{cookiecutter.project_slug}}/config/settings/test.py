@@ -11,7 +11,10 @@ from config.settings.base import CACHES, INSTALLED_APPS, STORAGES
 INSTALLED_APPS = [*INSTALLED_APPS, "{{ cookiecutter.project_slug }}.testing.harness_app"]
 # A live server started by a test may load a URLconf with more test-only views (a test's own
 # urls.py); production settings never read this variable.
-ROOT_URLCONF = env.str("TEST_ROOT_URLCONF", default="{{ cookiecutter.project_slug }}.testing.harness_app.urls")
+ROOT_URLCONF = env.str(
+    "TEST_ROOT_URLCONF",
+    default="{{ cookiecutter.project_slug }}.testing.harness_app.urls",
+)
 
 # The suite reads the schema and docs as a developer would (its docs tests turn this off).
 API_DOCS_PUBLIC = True

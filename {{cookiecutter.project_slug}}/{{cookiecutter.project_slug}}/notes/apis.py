@@ -33,9 +33,15 @@ from {{ cookiecutter.project_slug }}.platform.core.pagination import (
     page_serializer,
 )
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import (
+    InputSerializer,
+    StrictCharField,
+)
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.platform.jobs.responses import JobAcceptedSerializer, job_accepted_response
+from {{ cookiecutter.project_slug }}.platform.jobs.responses import (
+    JobAcceptedSerializer,
+    job_accepted_response,
+)
 {%- endif %}
 
 

@@ -13,7 +13,11 @@ import pytest
 from django.conf import settings
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port, listening
-from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR, live_process_env, production_env
+from {{ cookiecutter.project_slug }}.testing.project import (
+    PROJECT_DIR,
+    live_process_env,
+    production_env,
+)
 
 
 class LiveServer:

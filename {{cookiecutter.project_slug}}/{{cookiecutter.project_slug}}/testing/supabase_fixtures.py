@@ -8,7 +8,10 @@ from django.conf import settings
 from pytest_httpserver import HTTPServer
 
 from {{ cookiecutter.project_slug }}.testing.fixtures import STAND_IN_ENV_FIXTURES
-from {{ cookiecutter.project_slug }}.testing.project import FEATURE_DEPLOYMENT_ENV, FEATURE_PRODUCTION_ENV
+from {{ cookiecutter.project_slug }}.testing.project import (
+    FEATURE_DEPLOYMENT_ENV,
+    FEATURE_PRODUCTION_ENV,
+)
 
 # What the stand-in serves, by Supabase product the project uses: each product's fixture module
 # adds its routes.

@@ -6,8 +6,15 @@ from celery.schedules import crontab
 
 {% endif -%}
 from config.env import env, redis_env
-from {{ cookiecutter.project_slug }}.platform.core.redis_config import redis_url_with_db, sentinel_kwargs
-from {{ cookiecutter.project_slug }}.platform.jobs.celery_redis import celery_sentinel_url, celery_tls
+
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
+    redis_url_with_db,
+    sentinel_kwargs,
+)
+from {{ cookiecutter.project_slug }}.platform.jobs.celery_redis import (
+    celery_sentinel_url,
+    celery_tls,
+)
 
 _REDIS = redis_env()
 # The Redis URLs of the broker and result roles (check_redis and the health check use these)...
@@ -81,13 +88,14 @@ WORKER_METRICS_PORT = env.int("WORKER_METRICS_PORT", default=9808)
 WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="127.0.0.1")
 {%- if cookiecutter.__celery_beat == "y" %}
 
-CELERY_BEAT_SCHEDULER = "{{ cookiecutter.project_slug }}.platform.jobs.beat.MigratedDatabaseScheduler"
+_JOBS = "{{ cookiecutter.project_slug }}.platform.jobs"
+CELERY_BEAT_SCHEDULER = f"{_JOBS}.beat.MigratedDatabaseScheduler"
 # Seconds beat waits for `migrate` to create its tables before giving up with a clear message.
 CELERY_BEAT_MIGRATION_WAIT = env.int("CELERY_BEAT_MIGRATION_WAIT", default=120)
 # Installed into the database scheduler at start; edit schedules in the admin afterwards.
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-jobs": {
-        "task": "{{ cookiecutter.project_slug }}.platform.jobs.tasks.jobs_purge_expired_task",
+        "task": f"{_JOBS}.tasks.jobs_purge_expired_task",
         "schedule": crontab(hour=3, minute=30),
     },
 }

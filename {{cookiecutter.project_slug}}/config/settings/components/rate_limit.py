@@ -10,7 +10,10 @@ from config.env import env
 
 # When Redis cannot be asked: let requests through (and log a warning), or answer 503.
 RATE_LIMIT_FAIL_OPEN = env.bool("RATE_LIMIT_FAIL_OPEN", default=True)
-RATE_LIMIT_KEY_PREFIX = env.str("RATE_LIMIT_KEY_PREFIX", default="{{ cookiecutter.project_slug }}:rl")
+RATE_LIMIT_KEY_PREFIX = env.str(
+    "RATE_LIMIT_KEY_PREFIX",
+    default="{{ cookiecutter.project_slug }}:rl",
+)
 
 # Wrong passwords per account (accounts/login.py); only failures spend these. Per username and
 # client address (or known device): one guessing address slows itself, not the owner elsewhere.

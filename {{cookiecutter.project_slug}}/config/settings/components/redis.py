@@ -10,7 +10,11 @@ both build their connection options with
 from typing import Any
 
 from config.env import env, redis_env
-from {{ cookiecutter.project_slug }}.platform.core.redis_config import django_redis_cache, redis_url_with_db
+
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
+    django_redis_cache,
+    redis_url_with_db,
+)
 
 _REDIS = redis_env()
 # Each role's client times its commands for the metrics (components/metrics.py reads it too).

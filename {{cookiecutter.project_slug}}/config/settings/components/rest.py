@@ -61,7 +61,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "{{ cookiecutter.description }}",
     "VERSION": "{{ cookiecutter.version }}",
     "SERVE_INCLUDE_SCHEMA": False,
-    "SERVE_PERMISSIONS": ["{{ cookiecutter.project_slug }}.platform.core.permissions.ApiDocsAccess"],
+    "SERVE_PERMISSIONS": [
+        "{{ cookiecutter.project_slug }}.platform.core.permissions.ApiDocsAccess",
+    ],
     # Swagger UI from drf-spectacular-sidecar (INSTALLED_APPS), pinned in pyproject.toml.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

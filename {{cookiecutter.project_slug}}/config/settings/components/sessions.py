@@ -18,7 +18,9 @@ SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 # The session's user is loaded on every request: from a signed copy kept beside the session this
 # many seconds, instead of a database query each time (accounts/session_user_copies.py, with
 # SessionUserMiddleware in MIDDLEWARE; 0 turns it off).
-AUTHENTICATION_BACKENDS = ["{{ cookiecutter.project_slug }}.platform.accounts.backends.SessionUserBackend"]
+AUTHENTICATION_BACKENDS = [
+    "{{ cookiecutter.project_slug }}.platform.accounts.backends.SessionUserBackend",
+]
 SESSION_USER_CACHE_SECONDS = env.int("SESSION_USER_CACHE_SECONDS", default=60)
 
 # base.py star-imports this module: only the settings above may leave it.

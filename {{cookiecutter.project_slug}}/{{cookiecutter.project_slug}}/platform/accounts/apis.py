@@ -14,7 +14,10 @@ from {{ cookiecutter.project_slug }}.platform.accounts.login import (
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import (
+    InputSerializer,
+    StrictCharField,
+)
 
 
 class UserOutputSerializer(serializers.ModelSerializer[User]):

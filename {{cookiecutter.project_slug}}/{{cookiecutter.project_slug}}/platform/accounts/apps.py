@@ -12,7 +12,9 @@ class AccountsConfig(AppConfig):
         from django.conf import settings
 
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-        from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import forget_changed_user
+        from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import (
+            forget_changed_user,
+        )
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
 
         # A changed or deleted user is read afresh by the next request (session_user_copies.py).

@@ -29,7 +29,9 @@ from rest_framework import exceptions, status
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check
-from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import (
+    remember_rate_limit_result,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate, parse_rate
 
 DEVICE_COOKIE = "login_device"

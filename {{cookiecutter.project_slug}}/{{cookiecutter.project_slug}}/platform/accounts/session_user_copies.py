@@ -39,7 +39,10 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import CACHE_ALIAS_ROLES, redis_client
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    CACHE_ALIAS_ROLES,
+    redis_client,
+)
 
 logger = logging.getLogger(__name__)
 

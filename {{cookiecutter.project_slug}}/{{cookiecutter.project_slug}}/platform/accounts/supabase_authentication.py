@@ -13,7 +13,10 @@ from {{ cookiecutter.project_slug }}.platform.accounts.services import (
     UserSyncConflict,
     user_sync_from_supabase,
 )
-from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import TokenRejected, supabase_token_verify
+from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import (
+    TokenRejected,
+    supabase_token_verify,
+)
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import JwksUnavailable
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 

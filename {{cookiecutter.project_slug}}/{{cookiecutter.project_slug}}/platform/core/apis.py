@@ -6,7 +6,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.platform.core.health import CheckResult, HealthReport, health_report
+from {{ cookiecutter.project_slug }}.platform.core.health import (
+    CheckResult,
+    HealthReport,
+    health_report,
+)
 
 
 class PublicCheckSerializer(serializers.Serializer[CheckResult]):

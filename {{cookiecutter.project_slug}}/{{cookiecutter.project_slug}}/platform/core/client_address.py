@@ -26,7 +26,10 @@ from django.http.response import HttpResponseBase
 from django.utils.decorators import sync_and_async_middleware
 
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
-from {{ cookiecutter.project_slug }}.platform.core.proxy_networks import IPNetwork, trusted_networks
+from {{ cookiecutter.project_slug }}.platform.core.proxy_networks import (
+    IPNetwork,
+    trusted_networks,
+)
 
 GetResponse = Callable[[HttpRequest], Any]
 

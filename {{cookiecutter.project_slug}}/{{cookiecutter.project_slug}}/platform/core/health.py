@@ -19,7 +19,10 @@ from typing import Literal
 from django.conf import settings
 from django.db import close_old_connections, connection
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    redis_client,
+    redis_role_urls,
+)
 
 CheckStatus = Literal["ok", "down"]
 OverallStatus = Literal["ok", "degraded", "down"]

@@ -100,7 +100,7 @@ def django_redis_cache(
         "IGNORE_EXCEPTIONS": ignore_exceptions,
         # JSON, not django-redis's default pickle: loading a pickle runs code, so anyone able to
         # write a key in Redis could run code in the web processes (core/cache_serializers.py).
-        "SERIALIZER": "{{ cookiecutter.project_slug }}.platform.core.cache_serializers.JSONSerializer",
+        "SERIALIZER": f"{__package__}.cache_serializers.JSONSerializer",
     }
     if metrics_role is not None:
         options["REDIS_CLIENT_CLASS"] = TIMED_REDIS_CLIENT

@@ -19,7 +19,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.utils import HIREDIS_AVAILABLE
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls, sentinel_manager
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    redis_client,
+    redis_role_urls,
+    sentinel_manager,
+)
 
 EVICTING_IS_FINE = {"cache"}
 NAME_RESOLUTION_ERRORS = ("Name or service not known", "name resolution", "nodename nor servname")

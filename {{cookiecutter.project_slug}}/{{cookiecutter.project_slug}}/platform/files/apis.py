@@ -7,7 +7,10 @@ from rest_framework.views import APIView
 
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.schema import error_responses
-from {{ cookiecutter.project_slug }}.platform.core.serializers import InputSerializer, StrictCharField
+from {{ cookiecutter.project_slug }}.platform.core.serializers import (
+    InputSerializer,
+    StrictCharField,
+)
 from {{ cookiecutter.project_slug }}.platform.files.services import (
     MAX_PATH_LENGTH,
     RELATIVE_PATH,

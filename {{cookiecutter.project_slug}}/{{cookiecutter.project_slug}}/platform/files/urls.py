@@ -1,6 +1,9 @@
 from django.urls import path
 
-from {{ cookiecutter.project_slug }}.platform.files.apis import FileDownloadUrlApi, FileUploadUrlApi
+from {{ cookiecutter.project_slug }}.platform.files.apis import (
+    FileDownloadUrlApi,
+    FileUploadUrlApi,
+)
 
 urlpatterns = [
     path("upload-url/", FileUploadUrlApi.as_view(), name="file-upload-url"),

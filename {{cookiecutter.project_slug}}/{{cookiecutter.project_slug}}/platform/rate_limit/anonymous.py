@@ -19,14 +19,19 @@ from django.http import HttpRequest, JsonResponse
 from rest_framework import exceptions
 from rest_framework.settings import api_settings
 
-from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import throttled_response, unavailable_response
+from {{ cookiecutter.project_slug }}.platform.rate_limit.decorators import (
+    throttled_response,
+    unavailable_response,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitResult,
     RateLimitUnavailable,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import (
+    remember_rate_limit_result,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate, parse_rate
 
 ANONYMOUS_SCOPE = "anonymous"

@@ -13,7 +13,9 @@ from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitUnavailable,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import (
+    remember_rate_limit_result,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import Rate
 
 View = Callable[..., HttpResponse]

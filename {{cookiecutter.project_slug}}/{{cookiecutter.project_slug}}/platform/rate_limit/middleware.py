@@ -4,7 +4,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import RateLimitResult, rate_limit_headers
+from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
+    RateLimitResult,
+    rate_limit_headers,
+)
 
 RESULTS_ATTRIBUTE = "rate_limit_results"
 

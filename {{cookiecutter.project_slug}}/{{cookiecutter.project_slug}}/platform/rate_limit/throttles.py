@@ -11,7 +11,9 @@ from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import (
     RateLimitResult,
     rate_limit_check,
 )
-from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import remember_rate_limit_result
+from {{ cookiecutter.project_slug }}.platform.rate_limit.middleware import (
+    remember_rate_limit_result,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
 if TYPE_CHECKING:  # rest_framework.views imports the throttle classes named in settings

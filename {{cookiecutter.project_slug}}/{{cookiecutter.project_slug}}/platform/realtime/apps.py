@@ -12,7 +12,9 @@ class RealtimeConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
-        from {{ cookiecutter.project_slug }}.platform.realtime.grants import forget_changed_credentials
+        from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
+            forget_changed_credentials,
+        )
         from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_forward
 
         # Event publishing and replay streams (pubsub_client.py: the hub's subscriber).

@@ -21,7 +21,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from {{ cookiecutter.project_slug }}.platform.realtime.metrics import realtime_events_dropped
 from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
-from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import channel_of, pubsub_pattern
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
+    channel_of,
+    pubsub_pattern,
+)
 
 logger = logging.getLogger(__name__)
 

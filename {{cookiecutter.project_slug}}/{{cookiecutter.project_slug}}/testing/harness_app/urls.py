@@ -7,6 +7,7 @@ from django.urls import URLPattern, path
 
 from config.urls import handler400, handler403, handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
+
 from {{ cookiecutter.project_slug }}.testing.harness_app.apis import HarnessApi, HarnessPublicApi
 
 HARNESS_URL = "/api/test/harness/"

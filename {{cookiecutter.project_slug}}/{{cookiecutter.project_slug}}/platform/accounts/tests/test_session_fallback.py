@@ -8,7 +8,10 @@ import pytest
 from django.core.cache import caches
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_cache_key
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import (
+    logged_in,
+    session_cache_key,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL

@@ -10,7 +10,10 @@ from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_cache_key
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import (
+    logged_in,
+    session_cache_key,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.tests.pickles import pickle_that_creates
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL

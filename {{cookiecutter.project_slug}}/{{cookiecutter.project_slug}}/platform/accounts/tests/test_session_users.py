@@ -25,7 +25,10 @@ from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies impor
     user_copy_key,
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_PUBLIC_URL, HARNESS_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import (
+    HARNESS_PUBLIC_URL,
+    HARNESS_URL,
+)
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
 
 pytestmark = pytest.mark.django_db

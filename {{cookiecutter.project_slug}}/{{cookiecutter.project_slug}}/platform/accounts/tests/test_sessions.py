@@ -4,7 +4,10 @@ it, whichever store the sessions live in."""
 import pytest
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_store
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import (
+    logged_in,
+    session_store,
+)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.refusals import anonymous_refusal_status
 

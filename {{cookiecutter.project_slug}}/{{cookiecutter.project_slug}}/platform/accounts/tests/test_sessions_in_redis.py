@@ -6,7 +6,10 @@ import pytest
 from django.core.cache import caches
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import logged_in, session_cache_key
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.sessions import (
+    logged_in,
+    session_cache_key,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 
 pytestmark = pytest.mark.django_db

@@ -116,13 +116,15 @@ def make_migration(app: str) -> None:
         raise ScaffoldError(f"makemigrations {app} failed:\n{made.stdout}{made.stderr}")
 
 
-def format_app(app_dir: Path) -> None:
-    """Imports sorted and lines wrapped for the app's name: `make lint` passes as generated.
+def format_app(scaffold: Scaffold) -> None:
+    """Imports sorted and lines wrapped for the app's and the project's names, in the app and in
+    the Python files it is wired into: `make lint` passes as generated, however long the names.
     Skipped where ruff is not installed (a production image)."""
     ruff = shutil.which("ruff", path=str(Path(sys.executable).parent))
     if ruff is not None:
-        run_tool([ruff, "check", "--fix-only", "--quiet", str(app_dir)])
-        run_tool([ruff, "format", "--quiet", str(app_dir)])
+        wired = [str(path) for path in scaffold.edits if path.suffix == ".py"]
+        run_tool([ruff, "check", "--fix-only", "--quiet", str(scaffold.app_dir)])
+        run_tool([ruff, "format", "--quiet", str(scaffold.app_dir), *wired])
 
 
 def write(scaffold: Scaffold) -> None:
@@ -139,7 +141,7 @@ def write(scaffold: Scaffold) -> None:
         for path, text in originals.items():
             path.write_text(text)
         raise
-    format_app(scaffold.app_dir)
+    format_app(scaffold)
 
 
 def scaffold_app(name: str, model: str | None = None) -> Scaffold:

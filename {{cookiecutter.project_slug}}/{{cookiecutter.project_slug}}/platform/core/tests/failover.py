@@ -10,6 +10,7 @@ import httpx
 from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
+
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment

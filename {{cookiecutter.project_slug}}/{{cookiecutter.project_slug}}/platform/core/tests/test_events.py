@@ -6,7 +6,11 @@ import pytest
 from django.db import transaction
 
 from {{ cookiecutter.project_slug }}.platform.core import events
-from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent, domain_event, on_domain_event
+from {{ cookiecutter.project_slug }}.platform.core.events import (
+    DomainEvent,
+    domain_event,
+    on_domain_event,
+)
 
 # on_commit only fires for a real commit.
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,10 @@ import pytest
 from django.core.checks import run_checks
 from pytest_django.fixtures import Settings
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.test_settings import PRODUCTION_ENV, manage
+from {{ cookiecutter.project_slug }}.platform.core.tests.test_settings import (
+    PRODUCTION_ENV,
+    manage,
+)
 
 SLUG = "{{ cookiecutter.project_slug }}"
 FRONT_END = "https://app.example.com"

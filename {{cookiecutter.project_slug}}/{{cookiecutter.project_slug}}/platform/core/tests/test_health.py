@@ -10,7 +10,11 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.platform.core import health
-from {{ cookiecutter.project_slug }}.platform.core.health import Dependency, cached_report, health_check
+from {{ cookiecutter.project_slug }}.platform.core.health import (
+    Dependency,
+    cached_report,
+    health_check,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_role_urls
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis

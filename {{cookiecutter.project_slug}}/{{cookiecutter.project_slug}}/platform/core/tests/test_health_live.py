@@ -15,7 +15,11 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PA
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
 from {{ cookiecutter.project_slug }}.testing.project import shared_database_url
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
-from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer, ProductionServer
+from {{ cookiecutter.project_slug }}.testing.servers import (
+    ApiSession,
+    LiveServer,
+    ProductionServer,
+)
 
 pytestmark = pytest.mark.system
 

@@ -6,7 +6,10 @@ from pytest_django.fixtures import Settings
 from redis import BlockingConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client, redis_role_urls
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    redis_client,
+    redis_role_urls,
+)
 from {{ cookiecutter.project_slug }}.testing.project import check_redis_report
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 

@@ -4,7 +4,11 @@ import json
 
 from rest_framework import renderers
 
-from {{ cookiecutter.project_slug }}.platform.core.renderers import EncodedJSON, JSONRenderer, encode_json
+from {{ cookiecutter.project_slug }}.platform.core.renderers import (
+    EncodedJSON,
+    JSONRenderer,
+    encode_json,
+)
 
 ITEMS = [{"id": 1, "title": "Café\u2028line", "body": '"quoted" <b>'}]
 

@@ -12,9 +12,13 @@ from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
+
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import SentinelReport, sentinel_diagnose
+from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
+    SentinelReport,
+    sentinel_diagnose,
+)
 from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
     alice_session,
     fail_over_and_recover,

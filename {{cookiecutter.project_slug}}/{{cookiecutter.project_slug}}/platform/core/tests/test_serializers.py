@@ -10,7 +10,10 @@ from rest_framework import serializers
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.core.serializers import UNKNOWN_MEMBER, InputSerializer
+from {{ cookiecutter.project_slug }}.platform.core.serializers import (
+    UNKNOWN_MEMBER,
+    InputSerializer,
+)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 
 

@@ -17,6 +17,7 @@ from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
 from config.proxies import trusted_proxies
+
 from {{ cookiecutter.project_slug }}.platform.core.client_address import trusted_client_address
 from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR
 from {{ cookiecutter.project_slug }}.testing.proxy import ForwardingProxy, client_from

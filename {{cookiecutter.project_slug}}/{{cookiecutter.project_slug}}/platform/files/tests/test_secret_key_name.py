@@ -6,6 +6,7 @@ import runpy
 import pytest
 
 from config.env import RenamedVariableWarning
+
 from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR
 
 COMPONENTS_DIR = PROJECT_DIR / "config" / "settings" / "components"

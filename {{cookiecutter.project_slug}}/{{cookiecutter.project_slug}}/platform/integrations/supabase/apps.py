@@ -12,7 +12,9 @@ class SupabaseConfig(AppConfig):
     label = "supabase_integration"
 
     def ready(self) -> None:
-        from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import register_placeholder_setting
+        from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import (
+            register_placeholder_setting,
+        )
         from {{ cookiecutter.project_slug }}.platform.integrations.supabase import checks  # noqa: F401  (registers the checks)
 
         register_placeholder_setting("SUPABASE_URL", "SUPABASE_URL")

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
-from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import register_placeholder_setting
+from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import (
+    register_placeholder_setting,
+)
 
 # HS256 with a short secret can be brute-forced offline from one token: RFC 7518 asks for a key
 # at least as long as the hash (256 bits); Supabase's own legacy secrets are 40+ characters.

@@ -6,7 +6,9 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
-from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import register_placeholder_setting
+from {{ cookiecutter.project_slug }}.platform.core.deploy_checks import (
+    register_placeholder_setting,
+)
 
 register_placeholder_setting("SUPABASE_SECRET_KEY", "SUPABASE_SECRET_KEY")
 

@@ -3,7 +3,13 @@ from django.db import connection
 from pytest_django.fixtures import Settings
 
 from config.celery import app as celery_app
-from {{ cookiecutter.project_slug }}.platform.jobs.beat import BEAT_TABLE, MigratedDatabaseScheduler, beat_tables_missing
+
+from {{ cookiecutter.project_slug }}.platform.jobs.beat import (
+    BEAT_TABLE,
+    MigratedDatabaseScheduler,
+    beat_tables_missing,
+)
+from {{ cookiecutter.project_slug }}.platform.jobs.tasks import jobs_purge_expired_task
 
 pytestmark = pytest.mark.django_db
 
@@ -28,4 +34,4 @@ def test_beat_installs_the_example_periodic_task() -> None:
     MigratedDatabaseScheduler(app=celery_app)
 
     task = PeriodicTask.objects.get(name="purge-expired-jobs")
-    assert task.task == "{{ cookiecutter.project_slug }}.platform.jobs.tasks.jobs_purge_expired_task"
+    assert task.task == jobs_purge_expired_task.name

@@ -2,7 +2,9 @@
 
 from pytest_django.fixtures import Settings
 
-from {{ cookiecutter.project_slug }}.platform.core.checks import check_cache_has_its_own_redis_database
+from {{ cookiecutter.project_slug }}.platform.core.checks import (
+    check_cache_has_its_own_redis_database,
+)
 
 
 def test_a_broker_on_the_cache_database_is_e001(settings: Settings) -> None:

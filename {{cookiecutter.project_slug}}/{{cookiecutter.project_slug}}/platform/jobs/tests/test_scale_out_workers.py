@@ -6,7 +6,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import signed_in_alice, two_servers
+from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import (
+    signed_in_alice,
+    two_servers,
+)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess

@@ -5,6 +5,7 @@ import pytest
 from celery import states
 
 from config.celery import app as celery_app
+
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.jobs.models import Job
 from {{ cookiecutter.project_slug }}.platform.jobs.selectors import JobStatus, job_status

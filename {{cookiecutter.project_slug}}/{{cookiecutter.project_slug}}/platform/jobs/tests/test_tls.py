@@ -10,6 +10,8 @@ from {{ cookiecutter.project_slug }}.testing.project import run_project
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
+TASKS_MODULE = "{{ cookiecutter.project_slug }}.platform.jobs.tasks"
+
 
 def test_celery_runs_a_task_over_tls(
     settings: Settings,
@@ -26,7 +28,7 @@ def test_celery_runs_a_task_over_tls(
     start_worker("tls", **tls)  # its heartbeat arrives over TLS too
 
     result = run_project(
-        "from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping; print(ping.delay().get(timeout=30))",
+        f"from {TASKS_MODULE} import ping; print(ping.delay().get(timeout=30))",
         **tls,
     )
 

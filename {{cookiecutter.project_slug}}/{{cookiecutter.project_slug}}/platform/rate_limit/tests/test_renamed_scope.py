@@ -8,6 +8,7 @@ from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 
 from config.env import RenamedVariableWarning
+
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
 from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR
 

@@ -9,7 +9,10 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_PUBLIC_URL, HARNESS_URL
+from {{ cookiecutter.project_slug }}.testing.harness_app.urls import (
+    HARNESS_PUBLIC_URL,
+    HARNESS_URL,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,7 +1,10 @@
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
-from {{ cookiecutter.project_slug }}.platform.realtime.checks import check_stream_caps, check_stream_heartbeat
+from {{ cookiecutter.project_slug }}.platform.realtime.checks import (
+    check_stream_caps,
+    check_stream_heartbeat,
+)
 
 
 def test_the_default_stream_settings_pass_the_checks() -> None:

@@ -3,7 +3,10 @@ has the other servers)."""
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.test_database import database_settings_loaded_by, gunicorn_env
+from {{ cookiecutter.project_slug }}.platform.core.tests.test_database import (
+    database_settings_loaded_by,
+    gunicorn_env,
+)
 
 
 @pytest.mark.system

@@ -9,7 +9,10 @@ from django.db import transaction
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import domain_event
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import replay_log_key, user_channel
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
+    replay_log_key,
+    user_channel,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import ReplayLogEntries
 
 pytestmark = pytest.mark.django_db(transaction=True)

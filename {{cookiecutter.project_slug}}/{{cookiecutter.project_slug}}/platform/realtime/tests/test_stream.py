@@ -14,7 +14,10 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
-from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
+from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+    realtime_publish,
+    stream_token_issue,
+)
 from {{ cookiecutter.project_slug }}.testing.harness_app.services import harness_save
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer

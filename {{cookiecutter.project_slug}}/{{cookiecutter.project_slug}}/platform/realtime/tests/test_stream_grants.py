@@ -12,7 +12,10 @@ from django.db import connections
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
-from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
+from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+    realtime_publish,
+    stream_token_issue,
+)
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 

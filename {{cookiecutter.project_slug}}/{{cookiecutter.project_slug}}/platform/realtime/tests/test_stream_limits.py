@@ -19,7 +19,10 @@ from redis import Redis
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD, UserFactory
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
-from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish, stream_token_issue
+from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+    realtime_publish,
+    stream_token_issue,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.tests.urls import HOLDINGS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -28,7 +31,9 @@ from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 pytestmark = pytest.mark.django_db(transaction=True)
 
 STREAM = "/api/events/stream/"
-WITH_HOLDINGS_URL = {"TEST_ROOT_URLCONF": "{{ cookiecutter.project_slug }}.platform.realtime.tests.urls"}
+WITH_HOLDINGS_URL = {
+    "TEST_ROOT_URLCONF": "{{ cookiecutter.project_slug }}.platform.realtime.tests.urls",
+}
 NOTHING_HELD = {"hub_clients": 0, "process_streams": 0, "user_leases": 0, "address_leases": 0}
 ONE_STREAM_HELD = {"hub_clients": 1, "process_streams": 1, "user_leases": 1, "address_leases": 1}
 # The client address of tests that count what an address holds: its own, so that streams other

@@ -12,6 +12,7 @@ from django.urls import path
 
 from config.urls import handler404, handler500
 from config.urls import urlpatterns as project_urlpatterns
+
 from {{ cookiecutter.project_slug }}.platform.realtime.hub import current_hub
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import (
     address_connection_lease_count,

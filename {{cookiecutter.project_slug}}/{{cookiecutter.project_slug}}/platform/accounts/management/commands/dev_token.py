@@ -4,7 +4,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from {{ cookiecutter.project_slug }}.platform.accounts.dev_token_key import dev_tokens_enabled
-from {{ cookiecutter.project_slug }}.platform.accounts.dev_tokens import dev_token_issue, dev_user_link
+from {{ cookiecutter.project_slug }}.platform.accounts.dev_tokens import (
+    dev_token_issue,
+    dev_user_link,
+)
 
 
 class Command(BaseCommand):
