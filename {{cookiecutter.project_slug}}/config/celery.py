@@ -6,7 +6,9 @@ from typing import Any
 from celery import Celery, signals
 
 from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat, WorkerMetrics
-from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import prepare_metrics_directory
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
+    prepare_metrics_directory,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # A worker's pool processes write their metrics to files its main process serves

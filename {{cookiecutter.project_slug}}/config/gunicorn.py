@@ -18,7 +18,11 @@ from typing import Any
 
 from config.env import env, read_env_file
 from config.proxies import trusted_proxies
-from {{ cookiecutter.project_slug }}.platform.observability.log_records import log_config_parts, log_format
+
+from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
+    log_config_parts,
+    log_format,
+)
 from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
     mark_worker_dead,
     prepare_metrics_directory,

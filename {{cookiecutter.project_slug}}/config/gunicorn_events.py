@@ -7,7 +7,10 @@ are enough (each holds at most REALTIME_MAX_STREAMS_PER_PROCESS).
 
 from config.env import env
 from config.gunicorn import *  # noqa: F403
-from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import prepare_metrics_directory
+
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
+    prepare_metrics_directory,
+)
 
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = env.int("EVENTS_CONCURRENCY", default=2)

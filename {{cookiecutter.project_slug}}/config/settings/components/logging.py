@@ -2,6 +2,7 @@
 the fields: docs/logging.md), each with the request id of the request or task it was written for."""
 
 from config.env import env
+
 from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
     log_config_parts,
     log_format,
@@ -10,7 +11,8 @@ from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
 LOG_LEVEL = env.str("DJANGO_LOG_LEVEL", default="INFO")
 LOG_FORMAT = log_format()
 
-LOGGING_CONFIG = "{{ cookiecutter.project_slug }}.platform.observability.log_records.configure_logging"
+_OBSERVABILITY = "{{ cookiecutter.project_slug }}.platform.observability"
+LOGGING_CONFIG = f"{_OBSERVABILITY}.log_records.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

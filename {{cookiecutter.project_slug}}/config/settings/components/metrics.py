@@ -1,4 +1,4 @@
-"""Prometheus metrics at /metrics ({{ cookiecutter.project_slug }}/platform/observability; docs/metrics.md).
+"""Prometheus metrics at /metrics (docs/metrics.md), served by the platform's observability app.
 
 On by default: recording a request costs a few microseconds. Off, neither the middleware nor the
 URL is installed.

@@ -13,7 +13,8 @@ from redis.retry import Retry
 # django-redis's pool size per cache alias (redis_clients uses the same for its roles).
 MAX_CONNECTIONS_PER_ROLE = 50
 # The client class of every role when metrics are on (a dotted path: settings import no client).
-TIMED_REDIS_CLIENT = "{{ cookiecutter.project_slug }}.platform.observability.redis_timing.TimedRedis"
+_OBSERVABILITY = "{{ cookiecutter.project_slug }}.platform.observability"
+TIMED_REDIS_CLIENT = f"{_OBSERVABILITY}.redis_timing.TimedRedis"
 
 
 def redis_url_with_db(url: str, db: int) -> str:

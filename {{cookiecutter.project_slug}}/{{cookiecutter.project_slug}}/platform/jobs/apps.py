@@ -22,7 +22,9 @@ class JobsConfig(AppConfig):
             bind_task_request_id,
             forget_task_request_id,
         )
-        from {{ cookiecutter.project_slug }}.platform.observability.metrics import register_scrape_collector
+        from {{ cookiecutter.project_slug }}.platform.observability.metrics import (
+            register_scrape_collector,
+        )
 
         # Celery owns the connections that carry tasks; these clients only check on them.
         register_redis_role("broker", url_setting="REDIS_BROKER_URL")

@@ -51,7 +51,9 @@ class WorkerMetrics(bootsteps.StartStopStep):
         )
 
     def stop(self, worker: Any) -> None:
-        from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import remove_metrics_directory
+        from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
+            remove_metrics_directory,
+        )
 
         if self.server is not None:
             self.server.shutdown()

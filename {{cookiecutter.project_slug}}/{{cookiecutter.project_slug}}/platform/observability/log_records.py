@@ -22,6 +22,7 @@ from opentelemetry import trace
 from pythonjsonlogger.json import JsonFormatter
 
 from config.env import SETTINGS_WITH_DEV_DEFAULTS, env, settings_module
+
 from {{ cookiecutter.project_slug }}.platform.observability.request_ids import current_request_id
 
 LOG_FORMATS = ("json", "text")

@@ -15,7 +15,9 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, Gauge, Histo
 from prometheus_client.metrics_core import Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 
-from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import multiprocess_directory
+from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
+    multiprocess_directory,
+)
 
 # Requests of an API answer in milliseconds; the tail up to a slow page still lands in a bucket.
 REQUEST_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

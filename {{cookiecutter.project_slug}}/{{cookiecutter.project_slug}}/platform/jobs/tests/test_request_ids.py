@@ -8,6 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from config.celery import app as celery_app
+
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.jobs.tasks import ping
 from {{ cookiecutter.project_slug }}.platform.observability.request_ids import bind_request_id

@@ -14,7 +14,10 @@ from django.test import RequestFactory
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.platform.observability.log_records import JsonLogFormatter, RequestContextFilter
+from {{ cookiecutter.project_slug }}.platform.observability.log_records import (
+    JsonLogFormatter,
+    RequestContextFilter,
+)
 from {{ cookiecutter.project_slug }}.platform.observability.request_ids import (
     current_request_id,
     request_id_middleware,

@@ -8,7 +8,10 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
-from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import replay_log_key, user_channel
+from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
+    replay_log_key,
+    user_channel,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import ReplayLogEntries
 from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
