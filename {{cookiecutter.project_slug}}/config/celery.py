@@ -5,6 +5,7 @@ from typing import Any
 from celery import Celery, signals
 
 from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat
+from {{ cookiecutter.project_slug }}.platform.observability.tracing import start_tracing, stop_tracing
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -23,3 +24,20 @@ def use_django_logging(**kwargs: Any) -> None:
 
 
 app.steps["worker"].add(Heartbeat)
+
+
+# Traces (docs/tracing.md) start in each pool process, after fork (the exporter's thread would not
+# survive one), and in beat; a pool process exports what it holds before it exits.
+@signals.worker_process_init.connect
+def trace_pool_process(**kwargs: Any) -> None:
+    start_tracing("worker")
+
+
+@signals.worker_process_shutdown.connect
+def flush_pool_process_traces(**kwargs: Any) -> None:
+    stop_tracing()
+
+
+@signals.beat_init.connect
+def trace_beat(**kwargs: Any) -> None:
+    start_tracing("beat")

@@ -14,9 +14,14 @@ Every value can be tuned from the environment without rebuilding the image.
 """
 
 import multiprocessing
+import os
+from typing import TYPE_CHECKING, Any
 
 from config.env import env, read_env_file
 from config.proxies import trusted_proxies
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import ProcessKind
 
 # The env file is read first, as Django's settings do, so its values count here too.
 read_env_file()
@@ -43,3 +48,25 @@ forwarded_allow_ips = ",".join(trusted_proxies())
 # Its default place, $HOME/.gunicorn, is not writable by the image's user (home /app, root's), so
 # every start logged an error; and two servers on one host (web and events) would share the path.
 control_socket_disable = True
+
+
+def start_worker_tracing(process_kind: "ProcessKind") -> None:
+    """Traces (docs/tracing.md), started in each worker after fork: the exporter's thread and
+    connections would not survive one."""
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import start_tracing
+
+    # Django's instrumentation reads settings.MIDDLEWARE before the worker loads the application
+    # (config/wsgi.py and config/asgi.py default to the same module).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    start_tracing(process_kind)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    start_worker_tracing("web")
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """The spans the worker still holds are exported before it exits."""
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import stop_tracing
+
+    stop_tracing()

@@ -5,8 +5,11 @@ the reverse proxy sends /api/events/stream/ here. One async worker holds many st
 are enough (each holds at most REALTIME_MAX_STREAMS_PER_PROCESS).
 """
 
+from typing import Any
+
 from config.env import env
 from config.gunicorn import *  # noqa: F403
+from config.gunicorn import start_worker_tracing
 
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = env.int("EVENTS_CONCURRENCY", default=2)
@@ -14,3 +17,7 @@ workers = env.int("EVENTS_CONCURRENCY", default=2)
 # Each worker serves requests on threads of its own (ASGI), so Django takes its connections from
 # psycopg's pool (components/database.py); a stream gives its connection back once authenticated.
 raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    start_worker_tracing("events")
