@@ -19,5 +19,6 @@ workers = env.int("EVENTS_CONCURRENCY", default=2)
 raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
 
 
-def post_fork(server: Any, worker: Any) -> None:
+# This server's own hook, in place of the web server's: its spans are the events service's.
+def post_fork(server: Any, worker: Any) -> None:  # type: ignore[no-redef]
     start_worker_tracing("events")

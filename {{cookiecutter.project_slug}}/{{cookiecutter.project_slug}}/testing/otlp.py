@@ -7,16 +7,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
     ExportTraceServiceResponse,
 )
-
 from opentelemetry.proto.common.v1.common_pb2 import AnyValue
+from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
+from {{ cookiecutter.project_slug }}.testing.servers import ProductionServer
 
 TRACES_PATH = "/v1/traces"
 
@@ -91,7 +93,7 @@ class OtlpReceiver:
                 self.end_headers()
                 self.wfile.write(answer)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 """Quiet: the test reads the spans, not a request log."""
 
         return Handler
@@ -114,7 +116,7 @@ class OtlpReceiver:
     def wait_for(
         self, found: Callable[[list[ReceivedSpan]], bool], timeout: float = 30
     ) -> list[ReceivedSpan]:
-        """The spans received once `found` holds of them; fails naming what arrived if it never does."""
+        """The spans received once `found` holds of them; fails naming what came otherwise."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
@@ -132,3 +134,36 @@ class OtlpReceiver:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def traced_server(tmp_path: Path, receiver: OtlpReceiver) -> ProductionServer:
+    """The production server command (gunicorn, config/gunicorn.py) exporting to `receiver`, on
+    the test settings: the harness app's views and cookies over plain HTTP."""
+    return ProductionServer(
+        tmp_path / "gunicorn.log",
+        DJANGO_SETTINGS_MODULE="config.settings.test",
+        **receiver.env(),
+    )
+
+
+def server_span(spans: list[ReceivedSpan], method: str, path: str) -> ReceivedSpan | None:
+    return next(
+        (
+            span
+            for span in spans
+            if span.kind == Span.SPAN_KIND_SERVER
+            and span.name.startswith(method)
+            and span.name.rstrip("/").endswith(path.strip("/"))
+        ),
+        None,
+    )
+
+
+def descends_from(span: ReceivedSpan, ancestor: ReceivedSpan, spans: list[ReceivedSpan]) -> bool:
+    by_id = {candidate.span_id: candidate for candidate in spans}
+    parent = by_id.get(span.parent_span_id)
+    while parent is not None:
+        if parent == ancestor:
+            return True
+        parent = by_id.get(parent.parent_span_id)
+    return False

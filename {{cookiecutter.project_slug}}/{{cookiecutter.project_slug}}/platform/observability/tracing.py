@@ -56,7 +56,7 @@ def service_name(process_kind: ProcessKind) -> str:
 def start_tracing(process_kind: ProcessKind) -> TracerProvider | None:
     """Install the exporter and the instrumentations in this process, if the environment asks
     for traces; None (and nothing installed) otherwise. A second call in one process is a no-op."""
-    global _provider  # noqa: PLW0603  (one provider per process, by OpenTelemetry's design)
+    global _provider
     if _provider is not None or not tracing_requested():
         return _provider
     # OTEL_RESOURCE_ATTRIBUTES and the sampler (OTEL_TRACES_SAMPLER, _ARG) are read by the SDK.
@@ -85,7 +85,7 @@ def _instrument_libraries() -> None:
 def stop_tracing() -> None:
     """Export the spans this process still holds (the batch processor sends every few seconds):
     called as a worker exits, so its last requests and tasks are not lost."""
-    global _provider  # noqa: PLW0603
+    global _provider
     if _provider is not None:
         _provider.shutdown()
         _provider = None

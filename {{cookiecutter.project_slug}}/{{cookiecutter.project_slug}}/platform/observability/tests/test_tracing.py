@@ -8,7 +8,6 @@ import pytest
 import redis
 from django.conf import settings
 from opentelemetry import trace
-from opentelemetry.proto.trace.v1.trace_pb2 import Span
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
@@ -18,8 +17,14 @@ from {{ cookiecutter.project_slug }}.platform.observability.tracing import (
     tracing_requested,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
-from {{ cookiecutter.project_slug }}.testing.otlp import OtlpReceiver, ReceivedSpan
-from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, ProductionServer
+from {{ cookiecutter.project_slug }}.testing.otlp import (
+    OtlpReceiver,
+    ReceivedSpan,
+    descends_from,
+    server_span,
+    traced_server,
+)
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession
 
 OTEL_VARIABLES = (
     "OTEL_EXPORTER_OTLP_ENDPOINT",
@@ -79,39 +84,6 @@ def test_each_process_kind_is_a_service_of_its_own(
         "shop-worker",
         "shop-beat",
     ]
-
-
-def traced_server(tmp_path: Path, receiver: OtlpReceiver) -> ProductionServer:
-    """The production server command (gunicorn, config/gunicorn.py) exporting to `receiver`, on
-    the test settings: the harness app's views and cookies over plain HTTP."""
-    return ProductionServer(
-        tmp_path / "gunicorn.log",
-        DJANGO_SETTINGS_MODULE="config.settings.test",
-        **receiver.env(),
-    )
-
-
-def server_span(spans: list[ReceivedSpan], method: str, path: str) -> ReceivedSpan | None:
-    return next(
-        (
-            span
-            for span in spans
-            if span.kind == Span.SPAN_KIND_SERVER
-            and span.name.startswith(method)
-            and span.name.rstrip("/").endswith(path.strip("/"))
-        ),
-        None,
-    )
-
-
-def descends_from(span: ReceivedSpan, ancestor: ReceivedSpan, spans: list[ReceivedSpan]) -> bool:
-    by_id = {candidate.span_id: candidate for candidate in spans}
-    parent = by_id.get(span.parent_span_id)
-    while parent is not None:
-        if parent == ancestor:
-            return True
-        parent = by_id.get(parent.parent_span_id)
-    return False
 
 
 @pytest.mark.system
