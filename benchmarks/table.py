@@ -1,6 +1,7 @@
 """The summary of a `make bench` run: one row per measurement with its same-run baseline, the
 ratio between them and, where the issue set one, the goal and whether it was met."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -191,6 +192,27 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
             "the ASGI floor",
             "ASGI cached / ASGI floor req/s",
             http["asgi_cached_over_asgi_floor"],
+        ),
+        *_tracing_rows(http, show),
+    ]
+
+
+TRACED_LIST = "notes list (cached, tracing on)"
+
+
+def _tracing_rows(http: dict[str, Any], show: Callable[[dict[str, float]], str]) -> list[Row]:
+    """The cached list traced at 100 % sampling against the same list untraced, same run: its
+    cost, reported (no goal). Runs from before the row existed have none."""
+    traced = http["endpoints"].get(TRACED_LIST)
+    if traced is None:
+        return []
+    return [
+        Row(
+            "HTTP notes list, cached (WSGI), tracing on at 100 % sampling",
+            show(traced),
+            f"tracing off: {show(http['endpoints']['notes list (cached)'])}",
+            "traced / untraced req/s",
+            http["traced_over_untraced"],
         ),
     ]
 
