@@ -197,7 +197,7 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
     ]
 
 
-TRACED_LIST = "notes list (cached, tracing on)"
+TRACED_LIST = "notes list (cached, traced)"
 
 
 def _tracing_rows(http: dict[str, Any], show: Callable[[dict[str, float]], str]) -> list[Row]:

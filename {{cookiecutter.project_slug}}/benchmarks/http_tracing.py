@@ -13,7 +13,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 from benchmarks.ports import free_port
 
 SERVER = "wsgi-traced"
-ROW = "notes list (cached, tracing on)"
+ROW = "notes list (cached, traced)"
 
 
 class SpanSink:
