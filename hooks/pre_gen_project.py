@@ -51,6 +51,7 @@ DEPENDENCY_MODULES = {
     "jsonschema_rs",
     "jwt",
     "kombu",
+    "opentelemetry",
     *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),
     *("pydantic", "pytest", "pytest_django", "pytest_httpserver", "redis", "rest_framework"),
     *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),

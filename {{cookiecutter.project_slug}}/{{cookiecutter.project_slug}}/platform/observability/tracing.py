@@ -4,14 +4,12 @@ Off (no OTLP endpoint, or OTEL_TRACES_EXPORTER=none, or OTEL_SDK_DISABLED=true) 
 installed: no middleware, no wrapped client, no exporter thread. On, each process exports its
 spans over OTLP/HTTP under `<OTEL_SERVICE_NAME or the project's slug>-<process kind>`.
 
-`start_tracing` runs after fork, in the process that serves (gunicorn's `post_fork`, Celery's
-`worker_process_init` and `beat_init`): the exporter's thread and connections do not survive a
+`start_tracing` runs after fork, in the process that serves (gunicorn's `post_fork`, and each
+other process kind's own start hook): the exporter's thread and connections do not survive a
 fork. `stop_tracing` flushes the spans a process still holds before it exits.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-from typing import Literal
+from importlib.metadata import entry_points
 
 from opentelemetry import trace
 from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
@@ -25,11 +23,13 @@ from opentelemetry.sdk.trace.export import BatchSpanProcessor
 
 from config.env import env
 
-ProcessKind = Literal["web", "events", "worker", "beat"]
+# "web", "events", or the name of another kind of process the project runs.
+ProcessKind = str
 
 DEFAULT_SERVICE_NAME = "{{ cookiecutter.project_slug }}"
-# Celery's instrumentation is installed only in projects that run background jobs.
-CELERY_INSTRUMENTATION = "opentelemetry.instrumentation.celery"
+# Instrumentations installed beside these (the task queue's, in a project that runs background
+# jobs) are found by their entry points: the project's dependencies decide.
+INSTRUMENTED_EXPLICITLY = frozenset({"django", "psycopg", "redis", "httpx", "httpx2"})
 
 _provider: TracerProvider | None = None
 
@@ -73,18 +73,19 @@ def _instrument_libraries() -> None:
     # its middleware chain (gunicorn's post_fork comes before the worker loads the application).
     DjangoInstrumentor().instrument()
     PsycopgInstrumentor().instrument()
-    # redis-py's client class: every role's client (cache, sessions, broker, rate limits, events).
+    # redis-py's client class: every Redis role's client goes through it.
     RedisInstrumentor().instrument()
     # Outgoing HTTP: the Supabase JWKS fetch and Storage calls.
     HTTPXClientInstrumentor().instrument()
-    if find_spec(CELERY_INSTRUMENTATION) is not None:
-        # Producer and consumer: the trace context travels in each task message's headers.
-        import_module(CELERY_INSTRUMENTATION).CeleryInstrumentor().instrument()
+    for entry in entry_points(group="opentelemetry_instrumentor"):
+        if entry.name not in INSTRUMENTED_EXPLICITLY:
+            # A task queue's: the trace context travels in each message's headers.
+            entry.load()().instrument()
 
 
 def stop_tracing() -> None:
     """Export the spans this process still holds (the batch processor sends every few seconds):
-    called as a worker exits, so its last requests and tasks are not lost."""
+    called as a process exits, so its last requests are not lost."""
     global _provider
     if _provider is not None:
         _provider.shutdown()

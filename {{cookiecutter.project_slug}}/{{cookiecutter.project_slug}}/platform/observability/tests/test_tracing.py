@@ -76,14 +76,9 @@ def test_an_otlp_endpoint_asks_for_tracing(no_otel_environment: pytest.MonkeyPat
 def test_each_process_kind_is_a_service_of_its_own(
     no_otel_environment: pytest.MonkeyPatch,
 ) -> None:
-    assert service_name("worker") == "{{ cookiecutter.project_slug }}-worker"
+    assert service_name("web") == "{{ cookiecutter.project_slug }}-web"
     no_otel_environment.setenv("OTEL_SERVICE_NAME", "shop")
-    assert [service_name(kind) for kind in ("web", "events", "worker", "beat")] == [
-        "shop-web",
-        "shop-events",
-        "shop-worker",
-        "shop-beat",
-    ]
+    assert [service_name(kind) for kind in ("web", "events")] == ["shop-web", "shop-events"]
 
 
 @pytest.mark.system
