@@ -27,7 +27,7 @@ app.steps["worker"].add(Heartbeat)
 
 
 # Traces (docs/tracing.md) start in each pool process, after fork (the exporter's thread would not
-# survive one), and in beat; a pool process exports what it holds before it exits.
+# survive one); a pool process exports what it holds before it exits.
 @signals.worker_process_init.connect
 def trace_pool_process(**kwargs: Any) -> None:
     start_tracing("worker")
@@ -36,8 +36,3 @@ def trace_pool_process(**kwargs: Any) -> None:
 @signals.worker_process_shutdown.connect
 def flush_pool_process_traces(**kwargs: Any) -> None:
     stop_tracing()
-
-
-@signals.beat_init.connect
-def trace_beat(**kwargs: Any) -> None:
-    start_tracing("beat")

@@ -50,7 +50,7 @@ forwarded_allow_ips = ",".join(trusted_proxies())
 control_socket_disable = True
 
 
-def start_worker_tracing(process_kind: "ProcessKind") -> None:
+def trace_after_fork(process_kind: "ProcessKind") -> None:
     """Traces (docs/tracing.md), started in each worker after fork: the exporter's thread and
     connections would not survive one."""
     from {{ cookiecutter.project_slug }}.platform.observability.tracing import start_tracing
@@ -62,7 +62,7 @@ def start_worker_tracing(process_kind: "ProcessKind") -> None:
 
 
 def post_fork(server: Any, worker: Any) -> None:
-    start_worker_tracing("web")
+    trace_after_fork("web")
 
 
 def worker_exit(server: Any, worker: Any) -> None:

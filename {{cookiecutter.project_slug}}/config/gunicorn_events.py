@@ -9,7 +9,7 @@ from typing import Any
 
 from config.env import env
 from config.gunicorn import *  # noqa: F403
-from config.gunicorn import start_worker_tracing
+from config.gunicorn import trace_after_fork
 
 worker_class = "uvicorn_worker.UvicornWorker"
 workers = env.int("EVENTS_CONCURRENCY", default=2)
@@ -21,4 +21,4 @@ raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
 
 # This server's own hook, in place of the web server's: its spans are the events service's.
 def post_fork(server: Any, worker: Any) -> None:  # type: ignore[no-redef]
-    start_worker_tracing("events")
+    trace_after_fork("events")

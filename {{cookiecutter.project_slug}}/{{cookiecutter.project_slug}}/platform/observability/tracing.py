@@ -75,7 +75,7 @@ def _instrument_libraries() -> None:
     PsycopgInstrumentor().instrument()
     # redis-py's client class: every Redis role's client goes through it.
     RedisInstrumentor().instrument()
-    # Outgoing HTTP: the Supabase JWKS fetch and Storage calls.
+    # Outgoing HTTP: the calls to outside services (key sets, storage).
     HTTPXClientInstrumentor().instrument()
     for entry in entry_points(group="opentelemetry_instrumentor"):
         if entry.name not in INSTRUMENTED_EXPLICITLY:
