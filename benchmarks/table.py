@@ -1,6 +1,7 @@
 """The summary of a `make bench` run: one row per measurement with its same-run baseline, the
 ratio between them and, where the issue set one, the goal and whether it was met."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -193,12 +194,13 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
             http["asgi_cached_over_asgi_floor"],
         ),
         *_metrics_rows(http, show),
+        *_tracing_rows(http, show),
     ]
 
 
-def _metrics_rows(http: dict[str, Any], show: Any) -> list[Row]:
+def _metrics_rows(http: dict[str, Any], show: Callable[[dict[str, float]], str]) -> list[Row]:
     """Metrics on (the default; tracing off) against the same cached list with them off, when the
-    run measured it (issue 28)."""
+    run measured it."""
     if "metrics_on_over_off" not in http:
         return []
     endpoints = http["endpoints"]
@@ -211,6 +213,26 @@ def _metrics_rows(http: dict[str, Any], show: Any) -> list[Row]:
             http["metrics_on_over_off"],
             Goal(0.95, at_most=False),
         )
+    ]
+
+
+TRACED_LIST = "notes list (cached, traced)"
+
+
+def _tracing_rows(http: dict[str, Any], show: Callable[[dict[str, float]], str]) -> list[Row]:
+    """The cached list traced at 100 % sampling against the same list untraced, same run: its
+    cost, reported (no goal). Runs from before the row existed have none."""
+    traced = http["endpoints"].get(TRACED_LIST)
+    if traced is None:
+        return []
+    return [
+        Row(
+            "HTTP notes list, cached (WSGI), tracing on at 100 % sampling",
+            show(traced),
+            f"tracing off: {show(http['endpoints']['notes list (cached)'])}",
+            "traced / untraced req/s",
+            http["traced_over_untraced"],
+        ),
     ]
 
 

@@ -66,3 +66,15 @@ def test_the_table_names_the_machine(results: dict[str, Any]) -> None:
     table = render(rows_from(results), results)
 
     assert "Machine: Intel(R) Xeon(R) Processor, 2 cores" in table
+
+
+def test_tracing_cost_is_reported_against_the_same_list_untraced(results: dict[str, Any]) -> None:
+    http = results["http"]
+    cached = http["endpoints"]["notes list (cached)"]
+    http["endpoints"]["notes list (cached, traced)"] = {**cached, "rps": cached["rps"] / 2}
+    http["traced_over_untraced"] = 0.5
+
+    rows = {row.ratio_label: row for row in rows_from(results)}
+
+    assert rows["traced / untraced req/s"].ratio == 0.5
+    assert rows["traced / untraced req/s"].goal is None

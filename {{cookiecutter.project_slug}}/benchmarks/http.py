@@ -5,7 +5,8 @@ and the framework's floor (benchmarks/floor.py: a bare DRF view with a fixed pag
 shape) served by the same command in the same run. The floor and the cached list are measured
 again under gunicorn with uvicorn workers (ASGI), the other candidate (docs/web-servers.md).
 The example app's rows come from a module of their own beside this one: without the example app
-(include_example=n, or once replaced) they are left out.
+(include_example=n, or once replaced) they are left out. So does the cached list with tracing on
+(benchmarks/http_tracing.py: 100 % sampling, exported to a local sink; the spans must arrive).
 
 Every response must be 2xx: a row with other answers, or none at all, stops the benchmark naming
 the endpoint and what it got. Socket errors and timeouts are counted and shown.
@@ -34,6 +35,7 @@ from types import ModuleType  # noqa: E402
 
 from django.conf import settings  # noqa: E402
 
+from benchmarks import http_tracing  # noqa: E402
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
@@ -96,6 +98,8 @@ def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
             "RATE_LIMIT_USER_RATE": "100000000/min",
             # As each command's config sets it (components/database.py).
             "DATABASE_POOL": str(kind == "asgi"),
+            # Untraced unless a row asks (benchmarks/http_tracing.py), whatever .env says.
+            "OTEL_SDK_DISABLED": "true",
             **env,
         },
         stdout=subprocess.DEVNULL,
@@ -199,10 +203,12 @@ def targets_of(servers: dict[str, int]) -> list[Target]:
         return [Target(name, url(server, path)) for name, server in rows]
 
     wsgi_example = example(EXAMPLE.WSGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
+    traced = example([(http_tracing.ROW, http_tracing.SERVER)], EXAMPLE.PATH) if EXAMPLE else []
     asgi_example = example(EXAMPLE.ASGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
     return [
         Target("floor", url("wsgi", FLOOR_PATH)),
         *wsgi_example,
+        *traced,
         Target("/api/health/", url("wsgi", HEALTH_PATH)),
         Target("floor (ASGI)", url("asgi", FLOOR_PATH)),
         *asgi_example,
@@ -216,13 +222,17 @@ def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
         "asgi_floor_over_wsgi_floor": rows["floor (ASGI)"]["rps"] / rows["floor"]["rps"],
     }
     if EXAMPLE:
-        found |= EXAMPLE.ratios(rows)
+        found |= EXAMPLE.ratios(rows) | http_tracing.ratios(rows)
     return found
 
 
 def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
     cookie = session_cookie()
-    ports = {name: free_port() for name in ("wsgi", "wsgi-uncached", "asgi", *FEATURE_OFF_SERVERS)}
+    ports = {
+        name: free_port()
+        for name in ("wsgi", "wsgi-uncached", "asgi", http_tracing.SERVER, *FEATURE_OFF_SERVERS)
+    }
+    sink = http_tracing.SpanSink()
     # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
     servers = [
         start_gunicorn("wsgi", ports["wsgi"]),
@@ -230,6 +240,9 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
         start_gunicorn("asgi", ports["asgi"]),
         *(start_gunicorn("wsgi", ports[name], **env) for name, env in FEATURE_OFF_SERVERS.items()),
     ]
+    if EXAMPLE:
+        # The same command as "wsgi", tracing every request to the local sink.
+        servers.append(start_gunicorn("wsgi", ports[http_tracing.SERVER], **sink.server_env()))
     try:
         if EXAMPLE:
             EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
@@ -238,11 +251,16 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
         # (seconds under load), which is no steady state.
         for target in targets:
             wrk(target, cookie, 3, options.connections)
-        return interleaved_rounds(targets, cookie, options)
+        rows = interleaved_rounds(targets, cookie, options)
     finally:
         for server in servers:
             server.terminate()
             server.wait(timeout=30)
+        sink.stop()
+    if EXAMPLE:
+        # After the servers stopped: each worker exports what it still held as it exited.
+        http_tracing.require_spans(sink, rows[http_tracing.ROW]["requests"])
+    return rows
 
 
 def main() -> None:

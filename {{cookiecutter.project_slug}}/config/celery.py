@@ -9,6 +9,10 @@ from {{ cookiecutter.project_slug }}.platform.jobs.worker_steps import Heartbeat
 from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
     prepare_metrics_directory,
 )
+from {{ cookiecutter.project_slug }}.platform.observability.tracing import (
+    start_tracing,
+    stop_tracing,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 # A worker's pool processes write their metrics to files its main process serves
@@ -33,3 +37,15 @@ def use_django_logging(**kwargs: Any) -> None:
 
 app.steps["worker"].add(Heartbeat)
 app.steps["worker"].add(WorkerMetrics)
+
+
+# Traces (docs/tracing.md) start in each pool process, after fork (the exporter's thread would not
+# survive one); a pool process exports what it holds before it exits.
+@signals.worker_process_init.connect
+def trace_pool_process(**kwargs: Any) -> None:
+    start_tracing("worker")
+
+
+@signals.worker_process_shutdown.connect
+def flush_pool_process_traces(**kwargs: Any) -> None:
+    stop_tracing()

@@ -14,7 +14,8 @@ Every value can be tuned from the environment without rebuilding the image.
 """
 
 import multiprocessing
-from typing import Any
+import os
+from typing import TYPE_CHECKING, Any
 
 from config.env import env, read_env_file
 from config.proxies import trusted_proxies
@@ -28,6 +29,9 @@ from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import 
     prepare_metrics_directory,
     remove_metrics_directory,
 )
+
+if TYPE_CHECKING:
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import ProcessKind
 
 # The env file is read first, as Django's settings do, so its values count here too.
 read_env_file()
@@ -81,3 +85,25 @@ def child_exit(server: object, worker: Any) -> None:
 
 def on_exit(server: object) -> None:
     remove_metrics_directory()
+
+
+def trace_after_fork(process_kind: "ProcessKind") -> None:
+    """Traces (docs/tracing.md), started in each worker after fork: the exporter's thread and
+    connections would not survive one."""
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import start_tracing
+
+    # Django's instrumentation reads settings.MIDDLEWARE before the worker loads the application
+    # (config/wsgi.py and config/asgi.py default to the same module).
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
+    start_tracing(process_kind)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    trace_after_fork("web")
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """The spans the worker still holds are exported before it exits."""
+    from {{ cookiecutter.project_slug }}.platform.observability.tracing import stop_tracing
+
+    stop_tracing()

@@ -5,8 +5,11 @@ the reverse proxy sends /api/events/stream/ here. One async worker holds many st
 are enough (each holds at most REALTIME_MAX_STREAMS_PER_PROCESS).
 """
 
+from typing import Any
+
 from config.env import env
 from config.gunicorn import *  # noqa: F403
+from config.gunicorn import trace_after_fork
 
 from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (
     prepare_metrics_directory,
@@ -23,3 +26,8 @@ raw_env = [f"DATABASE_POOL={env.bool('DATABASE_POOL', default=True)}"]
 def on_starting(server: object) -> None:  # type: ignore[no-redef]
     """The event stream's own metrics directory (its /metrics sums its own workers)."""
     prepare_metrics_directory("events")
+
+
+# This server's own hook, in place of the web server's: its spans are the events service's.
+def post_fork(server: Any, worker: Any) -> None:  # type: ignore[no-redef]
+    trace_after_fork("events")

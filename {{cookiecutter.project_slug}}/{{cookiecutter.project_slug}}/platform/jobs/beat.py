@@ -9,6 +9,8 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django_celery_beat.schedulers import DatabaseScheduler
 
+from {{ cookiecutter.project_slug }}.platform.observability.tracing import start_tracing
+
 BEAT_TABLE = "django_celery_beat_periodictask"
 
 
@@ -29,5 +31,7 @@ def wait_for_beat_tables(*, timeout: float, poll: float = 2.0) -> None:
 
 class MigratedDatabaseScheduler(DatabaseScheduler):
     def setup_schedule(self) -> Any:
+        # Beat's traces (docs/tracing.md) start here, in the beat process, before its first tick.
+        start_tracing("beat")
         wait_for_beat_tables(timeout=settings.CELERY_BEAT_MIGRATION_WAIT)
         return super().setup_schedule()
