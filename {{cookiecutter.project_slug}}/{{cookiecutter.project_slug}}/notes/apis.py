@@ -11,10 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.notes.models import (
-    Note{% if cookiecutter.use_celery == "y" %},
-    NoteSummary{% endif %},
-)
+from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 from {{ cookiecutter.project_slug }}.notes.selectors import (
     STATS_CACHE_SECONDS,
     NoteStats,
