@@ -8,6 +8,7 @@ way a request thread does (CONN_MAX_AGE, the pool), instead of opening one per p
 probes nothing more.
 """
 
+import contextvars
 import os
 import threading
 import time
@@ -147,7 +148,9 @@ class ProbeThreads:
             if name not in self._threads:
                 prefix = f"health-{name}"
                 self._threads[name] = ThreadPoolExecutor(max_workers=1, thread_name_prefix=prefix)
-            self._running[name] = self._threads[name].submit(_timed, probe)
+            # In the caller's context: the probe's log lines and trace spans belong to the request.
+            in_context = contextvars.copy_context().run
+            self._running[name] = self._threads[name].submit(in_context, _timed, probe)
             return self._running[name]
 
     def close_connections(self) -> None:

@@ -1,5 +1,6 @@
 """The events server (gunicorn with uvicorn workers, config/gunicorn_events.py, production
-settings) writes uvicorn's access lines in the JSON shape of the app's, with the request's id."""
+settings): uvicorn's access lines in the JSON shape of the app's, with the request's id, and a
+request's trace under ASGI."""
 
 import json
 import sys
@@ -9,6 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from {{ cookiecutter.project_slug }}.testing.otlp import (
+    OtlpReceiver,
+    ReceivedSpan,
+    descends_from,
+    server_span,
+)
 from {{ cookiecutter.project_slug }}.testing.servers import ProductionServer
 
 pytestmark = pytest.mark.system
@@ -53,3 +60,31 @@ def test_an_access_line_of_the_events_server_is_json_with_the_request_id(
     assert access[0]["method"] == "GET"
     assert access[0]["path"] == "/api/health/live/"  # the query string left out
     assert access[0]["status"] == response.status_code
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_request_to_the_events_server_is_one_trace_with_its_database_and_redis_spans(
+    tmp_path: Path, otlp_receiver: OtlpReceiver
+) -> None:
+    server = EventsServer(
+        tmp_path / "events.log", DJANGO_SECURE_SSL_REDIRECT="False", **otlp_receiver.env()
+    )
+    server.start()
+    try:
+        # The readiness probe reads Postgres and every Redis role.
+        response = httpx.get(f"{server.url}/api/health/")
+
+        def request_traced(spans: list[ReceivedSpan]) -> bool:
+            request = server_span(spans, "GET", "/api/health/")
+            inside = [span for span in spans if request and descends_from(span, request, spans)]
+            systems = {span.attributes.get("db.system") for span in inside}
+            return {"postgresql", "redis"} <= systems
+
+        spans = otlp_receiver.wait_for(request_traced)
+    finally:
+        server.stop()
+
+    assert response.status_code == 200, response.text
+    request = server_span(spans, "GET", "/api/health/")
+    assert request is not None
+    assert request.service == "traced-events"
