@@ -22,7 +22,9 @@ class WorkerProcess:
         self.name = name
         self.log_path = log_path
         self.task_modules = task_modules
-        self.env = live_process_env(WORKER_HEARTBEAT_INTERVAL="0.5", **env)
+        # No metrics endpoint unless a test asks for one: workers of parallel tests share the host.
+        defaults = {"WORKER_HEARTBEAT_INTERVAL": "0.5", "WORKER_METRICS_PORT": "0"}
+        self.env = live_process_env(**{**defaults, **env})
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "WorkerProcess":

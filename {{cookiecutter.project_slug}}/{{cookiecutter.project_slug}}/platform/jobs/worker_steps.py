@@ -1,8 +1,11 @@
 """What the platform adds to each Celery worker (config/celery.py adds these steps to the app)."""
 
+import logging
 from typing import Any
 
 from celery import bootsteps
+
+logger = logging.getLogger(__name__)
 
 
 class Heartbeat(bootsteps.StartStopStep):
@@ -44,11 +47,23 @@ class WorkerMetrics(bootsteps.StartStopStep):
 
         from {{ cookiecutter.project_slug }}.platform.observability.metrics import metrics_registry
 
-        self.server, _ = start_http_server(
-            settings.WORKER_METRICS_PORT,
-            addr=settings.WORKER_METRICS_ADDRESS,
-            registry=metrics_registry(),
-        )
+        try:
+            self.server, _ = start_http_server(
+                settings.WORKER_METRICS_PORT,
+                addr=settings.WORKER_METRICS_ADDRESS,
+                registry=metrics_registry(),
+            )
+        except OSError as error:
+            # A second worker on this host finds the port taken: it runs its tasks all the same
+            # (metrics are never worth a worker), and says how to give it a port of its own.
+            self.server = None
+            logger.warning(
+                "Worker metrics not served: %s:%s is unavailable (%s). Give each worker on a host "
+                "its own WORKER_METRICS_PORT, or 0 for none.",
+                settings.WORKER_METRICS_ADDRESS,
+                settings.WORKER_METRICS_PORT,
+                error.strerror,
+            )
 
     def stop(self, worker: Any) -> None:
         from {{ cookiecutter.project_slug }}.platform.observability.multiprocess import (

@@ -1,6 +1,7 @@
 """The worker's metrics endpoint (tasks by state, run time) and the queue lengths and heartbeat
 ages any /metrics reads from the broker at scrape time."""
 
+import socket
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -50,6 +51,21 @@ def test_the_worker_serves_its_pool_processes_task_counts_and_run_times(
     metrics_worker = [age for worker, age in ages.items() if worker.startswith("metrics@")]
     assert len(metrics_worker) == 1
     assert 0 <= metrics_worker[0] < 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_whose_metrics_port_is_taken_still_runs_tasks(
+    start_worker: Callable[..., WorkerProcess], tmp_path: Path
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        worker = start_worker("crowded", WORKER_METRICS_PORT=str(port))
+
+        assert ping.delay().get(timeout=60) == "pong"
+
+    assert f"Worker metrics not served: 127.0.0.1:{port} is unavailable" in worker.log()
 
 
 def test_queue_length_is_the_brokers_llen_at_scrape_time(settings: Settings) -> None:
