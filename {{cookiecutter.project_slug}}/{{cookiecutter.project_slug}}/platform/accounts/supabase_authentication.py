@@ -15,6 +15,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.services import (
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import (
     TokenRejected,
+    VerifiedToken,
     supabase_token_verify,
 )
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase.jwks import JwksUnavailable
@@ -46,7 +47,7 @@ class SupabaseTokenAuthentication(BaseAuthentication):
     # What it answers besides a user, for the schema (core/schema.py).
     api_errors = (InvalidToken, AuthUnavailable, AccountConflict)
 
-    def authenticate(self, request: Request) -> tuple[User, str] | None:
+    def authenticate(self, request: Request) -> tuple[User, VerifiedToken] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != self.keyword:
             return None  # not ours: let the next authentication class try
@@ -77,7 +78,7 @@ class SupabaseTokenAuthentication(BaseAuthentication):
         # Session logins already refuse inactive users (ModelBackend); a valid token must too.
         if not user.is_active:
             raise InvalidToken("This account is deactivated.", "user_inactive")
-        return user, token
+        return user, VerifiedToken(raw=token, claims=claims)
 
     def authenticate_header(self, request: Request) -> str:
         return REALM

@@ -7,6 +7,7 @@ an HMAC secret, and `none` is never accepted. `exp`, `sub`, `aud` (authenticated
 """
 
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 import jwt
@@ -27,6 +28,15 @@ REQUIRED_CLAIMS = ["exp", "sub", "aud", "iss"]
 MAX_TOKEN_LENGTH = 8192
 # User.email's max_length (RFC 5321's limit for a deliverable address).
 MAX_EMAIL_LENGTH = 254
+
+
+@dataclass(frozen=True)
+class VerifiedToken:
+    """A Bearer token that passed supabase_token_verify, with its claims: DRF's `request.auth`
+    for a request authenticated by it (code that needs the caller's claims reads them here)."""
+
+    raw: str
+    claims: dict[str, Any]
 
 
 class TokenRejected(Exception):
