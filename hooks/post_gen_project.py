@@ -97,6 +97,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_key_rotation.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_jwt_secret_check.py",
             "{{ cookiecutter.project_slug }}/testing/tokens.py",
             "{{ cookiecutter.project_slug }}/testing/supabase_auth_fixtures.py",
