@@ -39,6 +39,8 @@ DNS_1123 = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 SECRET_NAME = re.compile(r"SECRET|PASSWORD|DATABASE_URL|DSN")
 COMPOSE_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-[^}]*)?\}")
 KUBERNETES_REFERENCE = re.compile(r"\$\(([A-Z_][A-Z0-9_]*)\)")
+# REALTIME_HEARTBEAT_SECONDS's default: streams send a keep-alive this often.
+HEARTBEAT_SECONDS = 15
 BROKER_URL = re.compile(r"redis://:(?P<password>[^@]*)@(?P<host>[^:/]+):(?P<port>\d+)/(?P<db>\d+)")
 # Resolves paths with the project's URLconf under the production settings, in an environment
 # built from the manifests, and prints what the workers' autoscaler must agree with.
@@ -454,6 +456,13 @@ def test_every_pod_runs_as_a_user_without_privileges_and_with_bounded_resources(
         assert volume["emptyDir"]["medium"] == "Memory", name
 
 
+def signal(metric: dict[str, Any]) -> str:
+    """What an autoscaler metric follows: a resource's name (cpu) or a pods metric's."""
+    if metric["type"] == "Resource":
+        return str(metric["resource"]["name"])
+    return str(metric["pods"]["metric"]["name"])
+
+
 @pytest.mark.parametrize("variant", VARIANTS, ids=VARIANT_IDS)
 def test_web_and_events_scale_on_their_own_signals_and_survive_disruptions(
     baked: Callable[[Variant], Path], variant: Variant
@@ -478,13 +487,7 @@ def test_web_and_events_scale_on_their_own_signals_and_survive_disruptions(
         # The autoscaler owns the count: a replica count in the Deployment would fight it.
         assert "replicas" not in deployments[name]["spec"]
     signals = {
-        name: [
-            m.get("resource", m.get("pods", {})).get(
-                "name", m.get("pods", {}).get("metric", {}).get("name")
-            )
-            for m in autoscalers[name]["spec"]["metrics"]
-        ]
-        for name in scaled
+        name: [signal(metric) for metric in autoscalers[name]["spec"]["metrics"]] for name in scaled
     }
     assert signals["web"] == ["cpu"]
     if "events" in scaled:
@@ -555,8 +558,7 @@ def test_the_event_stream_is_not_buffered_and_the_api_is(
     assert routes == {}
     assert annotations[f"{nginx}proxy-buffering"] == "off"
     # Far longer than the gap between keep-alives: a quiet stream is not cut.
-    heartbeat = 15
-    assert int(annotations[f"{nginx}proxy-read-timeout"]) >= 60 * heartbeat
+    assert int(annotations[f"{nginx}proxy-read-timeout"]) >= 60 * HEARTBEAT_SECONDS
 
 
 def test_the_stream_path_is_the_urlconfs(
