@@ -371,9 +371,13 @@ def test_probes_ask_health_endpoints_the_urlconf_serves(
         found = {kind: probe["httpGet"] for kind, probe in probes(workload).items()}
         environment = container_environment(objects, project, container)
         served = resolved(project, checker_python, environment, [p["path"] for p in found.values()])
-        # Liveness asks only whether the process answers; readiness probes its dependencies.
-        assert served["paths"][found["livenessProbe"]["path"]] == "health-live", name
-        assert served["paths"][found["readinessProbe"]["path"]] == "health-ready", name
+        # Readiness probes the dependencies; liveness and start-up ask only whether the process
+        # answers, so a dependency's outage never restarts it.
+        assert {kind: served["paths"][probe["path"]] for kind, probe in found.items()} == {
+            "startupProbe": "health-live",
+            "readinessProbe": "health-ready",
+            "livenessProbe": "health-live",
+        }, name
         for probe in found.values():
             (host,) = [h["value"] for h in probe["httpHeaders"] if h["name"] == "Host"]
             assert host in allowed_hosts, name
