@@ -4,11 +4,13 @@ app (its environment, probe paths, commands, queue) is what the app reads and se
 
 import json
 import re
+import secrets
 import shlex
 import shutil
 from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
+from subprocess import CompletedProcess
 from typing import Any
 
 import pytest
@@ -41,6 +43,9 @@ COMPOSE_DEFAULT = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?::?-[^}]*)?\}")
 KUBERNETES_REFERENCE = re.compile(r"\$\(([A-Z_][A-Z0-9_]*)\)")
 # REALTIME_HEARTBEAT_SECONDS's default: streams send a keep-alive this often.
 HEARTBEAT_SECONDS = 15
+# The deploy checks' placeholder pattern (platform/core/deploy_checks.py) and their E020 message.
+PLACEHOLDER = re.compile(r"replace-with-[a-z0-9-]*")
+PLACEHOLDERS_NAMED = re.compile(r"\.E020\) Placeholder values are still configured: (.*)\.$", re.M)
 BROKER_URL = re.compile(r"redis://:(?P<password>[^@]*)@(?P<host>[^:/]+):(?P<port>\d+)/(?P<db>\d+)")
 # Resolves paths with the project's URLconf under the production settings, in an environment
 # built from the manifests, and prints what the workers' autoscaler must agree with.
@@ -129,11 +134,16 @@ def config_map(objects: tuple[dict[str, Any], ...]) -> dict[str, str]:
 
 
 def container_environment(
-    objects: tuple[dict[str, Any], ...], project: Path, container: dict[str, Any]
+    objects: tuple[dict[str, Any], ...],
+    project: Path,
+    container: dict[str, Any],
+    *,
+    fill: Callable[[dict[str, str]], dict[str, str]] = dict,
 ) -> dict[str, str]:
-    """What the kubelet gives the container: envFrom first, then env with $(NAME) expanded."""
-    sources = {"configMapRef": config_map(objects)}
-    sources["secretRef"] = secret_template(project)["stringData"]
+    """What the kubelet gives the container: envFrom first, then env with $(NAME) expanded.
+    `fill` changes the ConfigMap's and the Secret's values first."""
+    sources = {"configMapRef": fill(config_map(objects))}
+    sources["secretRef"] = fill(secret_template(project)["stringData"])
     environment: dict[str, str] = {}
     for source in container.get("envFrom", []):
         ((kind, _),) = source.items()
@@ -342,16 +352,61 @@ def probes(workload: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {kind: container[kind] for kind in container if kind.endswith("Probe")}
 
 
+def in_container(
+    project: Path, checker_python: Path, environment: dict[str, str], *args: str
+) -> CompletedProcess[str]:
+    """`python *args` in the project with the container's environment and nothing else: none of
+    this machine's variables, no .env file."""
+    variables = [f"{name}={value}" for name, value in environment.items()]
+    command = [str(checker_python), *args]
+    return run(["env", "-i", "DJANGO_ENV_FILE=/nonexistent", *variables, *command], cwd=project)
+
+
 def resolved(
     project: Path, checker_python: Path, environment: dict[str, str], paths: list[str]
 ) -> dict[str, Any]:
-    """Paths resolved by the project's URLconf under the environment of one of its containers
-    (the production settings load from it alone: no .env file is read)."""
-    env = {**environment, "DJANGO_ENV_FILE": "/nonexistent"}
-    output = run([str(checker_python), "-c", RESOLVER, *paths], cwd=project, env=env)
+    """Paths resolved by the project's URLconf under the production settings, loaded from the
+    environment of one of its containers alone."""
+    output = in_container(project, checker_python, environment, "-c", RESOLVER, *paths)
     assert output.returncode == 0, output.stderr
     result: dict[str, Any] = json.loads(output.stdout.splitlines()[-1])
     return result
+
+
+def filled_in(values: dict[str, str]) -> dict[str, str]:
+    """`values` with each placeholder replaced by what its owner would put there."""
+    return {
+        name: PLACEHOLDER.sub(secrets.token_urlsafe(50), value).replace(
+            "your-project-ref", "abcdefghijklmnopqrst"
+        )
+        for name, value in values.items()
+    }
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_the_migration_job_refuses_placeholders_and_passes_real_values(
+    baked: Callable[[Variant], Path], variant: Variant, checker_python: Path
+) -> None:
+    """The Job's first command, `check --deploy --fail-level WARNING`, under the manifests'
+    environment: the Secret's placeholders stop the deploy, the values meant for them pass."""
+    project = baked(variant)
+    objects = production(project)
+    migrate = app_containers(objects)["migrate"]
+    check = ("manage.py", "check", "--deploy", "--fail-level", "WARNING")
+    as_templated = container_environment(objects, project, migrate)
+    secret_names = set(secret_template(project)["stringData"])
+
+    refused = in_container(project, checker_python, as_templated, *check)
+    filled = container_environment(objects, project, migrate, fill=filled_in)
+    passed = in_container(project, checker_python, filled, *check)
+
+    assert refused.returncode != 0
+    named = PLACEHOLDERS_NAMED.search(refused.stderr)
+    assert named, refused.stderr
+    # The Redis password reaches the app inside the Redis URLs the manifests build from it.
+    expected = secret_names - {"REDIS_PASSWORD"} | {"REDIS_DURABLE_URL"}
+    assert expected <= set(named.group(1).split(", "))
+    assert passed.returncode == 0, passed.stderr
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
