@@ -675,3 +675,26 @@ def test_only_app_pods_reach_redis(baked: Callable[[Variant], Path], variant: Va
         p["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "keda"}
         for p in others
     )
+
+
+SELECTIVE_APPLY = re.compile(r"kubectl apply -k \S+ -l '(?P<key>\S+) in \((?P<values>[^)]*)\)'")
+
+
+@pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])
+def test_the_guides_first_apply_makes_only_the_settings_and_the_migration_job(
+    baked: Callable[[Variant], Path], variant: Variant
+) -> None:
+    """docs/scaling.md migrates before the rollout by applying a label selection first: it must
+    hold the Job and what the Job reads, and no pod of the new version."""
+    project = baked(variant)
+    (selection,) = SELECTIVE_APPLY.finditer((project / "docs" / "scaling.md").read_text())
+    key, values = selection["key"], set(selection["values"].split(","))
+
+    selected = {
+        obj["kind"]
+        for obj in production(project)
+        if obj["metadata"].get("labels", {}).get(key) in values
+    }
+
+    assert selected == {"ConfigMap", "Job"}
+    assert secret_template(project)["metadata"]["labels"][key] in values
