@@ -37,6 +37,8 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/testing/harness_app/job_apis.py",
             "benchmarks/celery.py",
             "docs/celery.md",
+            "deploy/kubernetes/base/worker.yaml",
+            "deploy/kubernetes/base/worker-autoscaling.yaml",
         ),
     ),
     (
@@ -44,6 +46,7 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/jobs/beat.py",
             "{{ cookiecutter.project_slug }}/platform/jobs/tests/test_beat.py",
+            "deploy/kubernetes/base/beat.yaml",
         ),
     ),
     ("{{ cookiecutter.use_sentry }}" == "n", ("config/settings/components/sentry.py",)),
@@ -79,6 +82,8 @@ UNCHOSEN_PATHS = (
             "config/gunicorn_events.py",
             "benchmarks/realtime.py",
             "docs/realtime.md",
+            "deploy/kubernetes/base/events.yaml",
+            "deploy/kubernetes/base/ingress-events.yaml",
         ),
     ),
     (
