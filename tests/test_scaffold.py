@@ -8,11 +8,16 @@ import pytest
 
 from tests.bakery import REDIS_URL, Variant, database_url, ok, run
 
-# Both bakes' tests on one xdist worker: each bake is installed once, and `make app` changes it.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("scaffold")]
+pytestmark = pytest.mark.slow
 
 WITH_EXAMPLE = Variant("scaffold-with-example")
 WITHOUT_EXAMPLE = Variant("scaffold-without-example", {"include_example": "n"})
+# A bake's tests on one xdist worker: it is installed once, and `make app` changes it. The two
+# bakes on two workers, side by side.
+SAME_BAKE = {
+    variant.name: pytest.mark.xdist_group(variant.name)
+    for variant in (WITH_EXAMPLE, WITHOUT_EXAMPLE)
+}
 PACKAGE = "my_project"  # the default project_slug
 # What make writes in a bake that is not part of the project: left out of "nothing written".
 NOT_PROJECT = {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__"}
@@ -46,7 +51,10 @@ def project_files(project: Path) -> dict[str, bytes]:
     }
 
 
-@pytest.mark.parametrize("variant", [WITH_EXAMPLE, WITHOUT_EXAMPLE], ids=lambda v: v.name)
+@pytest.mark.parametrize(
+    "variant",
+    [pytest.param(v, id=v.name, marks=SAME_BAKE[v.name]) for v in (WITH_EXAMPLE, WITHOUT_EXAMPLE)],
+)
 def test_a_new_app_passes_every_check_with_no_edit(
     installed: Callable[[Variant], Path], variant: Variant
 ) -> None:
@@ -76,6 +84,7 @@ def test_a_new_app_passes_every_check_with_no_edit(
         ("", "Usage: make app NAME=<app>"),
     ],
 )
+@SAME_BAKE[WITHOUT_EXAMPLE.name]
 def test_a_refused_name_is_named_in_the_error_and_nothing_is_written(
     installed: Callable[[Variant], Path], name: str, problem: str
 ) -> None:
