@@ -86,6 +86,10 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/me_apis.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_hooks.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_hook_apis.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_auth_hooks.py",
+            "docs/auth-webhooks.md",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/dev_token_key.py",
@@ -108,7 +112,10 @@ UNCHOSEN_PATHS = (
     ),
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
-        ("{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",),
+        (
+            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_auth_hook_streams.py",
+        ),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",
