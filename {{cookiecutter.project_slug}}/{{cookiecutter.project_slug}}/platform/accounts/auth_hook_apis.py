@@ -49,7 +49,7 @@ class SignedBodyParser(BaseParser):
         stream: IO[Any],
         media_type: str | None = None,
         parser_context: Mapping[str, Any] | None = None,
-    ) -> bytes:
+    ) -> Any:  # bytes, where DRF's stubs expect a mapping
         return body_within(stream, parser_context or {}, limit=MAX_BODY_BYTES)
 
 

@@ -14,6 +14,7 @@ one (a revoked `staff` role granted again), and Supabase's sender tries again la
 import base64
 import binascii
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from functools import cache
@@ -33,10 +34,12 @@ from {{ cookiecutter.project_slug }}.platform.accounts.services import (
 from {{ cookiecutter.project_slug }}.platform.core.check_ids import check_id
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 
+logger = logging.getLogger(__name__)
+
 # What Supabase signs with: "v1,whsec_" and the base64 of the key. Several, for a rotation,
 # separated by "|" as Supabase Auth's own configuration separates them.
-SECRET_PREFIX = "v1,whsec_"
-SECRET_SEPARATOR = "|"
+SECRET_PREFIX = "v1,whsec_"  # noqa: S105  (a format, not a secret)
+SECRET_SEPARATOR = "|"  # noqa: S105
 # 128 bits cannot be guessed; Standard Webhooks recommends 24 to 64 bytes.
 MIN_SECRET_BYTES = 16
 # Standard Webhooks' default tolerance (5 min, the library's) on either side of now: an id is
@@ -170,16 +173,16 @@ def delivery_done(*, webhook_id: str) -> None:
     lapse: a retry then applies the delivery again, which changes nothing (auth_event_apply)."""
     try:
         redis_client("durable").set(_seen_key(webhook_id), DONE, ex=SEEN_ID_SECONDS)
-    except RedisError:
-        pass
+    except RedisError as error:
+        logger.warning("Delivery %s applied but not remembered: %s", webhook_id, error)
 
 
 def delivery_release(*, webhook_id: str) -> None:
     """Forget a delivery that failed: the sender's retry applies it."""
     try:
         redis_client("durable").delete(_seen_key(webhook_id))
-    except RedisError:
-        pass  # the claim lapses within CLAIM_SECONDS
+    except RedisError as error:
+        logger.warning("Failed delivery %s held until its claim lapses: %s", webhook_id, error)
 
 
 @dataclass(frozen=True)

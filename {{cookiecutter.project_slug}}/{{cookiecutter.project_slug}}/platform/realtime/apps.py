@@ -9,13 +9,13 @@ class RealtimeConfig(AppConfig):
 
     def ready(self) -> None:
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+        from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
         from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
             forget_changed_credentials,
         )
-        from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
         from {{ cookiecutter.project_slug }}.platform.realtime.services import (
             realtime_forward,
             streams_close_for_deactivated,
