@@ -86,9 +86,9 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/me_apis.py",
-            "{{ cookiecutter.project_slug }}/platform/accounts/auth_hooks.py",
-            "{{ cookiecutter.project_slug }}/platform/accounts/auth_hook_apis.py",
-            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_auth_hooks.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_webhooks.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_webhook_apis.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_auth_webhooks.py",
             "docs/auth-webhooks.md",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
@@ -114,7 +114,7 @@ UNCHOSEN_PATHS = (
         "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",
-            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_auth_hook_streams.py",
+            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_auth_webhook_streams.py",
         ),
     ),
     (

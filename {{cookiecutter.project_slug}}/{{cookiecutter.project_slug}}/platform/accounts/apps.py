@@ -23,6 +23,6 @@ class AccountsConfig(AppConfig):
         if "sessions" in settings.CACHES:  # sessions on a Redis of their own
             register_redis_role("sessions", cache_alias="sessions")
         # Register their checks; the modules exist only with Supabase Auth.
-        for module in ("dev_token_key", "auth_hooks"):
+        for module in ("dev_token_key", "auth_webhooks"):
             if find_spec(f"{self.name}.{module}"):
                 import_module(f"{self.name}.{module}")

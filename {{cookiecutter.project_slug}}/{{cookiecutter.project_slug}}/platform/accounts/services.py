@@ -111,7 +111,7 @@ def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> U
 
 def user_sync_from_supabase_event(*, supabase_id: str, email: str, app_metadata: Any) -> User:
     """The local user of a Supabase user that Supabase Auth told us about (a signed auth event,
-    accounts/auth_hooks.py): created if new, email and roles kept in sync as
+    accounts/auth_webhooks.py): created if new, email and roles kept in sync as
     user_sync_from_supabase keeps them from a token. No sign-up budget: Supabase itself sent it.
     Never reactivates: a deactivated user stays so (a deletion is final in Supabase, and a local
     deactivation is the project's decision)."""

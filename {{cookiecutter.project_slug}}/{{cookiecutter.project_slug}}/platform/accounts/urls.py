@@ -8,7 +8,7 @@ from {{ cookiecutter.project_slug }}.platform.accounts.apis import CsrfApi, Logi
 # Modules of this package present in a project with Supabase Auth: the caller's own API, and the
 # endpoint Supabase Auth sends its events about users to.
 ME_APIS = ".me_apis"
-AUTH_HOOK_APIS = ".auth_hook_apis"
+AUTH_WEBHOOK_APIS = ".auth_webhook_apis"
 
 
 def me_urlpatterns() -> list[URLPattern]:
@@ -19,9 +19,9 @@ def me_urlpatterns() -> list[URLPattern]:
 
 
 def auth_hook_urlpatterns() -> list[URLPattern]:
-    if find_spec(AUTH_HOOK_APIS, __package__) is None:
+    if find_spec(AUTH_WEBHOOK_APIS, __package__) is None:
         return []
-    apis = import_module(AUTH_HOOK_APIS, __package__)
+    apis = import_module(AUTH_WEBHOOK_APIS, __package__)
     hook = apis.SupabaseAuthHookApi.as_view()
     return [path("webhooks/supabase-auth/", hook, name="supabase-auth-hook")]
 

@@ -21,8 +21,8 @@ from pytest_django.fixtures import DjangoCaptureOnCommitCallbacks, Settings
 from redis.exceptions import RedisError
 from standardwebhooks.webhooks import Webhook
 
-from {{ cookiecutter.project_slug }}.platform.accounts.auth_hook_apis import MAX_BODY_BYTES
-from {{ cookiecutter.project_slug }}.platform.accounts.auth_hooks import (
+from {{ cookiecutter.project_slug }}.platform.accounts.auth_webhook_apis import MAX_BODY_BYTES
+from {{ cookiecutter.project_slug }}.platform.accounts.auth_webhooks import (
     CLAIM_SECONDS,
     PROCESSING,
     SEEN_ID_SECONDS,

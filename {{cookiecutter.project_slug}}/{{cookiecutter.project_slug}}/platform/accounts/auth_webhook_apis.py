@@ -17,7 +17,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from {{ cookiecutter.project_slug }}.platform.accounts.auth_hooks import (
+from {{ cookiecutter.project_slug }}.platform.accounts.auth_webhooks import (
     AuthHookNotConfigured,
     DeliveriesUnavailable,
     DeliveryInProgress,
