@@ -77,7 +77,7 @@ def deliver(hook_secret: str, delivery_ids: list[str]) -> Deliver:
         signature: str | None = None,
     ) -> Any:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
-        webhook_id = webhook_id or f"msg_{uuid.uuid4().hex}"
+        webhook_id = webhook_id or new_id()
         delivery_ids.append(webhook_id)
         at = at or datetime.now(tz=UTC)
         signed = webhook_of(secret or hook_secret).sign(webhook_id, at, body)
@@ -89,6 +89,11 @@ def deliver(hook_secret: str, delivery_ids: list[str]) -> Deliver:
         return Client().post(URL, body, content_type="application/json", headers=headers)
 
     return send
+
+
+def new_id() -> str:
+    """A webhook-id of this test's own: test runs share the durable Redis."""
+    return f"msg_{uuid.uuid4().hex}"
 
 
 def supabase_user(**fields: Any) -> dict[str, Any]:
@@ -272,10 +277,11 @@ def test_a_body_changed_after_signing_is_refused(deliver: Deliver, hook_secret: 
     user = supabase_user()
     at = datetime.now(tz=UTC)
     original = json.dumps(before_user_created(user)).encode()
-    signature = webhook_of(hook_secret).sign("msg_tampered", at, original)
+    webhook_id = new_id()
+    signature = webhook_of(hook_secret).sign(webhook_id, at, original)
     tampered = original.replace(b"ada@example.com", b"eve@example.com")
 
-    response = deliver(tampered, webhook_id="msg_tampered", at=at, signature=signature)
+    response = deliver(tampered, webhook_id=webhook_id, at=at, signature=signature)
 
     assert_refused(response, 401, "invalid_signature")
 
@@ -325,11 +331,11 @@ def test_without_a_secret_the_endpoint_accepts_nothing(settings: Settings) -> No
 def test_a_delivery_sent_again_is_answered_200_and_applied_once(deliver: Deliver) -> None:
     user = supabase_user()
     deliver(before_user_created(user))
-    first = {**user, "email": "first@example.com"}
-    deliver(table_change("UPDATE", users_row(first)), webhook_id="msg_first")
+    first, first_id = {**user, "email": "first@example.com"}, new_id()
+    deliver(table_change("UPDATE", users_row(first)), webhook_id=first_id)
     deliver(table_change("UPDATE", users_row({**user, "email": "second@example.com"})))
 
-    replayed = deliver(table_change("UPDATE", users_row(first)), webhook_id="msg_first")
+    replayed = deliver(table_change("UPDATE", users_row(first)), webhook_id=first_id)
 
     assert replayed.status_code == 200
     assert replayed.json() == {}
@@ -339,9 +345,10 @@ def test_a_delivery_sent_again_is_answered_200_and_applied_once(deliver: Deliver
 def test_an_applied_delivery_id_is_kept_longer_than_the_timestamp_tolerance(
     deliver: Deliver,
 ) -> None:
-    deliver(before_user_created(supabase_user()), webhook_id="msg_kept")
+    webhook_id = new_id()
+    deliver(before_user_created(supabase_user()), webhook_id=webhook_id)
 
-    ttl = redis_client("durable").ttl("auth-hooks:seen:msg_kept")
+    ttl = redis_client("durable").ttl(f"auth-hooks:seen:{webhook_id}")
 
     assert 10 * 60 < ttl <= SEEN_ID_SECONDS  # 5 min either side of now, and some
 
@@ -349,10 +356,11 @@ def test_an_applied_delivery_id_is_kept_longer_than_the_timestamp_tolerance(
 def test_a_delivery_whose_twin_is_being_applied_is_answered_409(
     deliver: Deliver, delivery_ids: list[str]
 ) -> None:
-    redis_client("durable").set("auth-hooks:seen:msg_busy", PROCESSING, ex=CLAIM_SECONDS)
+    webhook_id = new_id()
+    redis_client("durable").set(f"auth-hooks:seen:{webhook_id}", PROCESSING, ex=CLAIM_SECONDS)
     user = supabase_user()
 
-    response = deliver(before_user_created(user), webhook_id="msg_busy")
+    response = deliver(before_user_created(user), webhook_id=webhook_id)
 
     assert_refused(response, 409, "delivery_in_progress")
     assert not User.objects.filter(supabase_id=user["id"]).exists()
@@ -360,9 +368,10 @@ def test_a_delivery_whose_twin_is_being_applied_is_answered_409(
 
 def test_a_forged_delivery_does_not_spend_the_id_of_a_real_one(deliver: Deliver) -> None:
     user = supabase_user()
-    forged = deliver(before_user_created(user), webhook_id="msg_real", secret=new_secret())
+    webhook_id = new_id()
+    forged = deliver(before_user_created(user), webhook_id=webhook_id, secret=new_secret())
 
-    real = deliver(before_user_created(user), webhook_id="msg_real")
+    real = deliver(before_user_created(user), webhook_id=webhook_id)
 
     assert forged.status_code == 401
     assert real.status_code == 200
