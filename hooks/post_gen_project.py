@@ -91,6 +91,10 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_authentication.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/me_apis.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_webhooks.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/auth_webhook_apis.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_auth_webhooks.py",
+            "docs/auth-webhooks.md",
             "{{ cookiecutter.project_slug }}/platform/accounts/services.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/supabase_tokens.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/dev_token_key.py",
@@ -114,7 +118,10 @@ UNCHOSEN_PATHS = (
     ),
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
-        ("{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",),
+        (
+            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",
+            "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_auth_webhook_streams.py",
+        ),
     ),
     (
         "{{ cookiecutter.use_supabase_storage }}" == "n",

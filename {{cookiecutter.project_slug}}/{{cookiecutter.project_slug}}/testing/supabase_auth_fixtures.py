@@ -1,7 +1,9 @@
 """The Supabase stand-in's Auth (the harness plugin loads this): it publishes the key that signs
 the access tokens tests make with `stand_in_access_token`."""
 
+import base64
 import json
+import secrets
 import threading
 from typing import Any
 
@@ -13,6 +15,7 @@ from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from {{ cookiecutter.project_slug }}.testing.fixtures import STAND_IN_ENV_FIXTURES
 from {{ cookiecutter.project_slug }}.testing.supabase_fixtures import SUPABASE_STAND_IN_ROUTES
 from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
 
@@ -88,3 +91,16 @@ def rotating_jwks(httpserver: HTTPServer, settings: Settings) -> RotatingJwks:
     endpoint = RotatingJwks(httpserver)
     endpoint.add("key-1")
     return endpoint
+
+
+# What Supabase Auth signs its hooks with (Standard Webhooks), shared with a live server: the
+# webhook endpoint then checks signatures rather than answering 503 auth_hook_not_configured.
+AUTH_HOOK_SECRET = "v1,whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+@pytest.fixture
+def supabase_auth_hook_env() -> dict[str, str]:
+    return {"SUPABASE_AUTH_HOOK_SECRET": AUTH_HOOK_SECRET}
+
+
+STAND_IN_ENV_FIXTURES.append("supabase_auth_hook_env")

@@ -18,6 +18,9 @@ SUPABASE_JWKS_CACHE_SECONDS = min(env.int("SUPABASE_JWKS_CACHE_SECONDS", default
 # The key file `manage.py dev_token` signs with (accounts/dev_token_key.py). Only local and test
 # settings set it, never from the environment: `check --deploy` fails wherever it is set.
 SUPABASE_DEV_TOKEN_KEY_FILE = ""
+# Signs Supabase Auth's events to /api/webhooks/supabase-auth/ (docs/auth-webhooks.md):
+# v1,whsec_<base64> from Authentication > Hooks. Empty turns the endpoint off (503).
+SUPABASE_AUTH_HOOK_SECRET = env.str("SUPABASE_AUTH_HOOK_SECRET", default="")
 {%- endif %}
 {%- if cookiecutter.use_supabase_storage == "y" %}
 # The service-role (secret) key bypasses Row Level Security: server-side only, never logged.

@@ -22,6 +22,7 @@ class AccountsConfig(AppConfig):
         post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
         if "sessions" in settings.CACHES:  # sessions on a Redis of their own
             register_redis_role("sessions", cache_alias="sessions")
-        # Registers its deploy check; the module exists only with Supabase Auth.
-        if find_spec(f"{self.name}.dev_token_key"):
-            import_module(f"{self.name}.dev_token_key")
+        # Register their checks; the modules exist only with Supabase Auth.
+        for module in ("dev_token_key", "auth_webhooks"):
+            if find_spec(f"{self.name}.{module}"):
+                import_module(f"{self.name}.{module}")

@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from rest_framework.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
@@ -105,4 +106,44 @@ def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> U
         for field in changed:
             setattr(user, field, wanted[field])
         user.save(update_fields=changed)
+    return user
+
+
+def user_sync_from_supabase_event(*, supabase_id: str, email: str, app_metadata: Any) -> User:
+    """The local user of a Supabase user that Supabase Auth told us about (a signed auth event,
+    accounts/auth_webhooks.py): created if new, email and roles kept in sync as
+    user_sync_from_supabase keeps them from a token. No sign-up budget: Supabase itself sent it.
+    Never reactivates: a deactivated user stays so (a deletion is final in Supabase, and a local
+    deactivation is the project's decision)."""
+    roles = _roles({"app_metadata": app_metadata})
+    wanted = {"email": email, "supabase_roles": roles, "is_staff": STAFF_ROLE in roles}
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(supabase_id=supabase_id).first()
+        if user is None:
+            return _user_create(sub=supabase_id, fields=wanted)
+        if (STAFF_ROLE in roles) == (STAFF_ROLE in user.supabase_roles):
+            del wanted["is_staff"]  # Supabase changed nothing about staff: a local decision holds
+        changed = [field for field, value in wanted.items() if getattr(user, field) != value]
+        if changed:
+            for field in changed:
+                setattr(user, field, wanted[field])
+            user.save(update_fields=changed)
+        return user
+
+
+def user_deactivate_from_supabase(*, supabase_id: str) -> User | None:
+    """Deactivate the local user of a Supabase user that was deleted; None if there is none.
+    Saving the user drops its cached copies at once; `user_deactivated` (sent after the commit)
+    lets the layers above end what they hold for it, such as open event streams. The row is kept:
+    what the user owns stays for the project to decide about."""
+    with transaction.atomic():
+        user = User.objects.select_for_update().filter(supabase_id=supabase_id).first()
+        if user is None or not user.is_active:
+            return user
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+        user_id = user.pk
+        transaction.on_commit(
+            lambda: user_deactivated.send(sender=User, user_id=user_id), robust=True
+        )
     return user

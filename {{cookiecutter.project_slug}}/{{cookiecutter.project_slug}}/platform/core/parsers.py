@@ -26,6 +26,20 @@ class RequestTooLarge(APIException):
     default_code = "request_too_large"
 
 
+def body_within(stream: IO[Any], parser_context: Mapping[str, Any], *, limit: int) -> bytes:
+    """The request body, or RequestTooLarge when it is over `limit` bytes: a declared length over
+    it is refused before a byte is read, and no more than `limit` + 1 bytes are ever read."""
+    too_large = RequestTooLarge(f"The request body is over {limit} bytes.")
+    request = parser_context.get("request")
+    declared = request.META.get("CONTENT_LENGTH") if request is not None else None
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise too_large
+    body: bytes = stream.read(limit + 1)
+    if len(body) > limit:
+        raise too_large
+    return body
+
+
 def _refuse_constant(name: str) -> None:
     # NaN and Infinity are not JSON (RFC 8259); Python's json accepts them unless told not to.
     raise ValueError(f"{name} is not valid JSON")
@@ -42,15 +56,7 @@ class JSONParser(BaseParser):
         parser_context: Mapping[str, Any] | None = None,
     ) -> Any:
         parser_context = parser_context or {}
-        limit: int = settings.API_MAX_BODY_BYTES
-        too_large = RequestTooLarge(f"The request body is over {limit} bytes.")
-        request = parser_context.get("request")
-        declared = request.META.get("CONTENT_LENGTH") if request is not None else None
-        if declared and declared.isdigit() and int(declared) > limit:
-            raise too_large  # refused before a byte of it is read
-        body = stream.read(limit + 1)
-        if len(body) > limit:
-            raise too_large
+        body = body_within(stream, parser_context, limit=settings.API_MAX_BODY_BYTES)
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         try:
             text = body.decode(encoding)

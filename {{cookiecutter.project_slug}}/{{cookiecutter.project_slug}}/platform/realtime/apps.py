@@ -9,13 +9,17 @@ class RealtimeConfig(AppConfig):
 
     def ready(self) -> None:
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+        from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
         from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
             forget_changed_credentials,
         )
-        from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_forward
+        from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+            realtime_forward,
+            streams_close_for_deactivated,
+        )
 
         # Event publishing and replay streams (pubsub_client.py: the hub's subscriber).
         register_redis_role("realtime", url_setting="REDIS_REALTIME_URL")
@@ -25,3 +29,5 @@ class RealtimeConfig(AppConfig):
         uid = "realtime-forget-credentials"
         post_save.connect(forget_changed_credentials, sender=User, dispatch_uid=uid)
         post_delete.connect(forget_changed_credentials, sender=User, dispatch_uid=uid)
+        # A deactivated user's open streams close now, not at their next renewal.
+        user_deactivated.connect(streams_close_for_deactivated, dispatch_uid="realtime-close")

@@ -74,6 +74,27 @@ def realtime_forward(event: DomainEvent) -> None:
         )
 
 
+# Not an event for browsers: it has each open stream of the user check its grant at once
+# (views.py) instead of at its next renewal. Published only, never kept in the replay log.
+RECHECK_EVENT = "stream.recheck"
+
+
+def streams_recheck(*, user_id: int) -> None:
+    """Have every open stream of the user, in every process, check its grant now: a deactivated
+    user's streams close within a round trip, not a heartbeat. With Redis unreachable they close
+    at their next renewal (REALTIME_HEARTBEAT_SECONDS)."""
+    message = json.dumps({"id": None, "event": RECHECK_EVENT, "data": {}})
+    try:
+        redis_client("realtime").publish(pubsub_channel(user_channel(user_id)), message)
+    except RedisError as error:
+        logger.warning("Streams of user %s close at their next renewal: %s", user_id, error)
+
+
+def streams_close_for_deactivated(sender: object, *, user_id: int, **kwargs: object) -> None:
+    """accounts' `user_deactivated` receiver (apps.py)."""
+    streams_recheck(user_id=user_id)
+
+
 def _token_key(token: str) -> str:
     digest = hashlib.sha256(token.encode()).hexdigest()
     return f"{settings.REALTIME_PREFIX}:stream-token:{digest}"

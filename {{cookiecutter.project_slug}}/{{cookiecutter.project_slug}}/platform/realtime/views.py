@@ -43,6 +43,7 @@ from {{ cookiecutter.project_slug }}.platform.realtime.metrics import (
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel
 from {{ cookiecutter.project_slug }}.platform.realtime.selectors import realtime_replay
 from {{ cookiecutter.project_slug }}.platform.realtime.services import (
+    RECHECK_EVENT,
     StreamCap,
     connection_lease_release,
     connection_lease_renew,
@@ -210,6 +211,9 @@ class EventStream:
                     event: LiveEvent = await asyncio.wait_for(queue.get(), timeout=heartbeat)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
+                    continue
+                if event.event == RECHECK_EVENT:
+                    renew_at = loop.time()  # the grant is checked now, before anything is sent
                     continue
                 if _newer(event.id, last_id):  # replayed events also arrive live: send them once
                     yield event.as_sse()
