@@ -21,13 +21,13 @@ from {{ cookiecutter.project_slug }}.platform.accounts.backends import (
     session_user,
 )
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
     SIGNING_SALT,
     forget_user_copies,
     session_holder,
     user_copy_key,
 )
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import (
     HARNESS_PUBLIC_URL,
     HARNESS_URL,
