@@ -10,7 +10,6 @@ from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
     copies_enabled,
     copy_user,
     read_copy,
-    token_holder,
     verified_copy,
 )
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check
@@ -78,6 +77,11 @@ def _sign_up_budget_spend(client_address: str) -> None:
     result = rate_limit_check(scope=SIGN_UP_SCOPE, identity=client_address, rate=rate)
     if result is not None and not result.allowed:
         raise SignUpsThrottled(result.retry_after)
+
+
+def token_holder(supabase_id: str) -> str:
+    """What holds the copy of a token's user (user_copies.py): the token's subject."""
+    return f"token:{supabase_id}"
 
 
 def _wanted(claims: dict[str, Any]) -> dict[str, Any]:

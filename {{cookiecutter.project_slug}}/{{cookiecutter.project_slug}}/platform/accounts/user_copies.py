@@ -8,8 +8,9 @@ SESSION_USER_CACHE_SECONDS under a key named after what holds it:
 - a session (`session:<session key>`, backends.py): the project's Redis session store
   (SESSION_ENGINE) reads the session and the copy in one MGET; with Django's own session engines
   the copy costs a GET of its own;
-- a Bearer token's subject (`token:<Supabase user id>`, services.user_sync_from_supabase): one GET,
-  compared with the token's claims; only a difference (or no valid copy) reads the database.
+- with Supabase Auth, a Bearer token's subject (`token:<Supabase user id>`,
+  services.user_sync_from_supabase): one GET, compared with the token's claims; only a difference
+  (or no valid copy) reads the database.
 
 The copies are kept beside the sessions (SESSION_CACHE_ALIAS, the cache when sessions are in
 Postgres), and:
@@ -82,10 +83,6 @@ ROW_ATTNAMES = [field.attname for field in ROW_FIELDS]
 
 def session_holder(session_key: str) -> str:
     return f"session:{session_key}"
-
-
-def token_holder(supabase_id: str) -> str:
-    return f"token:{supabase_id}"
 
 
 def user_copy_key(holder: str) -> str:

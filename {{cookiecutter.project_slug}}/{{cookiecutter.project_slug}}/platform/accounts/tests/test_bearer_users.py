@@ -20,6 +20,7 @@ from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts import supabase_tokens
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.services import token_holder
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.test_supabase_auth import (  # noqa: F401  (supabase: a fixture)
     assert_rejected,
     call_me,
@@ -30,7 +31,6 @@ from {{ cookiecutter.project_slug }}.platform.accounts.tests.test_supabase_auth 
 from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
     SIGNING_SALT,
     forget_user_copies,
-    token_holder,
     user_copy_key,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
