@@ -94,8 +94,9 @@ def session_header() -> str:
 
 
 # `manage.py dev_token`'s tokens: ES256 like Supabase's own, signed with the development key that
-# these (local) settings name and production's refuse (dev_token_key.py).
-DEV_TOKENS = "{{ cookiecutter.project_slug }}.platform.accounts.dev_tokens"
+# these (local) settings name and production's refuse. The accounts app has the module only with
+# Supabase Auth.
+DEV_TOKENS = f"{User.__module__.rpartition('.')[0]}.dev_tokens"
 
 
 def bearer_header() -> str | None:
