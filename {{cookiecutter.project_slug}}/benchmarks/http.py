@@ -129,7 +129,12 @@ def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
         },
         stdout=subprocess.DEVNULL,
     )
-    wait_until_listening(server, port, f"gunicorn ({kind})")
+    try:
+        wait_until_listening(server, port, f"gunicorn ({kind})")
+    except SystemExit:  # too slow to start (a loaded machine): stop it, not leave it serving
+        server.terminate()
+        server.wait(timeout=30)
+        raise
     return server
 
 
@@ -262,16 +267,20 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
     }
     sink = http_tracing.SpanSink()
     # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
-    servers = [
-        start_gunicorn("wsgi", ports["wsgi"]),
-        start_gunicorn("wsgi", ports["wsgi-uncached"], CACHE_TIMEOUT="0"),
-        start_gunicorn("asgi", ports["asgi"]),
-        *(start_gunicorn("wsgi", ports[name], **env) for name, env in FEATURE_OFF_SERVERS.items()),
+    starts: list[tuple[str, str, dict[str, str]]] = [
+        ("wsgi", "wsgi", {}),
+        ("wsgi", "wsgi-uncached", {"CACHE_TIMEOUT": "0"}),
+        ("asgi", "asgi", {}),
+        *(("wsgi", name, env) for name, env in FEATURE_OFF_SERVERS.items()),
     ]
     if EXAMPLE:
         # The same command as "wsgi", tracing every request to the local sink.
-        servers.append(start_gunicorn("wsgi", ports[http_tracing.SERVER], **sink.server_env()))
+        starts.append(("wsgi", http_tracing.SERVER, sink.server_env()))
+    servers: list[subprocess.Popen[bytes]] = []
     try:
+        # Inside the try: a server that fails to start stops those started before it.
+        for kind, name, env in starts:
+            servers.append(start_gunicorn(kind, ports[name], **env))
         if EXAMPLE:
             for header in (session, bearer) if bearer else (session,):
                 EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", header)
