@@ -193,8 +193,30 @@ def _http_rows(http: dict[str, Any]) -> list[Row]:
             "ASGI cached / ASGI floor req/s",
             http["asgi_cached_over_asgi_floor"],
         ),
+        *_bearer_rows(http, show),
         *_metrics_rows(http, show),
         *_tracing_rows(http, show),
+    ]
+
+
+BEARER_LIST = "notes list (cached, Bearer)"
+
+
+def _bearer_rows(http: dict[str, Any], show: Callable[[dict[str, float]], str]) -> list[Row]:
+    """The cached list read with a Supabase access token against the same floor, same run (the
+    session's row is the first of the HTTP rows). Runs from before the row existed have none."""
+    bearer = http["endpoints"].get(BEARER_LIST)
+    if bearer is None:
+        return []
+    return [
+        Row(
+            "HTTP notes list, cached (WSGI), Bearer token",
+            show(bearer),
+            f"bare DRF floor: {show(http['endpoints']['floor'])}",
+            "Bearer cached / floor req/s",
+            http["bearer_cached_over_floor"],
+            Goal(0.5, at_most=False),
+        ),
     ]
 
 

@@ -104,6 +104,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_front_end_bearer.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/migrations/0002_user_supabase.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_supabase_auth.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_bearer_users.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sign_ups.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_token_budget.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_key_rotation.py",

@@ -78,3 +78,20 @@ def test_tracing_cost_is_reported_against_the_same_list_untraced(results: dict[s
 
     assert rows["traced / untraced req/s"].ratio == 0.5
     assert rows["traced / untraced req/s"].goal is None
+
+
+def test_the_bearer_row_is_held_to_the_same_goal_as_the_session_row(
+    results: dict[str, Any],
+) -> None:
+    http = results["http"]
+    cached = http["endpoints"]["notes list (cached)"]
+    http["endpoints"]["notes list (cached, Bearer)"] = {**cached, "rps": cached["rps"] * 0.9}
+    http["bearer_cached_over_floor"] = http["cached_over_floor"] * 0.9
+
+    rows = {row.ratio_label: row for row in rows_from(results)}
+    table = render(rows_from(results), results)
+
+    bearer = rows["Bearer cached / floor req/s"]
+    assert bearer.benchmark == "HTTP notes list, cached (WSGI), Bearer token"
+    assert str(bearer.goal) == ">= 0.5x"
+    assert "| Bearer cached / floor req/s = 0.47x | >= 0.5x: MISSED |" in table

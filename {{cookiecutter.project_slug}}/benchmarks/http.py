@@ -1,6 +1,7 @@
 """HTTP requests/s and p50/p99 latency under the production web server command (gunicorn, WSGI
 sync workers, config/gunicorn.py), with wrk as the load generator in its own process on loopback:
-the example's cached notes list, the same list with every read missing the cache, /api/health/,
+the example's cached notes list (with a session, and with a Supabase access token where the project
+has Supabase Auth), the same list with every read missing the cache, /api/health/,
 and the framework's floor (benchmarks/floor.py: a bare DRF view with a fixed page of the same
 shape) served by the same command in the same run. The floor and the cached list are measured
 again under gunicorn with uvicorn workers (ASGI), the other candidate (docs/web-servers.md).
@@ -22,6 +23,7 @@ import sys
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import django
@@ -72,6 +74,8 @@ FEATURE_OFF_SERVERS = {
 class Target:
     name: str
     url: str
+    # The request header that authenticates it: the session cookie unless a row says otherwise.
+    header: str
 
 
 def session_cookie() -> str:
@@ -83,6 +87,27 @@ def session_cookie() -> str:
     session["_auth_user_hash"] = user.get_session_auth_hash()
     session.save()
     return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def session_header() -> str:
+    return f"Cookie: {session_cookie()}"
+
+
+# `manage.py dev_token`'s tokens: ES256 like Supabase's own, signed with the development key that
+# these (local) settings name and production's refuse. The accounts app has the module only with
+# Supabase Auth.
+DEV_TOKENS = f"{User.__module__.rpartition('.')[0]}.dev_tokens"
+
+
+def bearer_header() -> str | None:
+    """An access token for the Bearer benchmark user, valid for the run; None without Supabase
+    Auth."""
+    if find_spec(DEV_TOKENS) is None:
+        return None
+    dev_tokens = import_module(DEV_TOKENS)
+    user = dev_tokens.dev_user_link(username="http-benchmark-bearer")
+    token = dev_tokens.dev_token_issue(user=user, lifetime=timedelta(hours=2))
+    return f"Authorization: Bearer {token}"
 
 
 def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
@@ -104,13 +129,19 @@ def start_gunicorn(kind: str, port: int, **env: str) -> subprocess.Popen[bytes]:
         },
         stdout=subprocess.DEVNULL,
     )
-    wait_until_listening(server, port, f"gunicorn ({kind})")
+    try:
+        wait_until_listening(server, port, f"gunicorn ({kind})")
+    except SystemExit:  # too slow to start (a loaded machine): stop it, not leave it serving
+        server.terminate()
+        server.wait(timeout=30)
+        raise
     return server
 
 
-def what_it_answers(url: str, cookie: str) -> str:
+def what_it_answers(url: str, header: str) -> str:
     """One request's status and the start of its body, to say what went wrong."""
-    request = urllib.request.Request(url, headers={"Cookie": cookie})  # noqa: S310
+    name, value = header.split(": ", 1)
+    request = urllib.request.Request(url, headers={name: value})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=10) as answer:  # noqa: S310
             return f"{answer.status} {answer.read(200)!r}"
@@ -136,9 +167,9 @@ def _latency_ms(percent: str, text: str) -> float:
     return float(match.group(1)) * UNITS[match.group(2)]
 
 
-def wrk(target: Target, cookie: str, seconds: int, connections: int) -> dict[str, float]:
+def wrk(target: Target, seconds: int, connections: int) -> dict[str, float]:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
-    command += ["-H", f"Cookie: {cookie}", target.url]
+    command += ["-H", target.header, target.url]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
     errors = SOCKET_ERRORS.search(output)
     requests = _figure(r"^\s*(\d+) requests in", output)
@@ -153,26 +184,26 @@ def wrk(target: Target, cookie: str, seconds: int, connections: int) -> dict[str
     }
 
 
-def require_success(target: Target, result: dict[str, float], cookie: str) -> None:
+def require_success(target: Target, result: dict[str, float]) -> None:
     """Stop, naming the endpoint and what it answered, unless the round served 2xx only."""
     if result["requests"] == 0 or result["non_2xx"]:
         raise SystemExit(
             f"{target.name} ({target.url}): {result['requests']:.0f} requests completed, "
             f"{result['non_2xx']:.0f} of them not 2xx, {result['timeouts']:.0f} timeouts; "
-            f"one request now answers {what_it_answers(target.url, cookie)}"
+            f"one request now answers {what_it_answers(target.url, target.header)}"
         )
 
 
 def interleaved_rounds(
-    targets: list[Target], cookie: str, options: argparse.Namespace
+    targets: list[Target], options: argparse.Namespace
 ) -> dict[str, dict[str, float]]:
     """The median of each figure over alternating rounds, so that noise hits every target alike;
     errors and timeouts are summed instead."""
     samples: dict[str, list[dict[str, float]]] = {target.name: [] for target in targets}
     for _ in range(options.rounds):
         for target in targets:
-            result = wrk(target, cookie, options.seconds, options.connections)
-            require_success(target, result, cookie)
+            result = wrk(target, options.seconds, options.connections)
+            require_success(target, result)
             samples[target.name].append(result)
     summed = ("requests", "non_2xx", "socket_errors", "timeouts")
     return {
@@ -195,22 +226,24 @@ def example_rows() -> ModuleType | None:
 EXAMPLE = example_rows()
 
 
-def targets_of(servers: dict[str, int]) -> list[Target]:
+def targets_of(servers: dict[str, int], session: str, bearer: str | None) -> list[Target]:
     def url(server: str, path: str) -> str:
         return f"http://127.0.0.1:{servers[server]}{path}"
 
-    def example(rows: list[tuple[str, str]], path: str) -> list[Target]:
-        return [Target(name, url(server, path)) for name, server in rows]
+    def example(rows: list[tuple[str, str]], path: str, header: str = session) -> list[Target]:
+        return [Target(name, url(server, path), header) for name, server in rows]
 
     wsgi_example = example(EXAMPLE.WSGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
+    with_token = example([EXAMPLE.BEARER_ROW], EXAMPLE.PATH, bearer) if EXAMPLE and bearer else []
     traced = example([(http_tracing.ROW, http_tracing.SERVER)], EXAMPLE.PATH) if EXAMPLE else []
     asgi_example = example(EXAMPLE.ASGI_ROWS, EXAMPLE.PATH) if EXAMPLE else []
     return [
-        Target("floor", url("wsgi", FLOOR_PATH)),
+        Target("floor", url("wsgi", FLOOR_PATH), session),
         *wsgi_example,
+        *with_token,
         *traced,
-        Target("/api/health/", url("wsgi", HEALTH_PATH)),
-        Target("floor (ASGI)", url("asgi", FLOOR_PATH)),
+        Target("/api/health/", url("wsgi", HEALTH_PATH), session),
+        Target("floor (ASGI)", url("asgi", FLOOR_PATH), session),
         *asgi_example,
     ]
 
@@ -227,31 +260,36 @@ def ratios(rows: dict[str, dict[str, float]]) -> dict[str, float]:
 
 
 def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
-    cookie = session_cookie()
+    session, bearer = session_header(), bearer_header()
     ports = {
         name: free_port()
         for name in ("wsgi", "wsgi-uncached", "asgi", http_tracing.SERVER, *FEATURE_OFF_SERVERS)
     }
     sink = http_tracing.SpanSink()
     # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
-    servers = [
-        start_gunicorn("wsgi", ports["wsgi"]),
-        start_gunicorn("wsgi", ports["wsgi-uncached"], CACHE_TIMEOUT="0"),
-        start_gunicorn("asgi", ports["asgi"]),
-        *(start_gunicorn("wsgi", ports[name], **env) for name, env in FEATURE_OFF_SERVERS.items()),
+    starts: list[tuple[str, str, dict[str, str]]] = [
+        ("wsgi", "wsgi", {}),
+        ("wsgi", "wsgi-uncached", {"CACHE_TIMEOUT": "0"}),
+        ("asgi", "asgi", {}),
+        *(("wsgi", name, env) for name, env in FEATURE_OFF_SERVERS.items()),
     ]
     if EXAMPLE:
         # The same command as "wsgi", tracing every request to the local sink.
-        servers.append(start_gunicorn("wsgi", ports[http_tracing.SERVER], **sink.server_env()))
+        starts.append(("wsgi", http_tracing.SERVER, sink.server_env()))
+    servers: list[subprocess.Popen[bytes]] = []
     try:
+        # Inside the try: a server that fails to start stops those started before it.
+        for kind, name, env in starts:
+            servers.append(start_gunicorn(kind, ports[name], **env))
         if EXAMPLE:
-            EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", cookie)
-        targets = targets_of(ports)
+            for header in (session, bearer) if bearer else (session,):
+                EXAMPLE.seed_notes(f"http://127.0.0.1:{ports['wsgi']}", header)
+        targets = targets_of(ports, session, bearer)
         # Warm-up, unchecked: a fresh worker's first request imports views and opens connections
         # (seconds under load), which is no steady state.
         for target in targets:
-            wrk(target, cookie, 3, options.connections)
-        rows = interleaved_rounds(targets, cookie, options)
+            wrk(target, 3, options.connections)
+        rows = interleaved_rounds(targets, options)
     finally:
         for server in servers:
             server.terminate()

@@ -28,7 +28,7 @@ class HotPathBudget:
 
 # What loading the session and its user costs, by store. The project's Redis store reads both in
 # one MGET; Django's cached_db store GETs the session, then the user's signed copy
-# (accounts/session_user_copies.py); Django's database store reads the session row from Postgres
+# (accounts/user_copies.py); Django's database store reads the session row from Postgres
 # and the copy from the cache.
 PROJECT_STORE_READS = HotPathBudget(redis_commands=["MGET"], tables_read=[])
 DJANGO_STORE_READS = {

@@ -16,7 +16,7 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 14
 
 # The session's user is loaded on every request: from a signed copy kept beside the session this
-# many seconds, instead of a database query each time (accounts/session_user_copies.py, with
+# many seconds, instead of a database query each time (accounts/user_copies.py, with
 # SessionUserMiddleware in MIDDLEWARE; 0 turns it off).
 AUTHENTICATION_BACKENDS = [
     "{{ cookiecutter.project_slug }}.platform.accounts.backends.SessionUserBackend",

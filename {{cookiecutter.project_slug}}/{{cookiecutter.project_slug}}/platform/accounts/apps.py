@@ -12,14 +12,14 @@ class AccountsConfig(AppConfig):
         from django.conf import settings
 
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-        from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import (
+        from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
             forget_changed_user,
         )
         from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
 
-        # A changed or deleted user is read afresh by the next request (session_user_copies.py).
-        post_save.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
-        post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-session-user")
+        # A changed or deleted user is read afresh by the next request (user_copies.py).
+        post_save.connect(forget_changed_user, sender=User, dispatch_uid="forget-user-copies")
+        post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-user-copies")
         if "sessions" in settings.CACHES:  # sessions on a Redis of their own
             register_redis_role("sessions", cache_alias="sessions")
         # Register their checks; the modules exist only with Supabase Auth.

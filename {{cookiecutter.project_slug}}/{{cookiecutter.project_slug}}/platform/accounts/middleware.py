@@ -1,5 +1,5 @@
 """The authentication middleware (MIDDLEWARE): Django's, loading `request.user` with the
-session's copy of it (backends.py, session_user_copies.py)."""
+session's copy of it (backends.py, user_copies.py)."""
 
 from django.contrib import auth
 from django.contrib.auth.middleware import AuthenticationMiddleware

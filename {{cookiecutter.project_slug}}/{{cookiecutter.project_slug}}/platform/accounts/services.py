@@ -1,4 +1,5 @@
 import secrets
+import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -6,6 +7,12 @@ from rest_framework.settings import api_settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
+from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
+    copies_enabled,
+    copy_user,
+    read_copy,
+    verified_copy,
+)
 from {{ cookiecutter.project_slug }}.platform.rate_limit.limiter import rate_limit_check
 from {{ cookiecutter.project_slug }}.platform.rate_limit.rates import parse_rate
 
@@ -73,10 +80,55 @@ def _sign_up_budget_spend(client_address: str) -> None:
         raise SignUpsThrottled(result.retry_after)
 
 
+def token_holder(supabase_id: str) -> str:
+    """What holds the copy of a token's user (user_copies.py): the token's subject."""
+    return f"token:{supabase_id}"
+
+
+def _wanted(claims: dict[str, Any]) -> dict[str, Any]:
+    """The user's fields as the claims set them."""
+    roles = _roles(claims)
+    return {
+        # supabase_token_verify (or the auth event's reader) checked its type and length.
+        "email": claims.get("email") or "",
+        "supabase_roles": roles,
+        "is_staff": STAFF_ROLE in roles,
+    }
+
+
+def _changes(user: User, wanted: dict[str, Any]) -> dict[str, Any]:
+    """The fields of `user` that differ from `wanted`, with their wanted values."""
+    if (STAFF_ROLE in wanted["supabase_roles"]) == (STAFF_ROLE in user.supabase_roles):
+        # Supabase changed nothing about staff: a local decision holds.
+        wanted = {field: value for field, value in wanted.items() if field != "is_staff"}
+    return {field: value for field, value in wanted.items() if getattr(user, field) != value}
+
+
+def _user_sync_from_database(*, sub: str, wanted: dict[str, Any], client_address: str) -> User:
+    user = User.objects.filter(supabase_id=sub).first()
+    if user is None:
+        _sign_up_budget_spend(client_address)
+        return _user_create(sub=sub, fields=wanted)
+    _user_change(user, _changes(user, wanted))
+    return user
+
+
+def _user_change(user: User, changes: dict[str, Any]) -> None:
+    """Save `changes` to `user`, writing only those fields, and nothing when there are none."""
+    if changes:
+        for field, value in changes.items():
+            setattr(user, field, value)
+        user.save(update_fields=list(changes))
+
+
 def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> User:
     """The local user of a verified Supabase token: created on first sight (within the budget of
     first sign-ins of `client_address`, else SignUpsThrottled), email and roles kept in sync.
     Writes only when something changed.
+
+    Read from the signed copy of the user kept for the token's subject (user_copies.py) while the
+    claims change nothing in it: a cached read sends no SQL. Saving or deleting the user drops
+    the copy; a `QuerySet.update()` shows within SESSION_USER_CACHE_SECONDS.
 
     Supabase is the source of truth for who exists: deleting the local row does not lock
     anyone out (their next valid token creates it again, with a new id). To lock someone out,
@@ -88,24 +140,14 @@ def user_sync_from_supabase(*, claims: dict[str, Any], client_address: str) -> U
     the role stays as it was, `is_staff` is left alone, so a grant or revocation made locally
     (the admin) holds until Supabase changes the role again.
     """
-    roles = _roles(claims)
-    wanted = {
-        "email": claims.get("email") or "",  # supabase_token_verify checked type and length
-        "supabase_roles": roles,
-        "is_staff": STAFF_ROLE in roles,
-    }
-    sub = str(claims["sub"])
-    user = User.objects.filter(supabase_id=sub).first()
-    if user is None:
-        _sign_up_budget_spend(client_address)
-        return _user_create(sub=sub, fields=wanted)
-    if (STAFF_ROLE in roles) == (STAFF_ROLE in user.supabase_roles):
-        del wanted["is_staff"]  # Supabase changed nothing about staff: a local decision holds
-    changed = [field for field, value in wanted.items() if getattr(user, field) != value]
-    if changed:
-        for field in changed:
-            setattr(user, field, wanted[field])
-        user.save(update_fields=changed)
+    # The canonical form, as the copy stores it (supabase_token_verify checked it is a UUID).
+    sub = str(uuid.UUID(str(claims["sub"])))
+    wanted, holder, enabled = _wanted(claims), token_holder(sub), copies_enabled()
+    copied = verified_copy(read_copy(holder), attname="supabase_id", value=sub) if enabled else None
+    if copied is not None and not _changes(copied, wanted):
+        return copied
+    user = _user_sync_from_database(sub=sub, wanted=wanted, client_address=client_address)
+    copy_user(holder, user)
     return user
 
 
@@ -115,19 +157,12 @@ def user_sync_from_supabase_event(*, supabase_id: str, email: str, app_metadata:
     user_sync_from_supabase keeps them from a token. No sign-up budget: Supabase itself sent it.
     Never reactivates: a deactivated user stays so (a deletion is final in Supabase, and a local
     deactivation is the project's decision)."""
-    roles = _roles({"app_metadata": app_metadata})
-    wanted = {"email": email, "supabase_roles": roles, "is_staff": STAFF_ROLE in roles}
+    wanted = _wanted({"email": email, "app_metadata": app_metadata})
     with transaction.atomic():
         user = User.objects.select_for_update().filter(supabase_id=supabase_id).first()
         if user is None:
             return _user_create(sub=supabase_id, fields=wanted)
-        if (STAFF_ROLE in roles) == (STAFF_ROLE in user.supabase_roles):
-            del wanted["is_staff"]  # Supabase changed nothing about staff: a local decision holds
-        changed = [field for field, value in wanted.items() if getattr(user, field) != value]
-        if changed:
-            for field in changed:
-                setattr(user, field, wanted[field])
-            user.save(update_fields=changed)
+        _user_change(user, _changes(user, wanted))
         return user
 
 

@@ -7,7 +7,7 @@ for the next request. Writes fail the same way: a login (which creates a session
 a 500.
 
 A logged-in request needs the session and then its user: the store reads the signed copy of the
-user kept beside the session (session_user_copies.py) in the same MGET, one round trip for both.
+user kept beside the session (user_copies.py) in the same MGET, one round trip for both.
 """
 
 import logging
@@ -21,7 +21,10 @@ from redis.exceptions import RedisError
 from rest_framework import status
 from rest_framework.exceptions import APIException
 
-from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import user_copy_key
+from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
+    session_holder,
+    user_copy_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +46,12 @@ def _sessions_redis() -> Iterator[None]:
 
 
 class SessionStore(CacheSessionStore):
-    # The signed copy of the session's user (session_user_copies.py), read with the session.
+    # The signed copy of the session's user (user_copies.py), read with the session.
     user_copy: object = None
 
     def load(self) -> dict[str, Any]:
         assert self.session_key is not None  # Django loads only a session it has a key for
-        copy_key = user_copy_key(self.session_key)
+        copy_key = user_copy_key(session_holder(self.session_key))
         with _sessions_redis():
             # _cache is set by Django's __init__ (the stubs do not declare it).
             found = self._cache.get_many([self.cache_key, copy_key])  # type: ignore[attr-defined]

@@ -11,7 +11,7 @@ or deletion of the local user (or a password change, which Supabase users do not
 Why this costs no database connection per stream: the re-check runs every heartbeat for every
 open stream, so the current fingerprint is kept in Redis beside the leases and read by the renewal
 script in the round trip it makes anyway. Saving or deleting a user drops it (at once and after the
-commit, as accounts/session_user_copies.py drops its copies); a missing one is read from Postgres by
+commit, as accounts/user_copies.py drops its copies); a missing one is read from Postgres by
 the renewing worker thread, whose connection goes back to the pool right after (views.py), and kept
 SESSION_USER_CACHE_SECONDS, the same bound the session copies give changes that send no signal
 (QuerySet.update()). The session is looked up in the session store: one Redis read with the Redis

@@ -1,5 +1,5 @@
-"""The session's user comes from a signed copy loaded with the session (session_user_copies.py,
-backends.py, middleware.py)."""
+"""The session's user comes from a signed copy loaded with the session (user_copies.py, backends.py,
+middleware.py)."""
 
 import logging
 import time
@@ -16,15 +16,18 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
-from {{ cookiecutter.project_slug }}.platform.accounts.backends import SessionUserBackend
-from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-from {{ cookiecutter.project_slug }}.platform.accounts.session_user_copies import (
-    SIGNING_SALT,
-    forget_session_user,
+from {{ cookiecutter.project_slug }}.platform.accounts.backends import (
+    SessionUserBackend,
     session_user,
+)
+from {{ cookiecutter.project_slug }}.platform.accounts.models import User
+from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
+from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
+    SIGNING_SALT,
+    forget_user_copies,
+    session_holder,
     user_copy_key,
 )
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import (
     HARNESS_PUBLIC_URL,
     HARNESS_URL,
@@ -45,12 +48,16 @@ def session_key(client: Client) -> str:
     return client.cookies[settings.SESSION_COOKIE_NAME].value
 
 
+def copy_key(client: Client) -> str:
+    return user_copy_key(session_holder(session_key(client)))
+
+
 def copy_of(client: Client) -> object:
-    return caches[settings.SESSION_CACHE_ALIAS].get(user_copy_key(session_key(client)))
+    return caches[settings.SESSION_CACHE_ALIAS].get(copy_key(client))
 
 
 def plant(client: Client, value: object) -> None:
-    caches[settings.SESSION_CACHE_ALIAS].set(user_copy_key(session_key(client)), value)
+    caches[settings.SESSION_CACHE_ALIAS].set(copy_key(client), value)
 
 
 def loaded(client: Client, user: User) -> User:
@@ -197,7 +204,7 @@ def test_a_bulk_update_is_seen_once_the_copy_is_forgotten(user: User) -> None:
     User.objects.filter(pk=user.pk).update(first_name="Bulk")  # no signal: the copy stays
     assert loaded(client, user).first_name == ""
 
-    forget_session_user(user.pk)
+    forget_user_copies(user.pk)
 
     assert loaded(client, user).first_name == "Bulk"
 
@@ -222,7 +229,7 @@ def test_an_unreachable_copy_store_while_saving_a_user_is_logged_not_raised(
     with caplog.at_level(logging.WARNING):
         get_user_model().objects.filter(pk=user.pk).get().save()
 
-    assert "Could not drop the session copies" in caplog.text
+    assert "Could not drop the copies" in caplog.text
 
 
 def test_an_anonymous_request_reads_no_user(db: None) -> None:

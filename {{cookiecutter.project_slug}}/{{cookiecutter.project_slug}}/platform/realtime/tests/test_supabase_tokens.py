@@ -23,7 +23,9 @@ def test_a_deactivated_user_gets_401_on_the_stream_token_api_despite_a_valid_tok
     payload = claims(supabase)
     token = sign(payload)
     assert call_me(token).status_code == 200
-    User.objects.filter(supabase_id=payload["sub"]).update(is_active=False)
+    user = User.objects.get(supabase_id=payload["sub"])
+    user.is_active = False
+    user.save()
 
     response = APIClient().post("/api/events/token/", HTTP_AUTHORIZATION=f"Bearer {token}")
 
