@@ -272,12 +272,14 @@ def test_servers_share_one_refetch_and_each_drops_its_copy_after_jwks_refresh(
 
     promoted = [bearer_status(server, rotating_jwks.token("key-2")) for server in servers]
     fetches_after_promotion = rotating_jwks.fetches
+    # One user's tokens from here on: each new user spends the client's budget of first sign-ins.
+    old_key_token, new_key_token = rotating_jwks.token("key-1"), rotating_jwks.token("key-2")
     rotating_jwks.revoke("key-1")
-    kept = [bearer_status(server, rotating_jwks.token("key-1")) for server in servers]
+    kept = [bearer_status(server, old_key_token) for server in servers]
     jwks_refresh()
 
     def refuses_key_1(server: LiveServer) -> bool:
-        return bearer_status(server, rotating_jwks.token("key-1")) == 401
+        return bearer_status(server, old_key_token) == 401
 
     limit = jwks.GENERATION_CHECK_SECONDS + 2
     waited = [seconds_until(partial(refuses_key_1, server), limit=limit) for server in servers]
@@ -287,4 +289,4 @@ def test_servers_share_one_refetch_and_each_drops_its_copy_after_jwks_refresh(
     assert fetches_after_promotion == 2  # one fill and one refetch, shared by both servers
     assert kept == [200, 200]
     assert max(waited) <= jwks.GENERATION_CHECK_SECONDS + 1
-    assert [bearer_status(server, rotating_jwks.token("key-2")) for server in servers] == [200] * 2
+    assert [bearer_status(server, new_key_token) for server in servers] == [200] * 2
