@@ -111,6 +111,7 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/notes/migrations/0003_note_row_level_security.py",
             "{{ cookiecutter.project_slug }}/notes/tests/test_row_level_security.py",
             "docs/row-level-security.md",
+            "benchmarks/claims.py",
         ),
     ),
     (

@@ -78,3 +78,17 @@ def test_tracing_cost_is_reported_against_the_same_list_untraced(results: dict[s
 
     assert rows["traced / untraced req/s"].ratio == 0.5
     assert rows["traced / untraced req/s"].goal is None
+
+
+def test_the_claims_context_cost_is_a_difference_in_ms_against_the_same_read(
+    results: dict[str, Any],
+) -> None:
+    results["claims"] = {
+        "p50_ms": {"read": 0.2, "read under claims": 1.4},
+        "added_p50_ms": 1.2,
+    }
+
+    table = render(rows_from(results), results)
+
+    assert "| added at p50 = 1.20 ms | <= 1 ms: MISSED |" in table
+    assert "same read without: p50 0.200 ms" in table

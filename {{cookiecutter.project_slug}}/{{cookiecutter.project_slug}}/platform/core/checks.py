@@ -152,10 +152,9 @@ def session_bound_features(database: dict[str, Any]) -> list[str]:
     return features
 
 
-@register(Tags.database)
-def check_transaction_pooler_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    database = settings.DATABASES["default"]
-    if settings.SUPABASE_DB_POOL_MODE == "transaction":
+def transaction_pooler_messages(mode: str, database: dict[str, Any]) -> list[CheckMessage]:
+    """What is wrong with `database` (a DATABASES entry) under SUPABASE_DB_POOL_MODE=`mode`."""
+    if mode == "transaction":
         features = session_bound_features(database)
         if not features:
             return []
@@ -176,7 +175,7 @@ def check_transaction_pooler_settings(app_configs: Any, **kwargs: Any) -> list[C
         return [
             Warning(
                 f"DATABASE_URL is on port {TRANSACTION_POOLER_PORT}, the transaction pooler's, "
-                f"but SUPABASE_DB_POOL_MODE={settings.SUPABASE_DB_POOL_MODE!r}.",
+                f"but SUPABASE_DB_POOL_MODE={mode!r}.",
                 hint=(
                     "Set SUPABASE_DB_POOL_MODE=transaction: it turns off server-side cursors, "
                     "prepared statements and persistent connections, which break behind it."
@@ -185,6 +184,13 @@ def check_transaction_pooler_settings(app_configs: Any, **kwargs: Any) -> list[C
             )
         ]
     return []
+
+
+@register(Tags.database)
+def check_transaction_pooler_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return transaction_pooler_messages(
+        settings.SUPABASE_DB_POOL_MODE, settings.DATABASES["default"]
+    )
 
 
 @register(Tags.security, deploy=True)
