@@ -1,6 +1,5 @@
 """API views whose database work runs under the caller's claims (platform/core/claims_context.py),
-so the tables' row-level security policies apply to it. docs/row-level-security.md says why and
-when.
+so the tables' row-level security policies apply to it.
 
 Whose claims: a Bearer request's are the verified token's (`request.auth.claims`). A session has
 no token: its claims are built from the user's Supabase id, with role `authenticated`, as Supabase

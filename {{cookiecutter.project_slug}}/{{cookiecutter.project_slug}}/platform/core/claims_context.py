@@ -5,7 +5,7 @@ the database owner and bypass them.
 Like PostgREST, the block runs in one transaction with `request.jwt.claims` and the role set
 transaction-locally (`set_config(..., true)` is `SET LOCAL`): nothing survives the transaction,
 so a pooled connection (Supavisor or PgBouncer in transaction mode) carries nothing to the next
-client. docs/row-level-security.md says when the project uses it.
+client. platform/accounts/claims.py runs API views under it.
 """
 
 import json
