@@ -62,8 +62,8 @@ class NoteInputSerializer(InputSerializer[Note]):
 NotePageSerializer = page_serializer("NotePage", NoteOutputSerializer)
 
 
-# Under the caller's claims: the notes' row-level security policies hold even where a selector
-# forgets the owner (docs/row-level-security.md).
+# Under the caller's claims (platform/accounts/claims.py): row-level security policies on the
+# notes hold even where a selector forgets the owner.
 class NoteListCreateApi(CallerClaimsMixin, APIView):
     @extend_schema(
         operation_id="notes_list",
