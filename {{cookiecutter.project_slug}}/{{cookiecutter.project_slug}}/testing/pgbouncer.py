@@ -14,15 +14,14 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port, listening
 
-PGBOUNCER_PATHS = ("pgbouncer", "/usr/sbin/pgbouncer")
-
-
 def pgbouncer_binary() -> str:
-    for name in PGBOUNCER_PATHS:
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.fail("pgbouncer is not installed: install it (apt-get install pgbouncer).")
+    found = shutil.which("pgbouncer")
+    if found is None:
+        pytest.fail(
+            "pgbouncer is not on the PATH: install it (apt-get install pgbouncer; Debian puts it "
+            "in /usr/sbin, which only root's PATH has)."
+        )
+    return found
 
 
 class OwnPgBouncer:
