@@ -20,7 +20,7 @@ from benchmarks.report import emit  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.core.claims_context import claims_context  # noqa: E402
 
-# What the issue allows the claims context to add to a read, at p50.
+# The most the claims context should add to a read, at p50.
 ALLOWED_MS = 1.0
 
 
