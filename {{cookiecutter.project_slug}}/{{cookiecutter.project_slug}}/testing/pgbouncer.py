@@ -14,6 +14,7 @@ import pytest
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port, listening
 
+
 def pgbouncer_binary() -> str:
     found = shutil.which("pgbouncer")
     if found is None:

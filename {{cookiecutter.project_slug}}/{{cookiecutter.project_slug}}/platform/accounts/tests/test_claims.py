@@ -42,9 +42,9 @@ def _own_role(settings: Settings) -> None:
     settings.SUPABASE_RLS_ROLE = connection.settings_dict["USER"]
 
 
-def call(user: Any, token: Token | None = None) -> Response:
+def call(user: Any, token: Any = None) -> Response:
     request = APIRequestFactory().get("/claims/")
-    force_authenticate(request, user=user, token=token)
+    force_authenticate(request, user=user, token=token)  # the stubs expect DRF's Token
     response: Response = ClaimsSeenApi.as_view()(request)
     return response
 
