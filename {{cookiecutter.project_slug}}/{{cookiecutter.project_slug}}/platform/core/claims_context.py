@@ -38,15 +38,17 @@ class _LazyClaims:
     """Sets the claims just before the block's first query, so a block served without the
     database (a cached read) sends no SQL at all: psycopg opens the transaction only then too."""
 
-    def __init__(self, connection: BaseDatabaseWrapper, claims: str, role: str) -> None:
+    def __init__(
+        self, connection: BaseDatabaseWrapper, claims: str, role: str, *, nested: bool
+    ) -> None:
         self.connection = connection
         self.claims = claims
         self.role = role
+        # Inside an outer transaction (the block is a savepoint), SET LOCAL outlives the block:
+        # keep what to put back.
+        self.nested = nested
         self.outer: tuple[str, str] | None = None
         self.applied = False
-        # Inside an outer transaction (a savepoint), SET LOCAL outlives the block: keep what to
-        # put back.
-        self.nested = connection.in_atomic_block
 
     def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if not self.applied:
@@ -78,9 +80,14 @@ def claims_context(
     `claims` as `request.jwt.claims`. Raises ServiceRoleRefused for service_role claims."""
     refuse_service_role(claims, role)
     connection = connections[using]
+    # The role goes through set_config as a value, never into the SQL text.
+    lazy = _LazyClaims(
+        connection,
+        json.dumps(dict(claims)),
+        role or settings.SUPABASE_RLS_ROLE,
+        nested=connection.in_atomic_block,
+    )
     with transaction.atomic(using=using):
-        # The role goes through set_config as a value, never into the SQL text.
-        lazy = _LazyClaims(connection, json.dumps(dict(claims)), role or settings.SUPABASE_RLS_ROLE)
         with connection.execute_wrapper(lazy):
             yield
         lazy.restore()

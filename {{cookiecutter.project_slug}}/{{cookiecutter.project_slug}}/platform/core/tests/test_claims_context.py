@@ -93,3 +93,18 @@ def test_a_block_without_queries_sends_no_sql() -> None:
 
     assert status == TransactionStatus.IDLE
     assert [query["sql"] for query in queries] == ["BEGIN", "COMMIT"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_at_the_top_level_the_context_adds_one_statement_to_the_transaction() -> None:
+    # Nothing to put back afterwards: the transaction's end drops the claims and the role.
+    with (
+        CaptureQueriesContext(connection) as queries,
+        claims_context(caller_claims(), role=own_role()),
+    ):
+        claims_seen()
+
+    statements = [query["sql"] for query in queries]
+    assert len(statements) == 4, statements
+    assert (statements[0], statements[-1]) == ("BEGIN", "COMMIT")
+    assert "set_config('request.jwt.claims'" in statements[1]
