@@ -22,7 +22,7 @@ from tests.bakery import DEFAULT, POSTGRES, REDIS_URL, bake, ok, run
 
 RESULTS = Path(__file__).resolve().parent / "results.json"
 # The generated project's benchmark modules, in the order of the list.
-PROJECT_BENCHMARKS = ["cache", "sessions", "rate_limit", "http", "celery", "realtime"]
+PROJECT_BENCHMARKS = ["cache", "sessions", "claims", "rate_limit", "http", "celery", "realtime"]
 
 
 def timed(action: Callable[[], object]) -> float:

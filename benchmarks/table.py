@@ -10,12 +10,14 @@ from typing import Any
 class Goal:
     bound: float
     at_most: bool
+    # What the compared figure is: a ratio (x) or a difference in a unit (" ms").
+    unit: str = "x"
 
     def met(self, ratio: float) -> bool:
         return ratio <= self.bound if self.at_most else ratio >= self.bound
 
     def __str__(self) -> str:
-        return f"{'<=' if self.at_most else '>='} {self.bound:g}x"
+        return f"{'<=' if self.at_most else '>='} {self.bound:g}{self.unit}"
 
 
 @dataclass(frozen=True)
@@ -289,6 +291,24 @@ def _realtime_rows(realtime: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _claims_rows(claims: dict[str, Any] | None) -> list[Row]:
+    """A read under the caller's claims against the same read without, same run (runs from
+    before the row existed have none)."""
+    if claims is None:
+        return []
+    p50 = claims["p50_ms"]
+    return [
+        Row(
+            "database read under the caller's claims",
+            f"p50 {p50['read under claims']:.3f} ms",
+            f"same read without: p50 {p50['read']:.3f} ms",
+            "added at p50",
+            claims["added_p50_ms"],
+            Goal(1, at_most=True, unit=" ms"),
+        )
+    ]
+
+
 def _template_rows(results: dict[str, Any]) -> list[Row]:
     rows = [Row("bake the default project", f"{results['bake_seconds']:.2f} s", "", "")]
     rows.append(Row("install it (make install, uv)", f"{results['install_seconds']:.1f} s", ""))
@@ -304,6 +324,7 @@ def rows_from(results: dict[str, Any]) -> list[Row]:
         Row("redis-benchmark GET, 50 clients", f"{floor['get_rps_50_clients']:.0f} ops/s", ""),
         *_cache_rows(results["cache"], floor),
         *_session_rows(results["sessions"]),
+        *_claims_rows(results.get("claims")),
         *_rate_limit_rows(results["rate_limit"]),
         *_http_rows(results["http"]),
         *_celery_rows(results["celery"]),
@@ -319,7 +340,8 @@ def render(rows: list[Row], results: dict[str, Any]) -> str:
         "|---|---|---|---|---|",
     ]
     for row in rows:
-        ratio = f"{row.ratio_label} = {row.ratio:.2f}x" if row.ratio is not None else ""
+        unit = row.goal.unit if row.goal else "x"
+        ratio = f"{row.ratio_label} = {row.ratio:.2f}{unit}" if row.ratio is not None else ""
         goal = f"{row.goal}: {row.verdict}" if row.goal else ""
         lines.append(f"| {row.benchmark} | {row.ours} | {row.baseline} | {ratio} | {goal} |")
     host = results["machine"]

@@ -115,6 +115,16 @@ UNCHOSEN_PATHS = (
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/jwks.py",
             "docs/supabase-auth.md",
             "{{ cookiecutter.project_slug }}/platform/integrations/supabase/auth_checks.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/migrations",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/tests/"
+            "test_claims_context.py",
+            "{{ cookiecutter.project_slug }}/platform/integrations/supabase/tests/"
+            "test_supabase_database.py",
+            "{{ cookiecutter.project_slug }}/testing/supabase_database_fixtures.py",
+            "{{ cookiecutter.project_slug }}/notes/migrations/0003_note_row_level_security.py",
+            "{{ cookiecutter.project_slug }}/notes/tests/test_row_level_security.py",
+            "docs/row-level-security.md",
+            "benchmarks/claims.py",
         ),
     ),
     (

@@ -95,3 +95,17 @@ def test_the_bearer_row_is_held_to_the_same_goal_as_the_session_row(
     assert bearer.benchmark == "HTTP notes list, cached (WSGI), Bearer token"
     assert str(bearer.goal) == ">= 0.5x"
     assert "| Bearer cached / floor req/s = 0.47x | >= 0.5x: MISSED |" in table
+
+
+def test_the_claims_context_cost_is_a_difference_in_ms_against_the_same_read(
+    results: dict[str, Any],
+) -> None:
+    results["claims"] = {
+        "p50_ms": {"read": 0.2, "read under claims": 1.4},
+        "added_p50_ms": 1.2,
+    }
+
+    table = render(rows_from(results), results)
+
+    assert "| added at p50 = 1.20 ms | <= 1 ms: MISSED |" in table
+    assert "same read without: p50 0.200 ms" in table

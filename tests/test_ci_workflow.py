@@ -37,10 +37,12 @@ from tests.bakery import DEFAULT, MINIMAL, POSTGRES, TOOLS, Variant, ok, run
 MINIMAL_WITH_CI = Variant("minimal-ci", {**MINIMAL.answers, "ci": "github"})
 
 # Programs the job must install before the system tier, and never has before.
-SYSTEM_TIER_PROGRAMS = ("redis-server", "redis-sentinel", "chromium", "chromium-browser", "caddy")
+SYSTEM_TIER_PROGRAMS = (
+    *("redis-server", "redis-sentinel", "chromium", "chromium-browser", "caddy", "pgbouncer"),
+)
 # Debian packages whose programs the job's image does not have: what the job installs itself,
 # and this machine's own services' clients.
-LEFT_OUT_PACKAGES = ("redis*", "chromium*", "caddy", "postgresql*", "nodejs", "npm")
+LEFT_OUT_PACKAGES = ("redis*", "chromium*", "caddy", "pgbouncer", "postgresql*", "nodejs", "npm")
 # Debian's own program directories; the image's /usr/local/bin holds only its Python.
 SYSTEM_DIRS = ("/usr/sbin", "/usr/bin", "/sbin", "/bin")
 STEP_TIMEOUT = 900
@@ -276,7 +278,7 @@ def test_the_generated_ci_workflow_passes_when_run_here(
                 assert action in USES, f"no stand-in for `uses: {step['uses']}`: add one to USES"
                 USES[action](job, step.get("with", {}))
                 continue
-            on_path = job.path_has("redis-server", "chromium", "caddy")
+            on_path = job.path_has("redis-server", "chromium", "caddy", "pgbouncer")
             outputs[step["run"]] = (on_path, run_step(job, step, matrix))
             check_tests_output(step, outputs[step["run"]][1])
     finally:
@@ -290,7 +292,7 @@ def test_the_generated_ci_workflow_passes_when_run_here(
     assert " deselected" in fast
     assert re.search(r"^TOTAL\s.*\s\d+%$", fast, re.M), "make coverage printed no total"
     [system] = [command for command in outputs if "-m system" in command]
-    assert outputs[system][0] == ["redis-server", "chromium", "caddy"]
+    assert outputs[system][0] == ["redis-server", "chromium", "caddy", "pgbouncer"]
     # The lock is checked before anything is installed from it.
     commands = list(outputs)
     assert commands.index("make check-lock") < commands.index("make install")

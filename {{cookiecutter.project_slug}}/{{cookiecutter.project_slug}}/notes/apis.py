@@ -25,6 +25,7 @@ from {{ cookiecutter.project_slug }}.notes.services import note_create, note_del
 {%- if cookiecutter.use_celery == "y" %}
 from {{ cookiecutter.project_slug }}.notes.summary import note_summary_request
 {%- endif %}
+from {{ cookiecutter.project_slug }}.platform.accounts.claims import CallerClaimsMixin
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
 from {{ cookiecutter.project_slug }}.platform.core.pagination import (
     PageQuerySerializer,
@@ -61,7 +62,9 @@ class NoteInputSerializer(InputSerializer[Note]):
 NotePageSerializer = page_serializer("NotePage", NoteOutputSerializer)
 
 
-class NoteListCreateApi(APIView):
+# Under the caller's claims (platform/accounts/claims.py): row-level security policies on the
+# notes hold even where a selector forgets the owner.
+class NoteListCreateApi(CallerClaimsMixin, APIView):
     @extend_schema(
         operation_id="notes_list",
         parameters=[PageQuerySerializer],
@@ -85,7 +88,7 @@ class NoteListCreateApi(APIView):
         return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
 
 
-class NoteDetailApi(APIView):
+class NoteDetailApi(CallerClaimsMixin, APIView):
     @extend_schema(responses=NoteOutputSerializer)
     def get(self, request: Request, note_id: int) -> Response:
         return Response(note_get_data(owner=requesting_user(request), note_id=note_id))

@@ -7,10 +7,12 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connections
 
 from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
@@ -18,14 +20,15 @@ from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
 # A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
 PROCESS_FIXTURES = {
-    *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page")
+    *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page"),
+    "pgbouncer",
 }
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
     (
         *(Path(sys.executable).name, "python", "python3", "gunicorn"),
-        *("redis-server", "redis-sentinel", "openssl", "node", "caddy"),
+        *("redis-server", "redis-sentinel", "openssl", "node", "caddy", "pgbouncer"),
     )
 )
 
@@ -97,6 +100,17 @@ def own_redis(tmp_path: Path) -> Iterator[OwnRedis]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def pgbouncer(tmp_path: Path, django_db_setup: None) -> Iterator[OwnPgBouncer]:
+    """A PgBouncer in transaction mode with 2 server connections, in front of the test
+    database: Supabase's transaction pooler, as far as the app can tell."""
+    database = dict(connections["default"].settings_dict)
+    pooler = OwnPgBouncer(tmp_path / "pgbouncer.log", database, pool_size=2)
+    pooler.start()
+    yield pooler
+    pooler.stop()
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ Supabase offers three connection strings; say which one DATABASE_URL is with SUP
 - direct: db.<project-ref>.supabase.co:5432, a plain Postgres session (also any local Postgres).
 - session: the Supavisor session pooler, <region>.pooler.supabase.com:5432, user postgres.<ref>.
 - transaction: the Supavisor transaction pooler, port 6543. Consecutive transactions may run on
-  different server connections, so server-side cursors (`.iterator()` streaming) and persistent
-  connections cannot be used: this mode turns both off.
+  different server connections, so server-side cursors (`.iterator()` streaming), prepared
+  statements and persistent connections cannot be used: this mode turns them off.
 
 Run migrations over the direct or session connection (DATABASE_URL=<that URL> manage.py migrate):
 DDL and advisory locks need a real session.
@@ -52,6 +52,14 @@ if DATABASE_POOL:
 if SUPABASE_DB_POOL_MODE == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # psycopg prepares a statement run 5 times on its server connection; the pooler may run the
+    # next EXECUTE on another one, where it does not exist. psycopg's pool stays allowed: it
+    # pools connections to the pooler, and queries under claims carry nothing past a transaction.
+    DATABASES["default"]["OPTIONS"]["prepare_threshold"] = None
+
+# The role API views run their queries as under the caller's claims (platform/core/
+# claims_context.py): Supabase's `authenticated`, whose row-level security policies then apply.
+SUPABASE_RLS_ROLE = env.str("SUPABASE_RLS_ROLE", default="authenticated")
 
 # base.py star-imports this module: only the settings above may leave it.
 del dev_default, env

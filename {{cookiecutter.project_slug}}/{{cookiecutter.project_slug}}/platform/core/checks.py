@@ -4,14 +4,15 @@ the fix.
 IDs are stable: E001 cache shares a database, E002 unimportable PARSER_CLASS, E003 Redis
 without a password in a deployment, E004 sessions on the evicting cache, E006 unknown
 SUPABASE_DB_POOL_MODE, E007 database without TLS in a deployment, E035 a Redis cache that
-pickles its values.
+pickles its values, E047 transaction pooler with session-bound features on, W048 a transaction
+pooler's port without SUPABASE_DB_POOL_MODE=transaction.
 """
 
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Error, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, Warning, register
 from django.utils.module_loading import import_string
 from django_redis.serializers.pickle import PickleSerializer
 
@@ -133,6 +134,63 @@ def check_database_pool_mode(app_configs: Any, **kwargs: Any) -> list[CheckMessa
             id=check_id("E006"),
         )
     ]
+
+
+# Supabase's transaction pooler (Supavisor) listens on this port.
+TRANSACTION_POOLER_PORT = 6543
+
+
+def session_bound_features(database: dict[str, Any]) -> list[str]:
+    """What a database's settings use that needs one server connection across transactions."""
+    features = []
+    if not database.get("DISABLE_SERVER_SIDE_CURSORS"):
+        features.append("server-side cursors (DISABLE_SERVER_SIDE_CURSORS is not True)")
+    if database.get("OPTIONS", {}).get("prepare_threshold", 5) is not None:
+        features.append("prepared statements (OPTIONS prepare_threshold is not None)")
+    if database.get("CONN_MAX_AGE"):
+        features.append("persistent connections (CONN_MAX_AGE is not 0)")
+    return features
+
+
+def transaction_pooler_messages(mode: str, database: dict[str, Any]) -> list[CheckMessage]:
+    """What is wrong with `database` (a DATABASES entry) under SUPABASE_DB_POOL_MODE=`mode`."""
+    if mode == "transaction":
+        features = session_bound_features(database)
+        if not features:
+            return []
+        return [
+            Error(
+                f"The transaction pooler is in use but the database settings keep "
+                f"{'; '.join(features)}.",
+                hint=(
+                    "Consecutive transactions may run on different server connections, where a "
+                    "cursor or prepared statement does not exist: keep the values "
+                    "config/settings/components/database.py sets for SUPABASE_DB_POOL_MODE="
+                    "transaction."
+                ),
+                id=check_id("E047"),
+            )
+        ]
+    if str(database.get("PORT")) == str(TRANSACTION_POOLER_PORT):
+        return [
+            Warning(
+                f"DATABASE_URL is on port {TRANSACTION_POOLER_PORT}, the transaction pooler's, "
+                f"but SUPABASE_DB_POOL_MODE={mode!r}.",
+                hint=(
+                    "Set SUPABASE_DB_POOL_MODE=transaction: it turns off server-side cursors, "
+                    "prepared statements and persistent connections, which break behind it."
+                ),
+                id=check_id("W048"),
+            )
+        ]
+    return []
+
+
+@register(Tags.database)
+def check_transaction_pooler_settings(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
+    return transaction_pooler_messages(
+        settings.SUPABASE_DB_POOL_MODE, settings.DATABASES["default"]
+    )
 
 
 @register(Tags.security, deploy=True)

@@ -2,14 +2,20 @@
 
 import runpy
 import uuid
+from typing import Any
 
+import psycopg
 import pytest
 from django.db import connection
 from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
-from {{ cookiecutter.project_slug }}.platform.core.checks import check_database_pool_mode
+from {{ cookiecutter.project_slug }}.platform.core.checks import (
+    check_database_pool_mode,
+    transaction_pooler_messages,
+)
+from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
 from {{ cookiecutter.project_slug }}.testing.project import PROJECT_DIR, run_project
 
 pytestmark = pytest.mark.django_db
@@ -53,12 +59,15 @@ def test_iterator_works_without_server_side_cursors_in_transaction_mode(
 def test_transaction_mode_settings_turn_off_cursors_and_persistent_connections() -> None:
     code = (
         "from django.conf import settings; db = settings.DATABASES['default']; "
-        "print(db['DISABLE_SERVER_SIDE_CURSORS'], db['CONN_MAX_AGE'])"
+        "from {{ cookiecutter.project_slug }}.platform.core.checks import "
+        "check_transaction_pooler_settings as check; "
+        "print(db['DISABLE_SERVER_SIDE_CURSORS'], db['CONN_MAX_AGE'], "
+        "db['OPTIONS']['prepare_threshold'], len(check(None)))"
     )
 
     result = run_project(code, SUPABASE_DB_POOL_MODE="transaction")
 
-    assert result.stdout.split() == ["True", "0"]
+    assert result.stdout.split() == ["True", "0", "None", "0"], result.stderr
 
 
 def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
@@ -67,6 +76,73 @@ def test_an_unknown_pool_mode_is_e006(settings: Settings) -> None:
     errors = check_database_pool_mode(None)
 
     assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E006"]
+
+
+TRANSACTION_MODE_DATABASE = {
+    "PORT": "6543",
+    "CONN_MAX_AGE": 0,
+    "DISABLE_SERVER_SIDE_CURSORS": True,
+    "OPTIONS": {"prepare_threshold": None},
+}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"DISABLE_SERVER_SIDE_CURSORS": False},
+        {"OPTIONS": {}},  # psycopg's default: prepare a statement after 5 runs
+        {"CONN_MAX_AGE": 60},
+    ],
+)
+def test_transaction_mode_with_a_session_bound_setting_is_e047(change: dict[str, Any]) -> None:
+    errors = transaction_pooler_messages("transaction", {**TRANSACTION_MODE_DATABASE, **change})
+
+    assert [error.id for error in errors] == ["{{ cookiecutter.project_slug }}.E047"]
+
+
+def test_the_transaction_pooler_port_without_transaction_mode_is_w048() -> None:
+    session_settings = {**TRANSACTION_MODE_DATABASE, "DISABLE_SERVER_SIDE_CURSORS": False}
+
+    warnings = transaction_pooler_messages("direct", session_settings)
+
+    assert [warning.id for warning in warnings] == ["{{ cookiecutter.project_slug }}.W048"]
+
+
+def run_alternately(pooler: OwnPgBouncer, **options: Any) -> list[str]:
+    """Two clients of `pooler` running one query 10 times each, taking turns; the errors."""
+    db = connection.settings_dict
+    clients = [
+        psycopg.connect(
+            host="127.0.0.1",
+            port=pooler.port,
+            user=db["USER"],
+            dbname=db["NAME"],
+            autocommit=True,
+            **options,
+        )
+        for _ in range(2)
+    ]
+    errors = []
+    try:
+        for turn in range(20):
+            try:
+                clients[turn % 2].execute("SELECT %s::int", [turn])
+            except psycopg.Error as error:
+                errors.append(str(error))
+    finally:
+        for client in clients:
+            client.close()
+    return errors
+
+
+@pytest.mark.system
+def test_prepared_statements_fail_behind_the_transaction_pooler_unless_off(
+    pgbouncer: OwnPgBouncer,
+) -> None:
+    # A statement psycopg prepared on one server connection is run on another, or its name is
+    # taken by another client's: what SUPABASE_DB_POOL_MODE=transaction avoids.
+    assert run_alternately(pgbouncer) != []
+    assert run_alternately(pgbouncer, prepare_threshold=None) == []
 
 
 def gunicorn_env(config: str) -> dict[str, str]:

@@ -1,0 +1,17 @@
+"""The test database made like a Supabase one (the harness plugin loads this): the roles and
+`auth` functions of platform/integrations/supabase/migrations/0001_supabase_database.py."""
+
+import pytest
+from pytest_django import DjangoDbBlocker
+
+from {{ cookiecutter.project_slug }}.testing.migration_sql import migration_sql_run
+
+SUPABASE_DATABASE_MIGRATION = ("supabase_integration", "0001_supabase_database")
+
+
+@pytest.fixture(scope="session")
+def supabase_database(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """Committed once per test database, outside the tests' transactions: the roles are the
+    whole server's, and another test database's run may be creating them too."""
+    with django_db_blocker.unblock():
+        migration_sql_run(*SUPABASE_DATABASE_MIGRATION)
