@@ -74,15 +74,21 @@ def test_a_flood_of_health_checks_probes_once_per_period(
     try:
         # Past the report start-up's health wait left behind: the flood's first call probes.
         time.sleep(HEALTH_CACHE_SECONDS + 0.5)
-        before = pings_answered(own_redis)
+        before, started = pings_answered(own_redis), time.monotonic()
         bodies = [httpx.get(f"{server.url}/api/health/").json() for _ in range(CALLS)]
-        pings = pings_answered(own_redis) - before
+        pings, elapsed = pings_answered(own_redis) - before, time.monotonic() - started
     finally:
         server.stop()
 
     roles = [name for name in bodies[0]["checks"] if name.startswith("redis.")]
-    # One probe (a PING per role) per HEALTH_CACHE_SECONDS (2 s), not one per request.
-    assert 0 < len(roles) <= pings <= 3 * len(roles), f"{pings} PINGs for {CALLS} health checks"
+    # One probe (a PING per role) per HEALTH_CACHE_SECONDS (2 s), not one per request: a flood
+    # slowed by a loaded machine spans more periods, each allowed its probe (plus the periods it
+    # starts and ends in).
+    periods = int(elapsed // HEALTH_CACHE_SECONDS) + 2
+    assert periods <= CALLS // 4, f"{CALLS} health checks took {elapsed:.1f} s: too slow to judge"
+    assert 0 < len(roles) <= pings <= periods * len(roles), (
+        f"{pings} PINGs for {CALLS} health checks in {elapsed:.1f} s"
+    )
 
 
 @pytest.mark.django_db(transaction=True)
