@@ -15,8 +15,9 @@ $(BIN)/cookiecutter: pyproject.toml
 
 # Three workers on two cores: most of the long tests wait on installs, image builds and servers
 # rather than the CPU. xdist_group keeps a group's tests (a bake, the engine) on one worker.
+# The slowest tests are listed at the end: the figures to rebalance by.
 test: install lint
-	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 3 --dist loadgroup
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/pytest -n 3 --dist loadgroup --durations=25
 
 lint: install
 	$(BIN)/ruff check hooks tests benchmarks local_extensions.py
