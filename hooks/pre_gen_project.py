@@ -56,8 +56,8 @@ DEPENDENCY_MODULES = {
     *("mypy", "mypy_django_plugin", "mypy_drf_plugin", "playwright", "psycopg", "psycopg_pool"),
     "prometheus_client",
     *("pydantic", "pytest", "pytest_django", "pytest_httpserver", "redis", "rest_framework"),
-    *("ruff", "sentry_sdk", "storage3", "supabase", "uvicorn", "uvicorn_worker", "werkzeug"),
-    "whitenoise",
+    *("ruff", "sentry_sdk", "standardwebhooks", "storage3", "supabase", "uvicorn"),
+    *("uvicorn_worker", "werkzeug", "whitenoise"),
 }
 # The generated code names its package in imports and dotted paths, written to fit ruff's 100
 # columns (and to stay as ruff formats them) for a package name up to this long:
