@@ -1,5 +1,5 @@
-"""What accounts announce to the layers above them (realtime, files, jobs), which accounts never
-imports: each subscribes from its own AppConfig.ready()."""
+"""What accounts announce to the layers above them, which accounts never imports: each
+subscribes from its own AppConfig.ready()."""
 
 from django.dispatch import Signal
 
