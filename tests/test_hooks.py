@@ -201,8 +201,9 @@ def files_mentioning(project: Path, word: str) -> list[str]:
         for path in project.rglob("*")
         if path.is_file()
         and path.name != ANSWERS_RECORD
-        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__"}
-        & set(path.parts)
+        # Tools' caches and builds (`site`: make docs) of the bake, which git ignores.
+        and not {".venv", ".mypy_cache", ".pytest_cache", ".ruff_cache", "__pycache__", "site"}
+        & set(path.relative_to(project).parts)
         and (
             pattern.search(str(path.relative_to(project)))
             or pattern.search(path.read_text(errors="replace"))

@@ -9,7 +9,10 @@ from {{ cookiecutter.project_slug }}.testing.migration_sql import migration_sql_
 SUPABASE_DATABASE_MIGRATION = ("supabase_integration", "0001_supabase_database")
 
 
-@pytest.fixture(scope="session")
+# Every test's: views query as `authenticated` under the caller's claims (claims_context), which
+# needs the grants the migration gives; the suite builds its database without migrations, and
+# live servers (the contract's) serve from it too.
+@pytest.fixture(scope="session", autouse=True)
 def supabase_database(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """Committed once per test database, outside the tests' transactions: the roles are the
     whole server's, and another test database's run may be creating them too."""
