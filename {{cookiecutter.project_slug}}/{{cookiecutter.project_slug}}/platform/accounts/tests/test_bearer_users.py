@@ -257,10 +257,13 @@ def test_a_known_token_is_refused_once_it_expires(
     auth_server: HTTPServer, settings: Settings
 ) -> None:
     settings.SUPABASE_JWT_LEEWAY = 0
-    token = sign(claims(auth_server, exp=int(time.time()) + 1))
+    # Whole seconds: a token meant to live 1 s could have a few milliseconds left, which a loaded
+    # machine's first request outlasts.
+    expires = int(time.time()) + 3
+    token = sign(claims(auth_server, exp=expires))
     assert read_harness(token).status_code == 200
 
-    time.sleep(1.5)  # PyJWT reads the clock of its own
+    time.sleep(expires - time.time() + 0.5)  # PyJWT reads the clock of its own
 
     assert_rejected(read_harness(token), "token_expired")
 
