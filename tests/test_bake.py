@@ -126,8 +126,8 @@ def test_check_deploy_names_the_placeholders_by_the_variables_in_env_production(
     assert set(named.group(1).split(", ")) - env_names(project / ".env.production") == set()
 
 
-# Where Redis clients are built: every role's, and the SSE hub's asyncio subscriber.
-CLIENT_MODULES = {"redis_clients.py", "pubsub_client.py"}
+# Where Redis clients are built: every role's, the SSE hub's asyncio subscriber included.
+CLIENT_MODULES = {"redis_clients.py"}
 
 
 @pytest.mark.parametrize("variant", [DEFAULT, MINIMAL], ids=["default", "minimal"])

@@ -2,6 +2,7 @@
 `auth` functions of platform/integrations/supabase/migrations/0001_supabase_database.py."""
 
 import pytest
+from django.db import connection
 from pytest_django import DjangoDbBlocker
 
 from {{ cookiecutter.project_slug }}.testing.migration_sql import migration_sql_run
@@ -16,5 +17,9 @@ SUPABASE_DATABASE_MIGRATION = ("supabase_integration", "0001_supabase_database")
 def supabase_database(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
     """Committed once per test database, outside the tests' transactions: the roles are the
     whole server's, and another test database's run may be creating them too."""
+    # pytest-django makes a test database only when a collected test uses one; otherwise the
+    # connection still names the project's own database, which a test run must not touch.
+    if not connection.settings_dict["NAME"].startswith("test_"):
+        return
     with django_db_blocker.unblock():
         migration_sql_run(*SUPABASE_DATABASE_MIGRATION)

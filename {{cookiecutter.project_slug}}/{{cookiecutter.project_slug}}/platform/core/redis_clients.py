@@ -21,6 +21,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django_redis import get_redis_connection
 from redis import BlockingConnectionPool, Redis
+from redis import asyncio as aioredis
+from redis.asyncio.retry import Retry as AsyncRetry
+from redis.asyncio.sentinel import Sentinel as AsyncSentinel
+from redis.backoff import NoBackoff
 from redis.sentinel import Sentinel
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
@@ -99,6 +103,28 @@ def _client_on(pool: Any, *, role: str) -> Redis:
     if settings.METRICS_ENABLED:
         return TimedRedis(connection_pool=pool, metrics_role=role)
     return Redis(connection_pool=pool)
+
+
+def async_subscriber_client(role: str, *, client_name: str) -> aioredis.Redis:
+    """A new asyncio client of `role` for a process's long-lived subscriber, which owns it for
+    the life of the process (a server-sent events hub's). No read timeout: a subscriber waits for
+    messages, and finds dead connections by its own periodic PING instead."""
+    url = redis_role_urls()[role]
+    kwargs: dict[str, Any] = redis_connection_kwargs(
+        url, socket_timeout=settings.REDIS_SOCKET_TIMEOUT, ca_certs=settings.REDIS_SSL_CA_CERTS
+    )
+    kwargs.update(socket_timeout=None, retry=None, client_name=client_name)
+    if settings.REDIS_SENTINELS:
+        # asyncio's own Retry: the sentinels are asked once each, like the synchronous clients.
+        to_sentinels = {**sentinel_connection_kwargs(), "retry": AsyncRetry(NoBackoff(), retries=0)}
+        sentinels = AsyncSentinel(  # type: ignore[no-untyped-call, unused-ignore]
+            settings.REDIS_SENTINELS, sentinel_kwargs=to_sentinels
+        )
+        client: aioredis.Redis = sentinels.master_for(
+            settings.REDIS_SENTINEL_MASTER, **{**kwargs, **sentinel_master_kwargs(url)}
+        )
+        return client
+    return aioredis.Redis.from_url(url, **kwargs)
 
 
 def sentinel_connection_kwargs() -> dict[str, object]:

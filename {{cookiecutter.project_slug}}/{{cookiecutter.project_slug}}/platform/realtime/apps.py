@@ -21,7 +21,7 @@ class RealtimeConfig(AppConfig):
             streams_close_for_deactivated,
         )
 
-        # Event publishing and replay streams (pubsub_client.py: the hub's subscriber).
+        # Event publishing and replay streams (and the hub's one asyncio subscriber).
         register_redis_role("realtime", url_setting="REDIS_REALTIME_URL")
         # Every domain event reaches its owner's browsers: products announce, never publish.
         on_domain_event("*", realtime_forward)

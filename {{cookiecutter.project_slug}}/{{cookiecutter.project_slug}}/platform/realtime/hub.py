@@ -19,8 +19,8 @@ from django.conf import settings
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import async_subscriber_client
 from {{ cookiecutter.project_slug }}.platform.realtime.metrics import realtime_events_dropped
-from {{ cookiecutter.project_slug }}.platform.realtime.pubsub_client import async_pubsub_client
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
     channel_of,
     pubsub_pattern,
@@ -105,7 +105,9 @@ class Hub:
     async def _run(self) -> None:
         backoff, reconnecting = 0.1, False
         while True:
-            client = async_pubsub_client()
+            client = async_subscriber_client(
+                "realtime", client_name=f"{settings.REALTIME_PREFIX}:hub"
+            )
             pubsub: Any = client.pubsub(ignore_subscribe_messages=True)
             try:
                 await pubsub.psubscribe(pubsub_pattern())

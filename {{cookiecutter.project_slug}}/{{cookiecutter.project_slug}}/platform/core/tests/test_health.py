@@ -1,15 +1,20 @@
 import json
+import subprocess
+import sys
 import threading
 from io import StringIO
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
-from {{ cookiecutter.project_slug }}.platform.core import health
+from {{ cookiecutter.project_slug }}.platform.core import health, healthprobe
 from {{ cookiecutter.project_slug }}.platform.core.health import (
     Dependency,
     cached_report,
@@ -20,6 +25,11 @@ from {{ cookiecutter.project_slug }}.testing.ports import free_port
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 HEALTH_URL = "/api/health/"
+
+
+def settings_dir() -> Path:
+    """The project's root: where `config` is importable from, as in the container's /app."""
+    return Path(django_settings.BASE_DIR)
 
 
 def kill_the_cache(settings: Settings) -> int:
@@ -240,3 +250,45 @@ def test_the_healthcheck_command_prints_the_details_in_process(settings: Setting
     report = json.loads(out.getvalue())
     assert report["status"] == "down"
     assert str(port) in report["checks"]["redis.cache"]["error"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_container_probe_passes_on_a_healthy_server(
+    live_server: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(health, "registered_probes", {})
+    # The first concrete host is the one the probe names; the live server allows `localhost`.
+    allowed = "*,.localhost,example.com"
+
+    exit_code = healthprobe.main([f"{live_server.url}{HEALTH_URL}", "--allowed-hosts", allowed])
+
+    assert exit_code == 0
+    assert json.loads(capsys.readouterr().out)["status"] == "ok"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_container_probe_fails_on_a_503_and_on_no_answer(
+    live_server: Any, settings: Settings, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kill_the_cache(settings)
+
+    assert healthprobe.main([f"{live_server.url}{HEALTH_URL}"]) == 1
+    assert "unhealthy: HTTP Error 503" in capsys.readouterr().err
+    assert healthprobe.main([f"http://127.0.0.1:{free_port()}{HEALTH_URL}"]) == 1
+    assert "unhealthy:" in capsys.readouterr().err
+
+
+@pytest.mark.system
+def test_the_container_probe_does_not_boot_django() -> None:
+    # Its whole point: Docker runs it every 15 seconds, and a Django start-up per probe can
+    # outlast the check's timeout on a busy host.
+    import_the_probe = f"import sys, {healthprobe.__name__}; print('django' in sys.modules)"
+    imported = subprocess.run(  # noqa: S603  (this interpreter, our own code)
+        [sys.executable, "-c", import_the_probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=settings_dir(),
+    )
+
+    assert imported.stdout.strip() == "False"

@@ -1,6 +1,4 @@
 import json
-import urllib.error
-import urllib.request
 from dataclasses import asdict
 from typing import Any
 
@@ -8,6 +6,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from {{ cookiecutter.project_slug }}.platform.core.health import health_check
+from {{ cookiecutter.project_slug }}.platform.core.healthprobe import (
+    DEFAULT_TIMEOUT,
+    DEFAULT_URL,
+    ask_the_server,
+    probe_host,
+)
 
 
 class Command(BaseCommand):
@@ -18,8 +22,8 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--url", default="http://127.0.0.1:8000/api/health/")
-        parser.add_argument("--timeout", type=float, default=5.0)
+        parser.add_argument("--url", default=DEFAULT_URL)
+        parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT)
         parser.add_argument(
             "--in-process",
             action="store_true",
@@ -39,13 +43,9 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def ask_the_server(self, *, url: str, timeout: float) -> None:
-        host = next((h for h in settings.ALLOWED_HOSTS if h not in ("*", "") and "*" not in h), "")
-        request = urllib.request.Request(  # noqa: S310  (a URL we were given to probe)
-            url, headers={"Host": host.lstrip(".") or "localhost", "X-Forwarded-Proto": "https"}
-        )
+        host = probe_host(settings.ALLOWED_HOSTS)
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
-                self.stdout.write(response.read().decode())
-        except (urllib.error.URLError, OSError) as error:
+            self.stdout.write(ask_the_server(url, host=host, timeout=timeout))
+        except OSError as error:
             self.stderr.write(f"unhealthy: {error}")
             raise SystemExit(1) from error
