@@ -30,14 +30,21 @@ def dev_tokens_enabled() -> bool:
 
 def dev_token_private_key() -> ec.EllipticCurvePrivateKey:
     """The key in SUPABASE_DEV_TOKEN_KEY_FILE, generated there on first use."""
-    path = Path(settings.SUPABASE_DEV_TOKEN_KEY_FILE)
-    if not path.is_file():
-        _key_file_create(path)
-    return _key_from_file(path, path.stat().st_mtime_ns)
+    return _key_from_file(*_key_file())
 
 
 def dev_token_public_key() -> ec.EllipticCurvePublicKey:
-    return dev_token_private_key().public_key()
+    # Asked on every Bearer request with a development token (supabase_tokens.py compares it
+    # with the key that verified the token): derived once per key file, not per request.
+    return _public_key_from_file(*_key_file())
+
+
+def _key_file() -> tuple[Path, int]:
+    """The key file, created on first use, and its modification time (the caches' key)."""
+    path = Path(settings.SUPABASE_DEV_TOKEN_KEY_FILE)
+    if not path.is_file():
+        _key_file_create(path)
+    return path, path.stat().st_mtime_ns
 
 
 @cache
@@ -47,6 +54,11 @@ def _key_from_file(path: Path, modified_ns: int) -> ec.EllipticCurvePrivateKey:
     if not isinstance(key, ec.EllipticCurvePrivateKey):
         raise TypeError(f"{path} does not hold an EC private key: delete it to make a new one.")
     return key
+
+
+@cache
+def _public_key_from_file(path: Path, modified_ns: int) -> ec.EllipticCurvePublicKey:
+    return _key_from_file(path, modified_ns).public_key()
 
 
 def _key_file_create(path: Path) -> None:
