@@ -128,6 +128,12 @@ UNCHOSEN_PATHS = (
         ),
     ),
     (
+        "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_celery }}" == "n",
+        (
+            "{{ cookiecutter.project_slug }}/notes/migrations/0004_notesummary_row_level_security.py",
+        ),
+    ),
+    (
         "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_realtime }}" == "n",
         (
             "{{ cookiecutter.project_slug }}/platform/realtime/tests/test_supabase_tokens.py",

@@ -1,7 +1,4 @@
 from django.conf import settings
-{% if cookiecutter.use_celery == "y" -%}
-from django.shortcuts import get_object_or_404
-{% endif -%}
 from django.utils.cache import patch_cache_control
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -23,7 +20,7 @@ from {{ cookiecutter.project_slug }}.notes.selectors import (
 from {{ cookiecutter.project_slug }}.notes.serializers import NoteOutputSerializer
 from {{ cookiecutter.project_slug }}.notes.services import note_create, note_delete, note_update
 {%- if cookiecutter.use_celery == "y" %}
-from {{ cookiecutter.project_slug }}.notes.summary import note_summary_request
+from {{ cookiecutter.project_slug }}.notes.summary import note_summary_get, note_summary_request
 {%- endif %}
 from {{ cookiecutter.project_slug }}.platform.accounts.claims import CallerClaimsMixin
 from {{ cookiecutter.project_slug }}.platform.accounts.selectors import requesting_user
@@ -144,13 +141,13 @@ class NoteSummaryOutputSerializer(serializers.ModelSerializer[NoteSummary]):
         fields = ("note_count", "word_count", "updated_at")
 
 
-class NoteSummaryApi(APIView):
+class NoteSummaryApi(CallerClaimsMixin, APIView):
     """The user's note totals, computed by a Celery worker."""
 
     # 404 until the first summary is computed.
     @extend_schema(responses={200: NoteSummaryOutputSerializer, **error_responses(NotFound)})
     def get(self, request: Request) -> Response:
-        summary = get_object_or_404(NoteSummary, owner=requesting_user(request))
+        summary = note_summary_get(owner=requesting_user(request))
         return Response(NoteSummaryOutputSerializer(summary).data)
 
     @extend_schema(request=None, responses={202: JobAcceptedSerializer})

@@ -5,6 +5,7 @@ service and domain events only.
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from {{ cookiecutter.project_slug }}.notes.models import Note, NoteSummary
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
@@ -30,6 +31,14 @@ def note_summary_refresh(*, owner_id: int) -> NoteSummary:
         owner_id=owner_id,
         data={"note_count": summary.note_count, "word_count": summary.word_count},
     )
+    return summary
+
+
+def note_summary_get(*, owner: User) -> NoteSummary:
+    """The owner's totals; a 404 until the worker first computed them."""
+    summary = NoteSummary.objects.filter(owner=owner).first()
+    if summary is None:
+        raise Http404("No summary yet: ask for one.")
     return summary
 
 

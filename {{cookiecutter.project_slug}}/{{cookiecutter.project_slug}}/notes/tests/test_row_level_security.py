@@ -11,10 +11,13 @@ from typing import Any
 import psycopg
 import pytest
 from django.db import connection
+{%- if cookiecutter.use_celery == "y" %}
+from django.http import Http404
+{%- endif %}
 from rest_framework.test import APIClient
 
-from {{ cookiecutter.project_slug }}.notes import selectors
-from {{ cookiecutter.project_slug }}.notes.models import Note
+from {{ cookiecutter.project_slug }}.notes import {% if cookiecutter.use_celery == "y" %}apis, {% endif %}selectors
+from {{ cookiecutter.project_slug }}.notes.models import Note{% if cookiecutter.use_celery == "y" %}, NoteSummary{% endif %}
 from {{ cookiecutter.project_slug }}.notes.tests.factories import NoteFactory
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import VerifiedToken
@@ -235,3 +238,61 @@ def test_a_thousand_alternating_requests_through_the_transaction_pooler(
     assert [(claims or None, role) for claims, role, _ in leftovers] == [
         (None, connection.settings_dict["USER"])
     ] * 2
+{%- if cookiecutter.use_celery == "y" %}
+
+
+SUMMARY_URL = "/api/notes/summary/"
+SUMMARY_ROW_LEVEL_SECURITY = ("notes", "0004_notesummary_row_level_security")
+
+
+@pytest.fixture
+def summaries_row_level_security(notes_row_level_security: None) -> Iterator[None]:
+    migration_sql_run(*SUMMARY_ROW_LEVEL_SECURITY)
+    yield
+    if not connection.in_atomic_block:
+        migration_sql_run(*SUMMARY_ROW_LEVEL_SECURITY, backwards=True)
+
+
+@pytest.fixture
+def forgetful_summary_selector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """note_summary_get without its owner filter: any user's totals."""
+
+    def any_summary(*, owner: User) -> NoteSummary:
+        summary = NoteSummary.objects.first()
+        if summary is None:
+            raise Http404("No summary yet.")
+        return summary
+
+    monkeypatch.setattr(apis, "note_summary_get", any_summary)
+
+
+@pytest.mark.usefixtures("summaries_row_level_security", "forgetful_summary_selector")
+def test_a_forgotten_owner_filter_hides_another_users_summary() -> None:
+    ada, bob = supabase_user(), supabase_user()
+    NoteSummary.objects.create(owner=bob, note_count=3, word_count=30)
+
+    assert bearer_client(ada).get(SUMMARY_URL).status_code == 404
+
+
+@pytest.mark.usefixtures("notes_row_level_security", "forgetful_summary_selector")
+def test_without_the_summary_policy_the_forgotten_filter_leaks() -> None:
+    # The control: the notes' policy alone does not cover the totals.
+    ada, bob = supabase_user(), supabase_user()
+    NoteSummary.objects.create(owner=bob, note_count=3, word_count=30)
+
+    response = bearer_client(ada).get(SUMMARY_URL)
+
+    assert response.status_code == 200
+    assert response.json()["word_count"] == 30
+
+
+@pytest.mark.usefixtures("summaries_row_level_security")
+def test_the_owner_reads_its_own_summary_under_the_policy() -> None:
+    ada = supabase_user()
+    NoteSummary.objects.create(owner=ada, note_count=1, word_count=2)
+
+    response = bearer_client(ada).get(SUMMARY_URL)
+
+    assert response.status_code == 200
+    assert response.json()["note_count"] == 1
+{%- endif %}
