@@ -17,6 +17,7 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cache
 from typing import Any, Literal
 
@@ -230,9 +231,30 @@ def auth_event_from(payload: dict[str, Any]) -> AuthEvent:
         raise InvalidPayload(f"type is one of {', '.join(TABLE_EVENT_ACTIONS)}, not {kind!r}.")
     where, action = TABLE_EVENT_ACTIONS[str(kind)]
     record = payload.get(where)
-    if action == "sync" and isinstance(record, dict) and record.get("deleted_at"):
-        action = "deactivate"  # a soft deletion (deleteUser(id, shouldSoftDelete: true))
+    if action == "sync" and _locked_out(record, where=where):
+        action = "deactivate"
     return _user_event(record, action=action, where=where)
+
+
+def _locked_out(record: Any, *, where: str) -> bool:
+    """A soft deletion (deleteUser(id, shouldSoftDelete: true)) or a ban in force: Supabase
+    refreshes neither's session, and the access token they still hold is refused from now on."""
+    if not isinstance(record, dict):
+        return False
+    return bool(record.get("deleted_at")) or _banned(record.get("banned_until"), where=where)
+
+
+def _banned(banned_until: Any, *, where: str) -> bool:
+    """`banned_until` (a timestamp, or null) lies in the future."""
+    if banned_until is None:
+        return False
+    try:
+        until = datetime.fromisoformat(str(banned_until))
+    except ValueError as error:
+        raise InvalidPayload(f"{where}.banned_until is not a timestamp.") from error
+    if until.tzinfo is None:  # timestamptz always carries its offset; a bare one is UTC
+        until = until.replace(tzinfo=UTC)
+    return until > datetime.now(UTC)
 
 
 def _user_event(user: Any, *, action: Literal["sync", "deactivate"], where: str) -> AuthEvent:

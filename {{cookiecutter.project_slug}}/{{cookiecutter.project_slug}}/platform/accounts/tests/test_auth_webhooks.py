@@ -229,6 +229,42 @@ def test_a_soft_deletion_deactivates_the_user(deliver: Deliver) -> None:
     assert not local(user).is_active
 
 
+def test_a_ban_deactivates_the_user_and_its_lifting_does_not_reactivate(deliver: Deliver) -> None:
+    user = supabase_user()
+    deliver(before_user_created(user))
+    # As Postgres writes a timestamptz into JSON: a space, and an hour-only offset.
+    banned = {**users_row(user), "banned_until": "2999-01-01 00:00:00+00"}
+
+    assert deliver(table_change("UPDATE", banned, users_row(user))).status_code == 200
+    assert not local(user).is_active
+
+    lifted = {**users_row(user), "banned_until": None}
+    assert deliver(table_change("UPDATE", lifted, banned)).status_code == 200
+    assert not local(user).is_active  # the project reactivates, as after any deactivation
+
+
+def test_a_ban_that_has_ended_changes_nothing(deliver: Deliver) -> None:
+    user = supabase_user()
+    deliver(before_user_created(user))
+    ended = {**users_row(user), "banned_until": "2020-01-01T00:00:00Z"}
+
+    assert deliver(table_change("UPDATE", ended, users_row(user))).status_code == 200
+
+    assert local(user).is_active
+
+
+def test_a_banned_until_that_is_no_timestamp_is_a_400(deliver: Deliver) -> None:
+    user = supabase_user()
+    deliver(before_user_created(user))
+    garbled = {**users_row(user), "banned_until": "next tuesday"}
+
+    response = deliver(table_change("UPDATE", garbled, users_row(user)))
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_payload"
+    assert local(user).is_active
+
+
 def test_a_deleted_user_stays_deactivated_whatever_later_updates_say(deliver: Deliver) -> None:
     user = supabase_user()
     deliver(before_user_created(user))
