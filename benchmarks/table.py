@@ -51,11 +51,13 @@ def _cache_rows(cache: dict[str, Any], floor: dict[str, float]) -> list[Row]:
         us["Django RedisCache get+set"],
     )
     two_gets = 2 * 1e6 / floor["get_rps_1_clients"]
+    # The median of the rounds' own ratios, with their spread (benchmarks/cache.py says why).
+    low, high = cache.get("ratio_vs_bare_spread", (cache["ratio_vs_bare"],) * 2)
     return [
         Row(
             "cache get+set: django-redis",
             f"{ours:.0f} us",
-            f"bare redis-py {bare:.0f} us",
+            f"bare redis-py {bare:.0f} us (rounds {low:.2f}-{high:.2f}x)",
             "ours / bare",
             cache["ratio_vs_bare"],
             Goal(1.3, at_most=True),
@@ -96,6 +98,11 @@ def _rate_limit_rows(rate_limit: dict[str, Any]) -> list[Row]:
     # The generated benchmark calls the seed's decorator (a client per request, INCR then EXPIRE)
     # the naive decorator.
     ours, seed, incr = us["ours (GCRA)"], us["naive decorator"], us["bare INCR"]
+    # A fixed speed-up cannot be a goal: the ceiling (seed / INCR) moves with the machine.
+    # Results from before the share was measured round by round: the medians' share.
+    share = rate_limit.get(
+        "share_of_ceiling", rate_limit["naive_over_ours"] / rate_limit["ceiling"]
+    )
     return [
         Row(
             "rate-limit check: GCRA script",
@@ -103,7 +110,14 @@ def _rate_limit_rows(rate_limit: dict[str, Any]) -> list[Row]:
             f"seed decorator {seed:.0f} us",
             "seed / ours",
             rate_limit["naive_over_ours"],
-            Goal(15, at_most=False),
+        ),
+        Row(
+            "rate-limit check: GCRA script",
+            f"seed / ours {rate_limit['naive_over_ours']:.1f}x",
+            f"ceiling seed / INCR {rate_limit['ceiling']:.1f}x",
+            "share of the ceiling",
+            share,
+            Goal(0.85, at_most=False),
         ),
         Row(
             "rate-limit check: GCRA script",

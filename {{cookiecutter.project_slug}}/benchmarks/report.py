@@ -20,18 +20,33 @@ def per_call_microseconds(call: Callable[[], object], calls: int) -> float:
     return (time.perf_counter() - started) / calls * 1e6
 
 
-def interleaved_medians(
+def interleaved_samples(
     contenders: dict[str, Callable[[], object]], rounds: int, calls: int
-) -> dict[str, float]:
-    """Median us/call of each contender, measured in alternating rounds so that machine noise
-    hits all of them alike."""
+) -> dict[str, list[float]]:
+    """Each contender's us/call in each round, the rounds alternating between contenders so that
+    machine noise hits all of them alike."""
     for call in contenders.values():
         per_call_microseconds(call, max(10, calls // 20))  # warm-up
     samples: dict[str, list[float]] = {name: [] for name in contenders}
     for _ in range(rounds):
         for name, call in contenders.items():
             samples[name].append(per_call_microseconds(call, calls))
+    return samples
+
+
+def interleaved_medians(
+    contenders: dict[str, Callable[[], object]], rounds: int, calls: int
+) -> dict[str, float]:
+    """Median us/call of each contender over interleaved rounds."""
+    samples = interleaved_samples(contenders, rounds, calls)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def paired_ratio(samples: dict[str, list[float]], ours: str, baseline: str) -> dict[str, float]:
+    """`ours` over `baseline`, round by round (the two ran seconds apart, under the same noise):
+    the median of those ratios, and their lowest and highest, the spread a reader judges it by."""
+    ratios = [a / b for a, b in zip(samples[ours], samples[baseline], strict=True)]
+    return {"median": statistics.median(ratios), "low": min(ratios), "high": max(ratios)}
 
 
 def emit(benchmark: str, results: dict[str, Any]) -> None:
