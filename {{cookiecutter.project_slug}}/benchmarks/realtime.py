@@ -1,140 +1,271 @@
-"""SSE publish-to-receive latency at 1, 100 and 1000 clients of one server process, and the
-server's memory per connected client. Starts its own uvicorn; needs a migrated database.
+"""SSE publish-to-receive latency at 1, 1,000 and 10,000 connected clients of the production
+events server (gunicorn with EVENTS_CONCURRENCY uvicorn workers, config/gunicorn_events.py), the
+server's memory per client, and what the run ran out of first. Needs a migrated database.
 
-Run: `make bench-realtime` (or `python -m benchmarks.realtime --clients 1 100 1000`).
-The clients run in this process too, so at 1000 clients their own work is part of the latency.
+The clients are processes of their own (benchmarks/realtime_clients.py, plain asyncio sockets),
+so their work is not the server's; on a machine with few cores they still share its CPU, which
+the report shows. Every stream must connect and every event reach every stream: a row with a
+refused stream or a lost event stops the benchmark, naming them.
+
+Run: `make bench-realtime` (or `python -m benchmarks.realtime --clients 1 1000 10000`).
 """
 
 import argparse
-import asyncio
 import json
-import logging
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import time
+from dataclasses import asdict, dataclass
+from importlib import import_module
 from pathlib import Path
+from typing import Any
 
 import django
-import httpx
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
+
+from django.conf import settings  # noqa: E402
 
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import user_channel  # noqa: E402
-from {{ cookiecutter.project_slug }}.platform.realtime.services import (  # noqa: E402
-    realtime_publish,
-    stream_token_issue,
-)
+from {{ cookiecutter.project_slug }}.platform.realtime.services import realtime_publish  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+Client = subprocess.Popen[str]
+STREAM_PATH = "/api/events/stream/"
 EVENTS_PER_ROUND = 20
+SECONDS_BETWEEN_EVENTS = 0.05
+# The issue's goals, per number of clients: p50 and p95 in ms, and server KiB per client.
+GOALS: dict[int, dict[str, float]] = {
+    1000: {"p50": 25, "p95": 100},
+    10000: {"p95": 1000, "kib_per_client": 50},
+}
+# A process this busy (share of one core) is what the run ran out of.
+SATURATED = 0.9
 
 
-def rss_kib(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1])
-    return 0
+@dataclass(frozen=True)
+class Server:
+    process: "subprocess.Popen[bytes]"
+    port: int
+
+    def workers(self) -> list[int]:
+        """The uvicorn worker processes (the master only supervises them)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--port", str(port)]
+def rss_kib(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of `pid` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def raise_file_limit() -> int:
+    """Every stream is a descriptor on both ends: the soft limit up to the hard one (the server
+    and the clients inherit it). Returns it."""
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def session_cookie(user: User) -> str:
+    """A logged-in session: every stream of the benchmark opens with it (one-time tokens would
+    expire while ten thousand streams connect)."""
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
+    session["_auth_user_id"] = str(user.pk)
+    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+    session["_auth_user_hash"] = user.get_session_auth_hash()
+    session.save()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def start_server(port: int, workers: int) -> Server:
     server = subprocess.Popen(  # noqa: S603  (our own server command)
-        [*command, "--lifespan", "off", "--log-level", "warning"],
+        [sys.executable, "-m", "gunicorn", "--config", "config/gunicorn_events.py"]
+        + ["config.asgi:application"],
         cwd=PROJECT_DIR,
         env={
             **os.environ,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "GUNICORN_LOG_LEVEL": "warning",
             "DJANGO_LOG_LEVEL": "WARNING",
-            # As every command that starts the ASGI server (config/asgi.py): the database pool.
-            "DATABASE_POOL": "True",
-            "RATE_LIMIT_USER_RATE": "100000/min",
+            "EVENTS_CONCURRENCY": str(workers),
+            "OTEL_SDK_DISABLED": "true",
             # One user, from one address, opens every stream of the benchmark.
-            "REALTIME_MAX_STREAMS_PER_USER": "100000",
-            "REALTIME_MAX_STREAMS_PER_ADDRESS": "100000",
-            "REALTIME_MAX_STREAMS_PER_PROCESS": "100000",
+            "REALTIME_MAX_STREAMS_PER_USER": "1000000",
+            "REALTIME_MAX_STREAMS_PER_ADDRESS": "1000000",
+            "REALTIME_MAX_STREAMS_PER_PROCESS": "1000000",
         },
+        stdout=subprocess.DEVNULL,
     )
-    wait_until_listening(server, port, "uvicorn")
-    return server
+    wait_until_listening(server, port, "gunicorn (events)")
+    return Server(server, port)
 
 
-async def listen(
-    http: httpx.AsyncClient, url: str, ready: asyncio.Event, latencies: list[float]
-) -> None:
-    async with http.stream("GET", url, timeout=None) as response:
-        async for line in response.aiter_lines():
-            if line.startswith(": connected"):
-                ready.set()
-            elif line.startswith("data: "):
-                sent = json.loads(line[6:])["sent"]
-                latencies.append((time.time() - sent) * 1000)
+def start_clients(server: Server, cookie: str, clients: int, processes: int) -> list[Client]:
+    request = (
+        f"GET {STREAM_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
+        f"Cookie: {cookie}\r\n\r\n"
+    )
+    started = []
+    for share in _shares(clients, processes):
+        orders = {
+            "host": "127.0.0.1",
+            "port": server.port,
+            "request": request,
+            "streams": share,
+            "events": EVENTS_PER_ROUND,
+            "deadline": 120.0,
+        }
+        client: Client = subprocess.Popen(  # noqa: S603  (our own client program)
+            [sys.executable, "-m", "benchmarks.realtime_clients"],
+            cwd=PROJECT_DIR,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        assert client.stdin is not None
+        client.stdin.write(json.dumps(orders) + "\n")
+        client.stdin.flush()
+        started.append(client)
+    return started
 
 
-async def one_round(base: str, user: User, clients: int, server_pid: int) -> dict[str, float]:
-    latencies: list[float] = []
-    before = rss_kib(server_pid)
-    limits = httpx.Limits(max_connections=clients + 10)
-    async with httpx.AsyncClient(limits=limits) as http:
-        readies = [asyncio.Event() for _ in range(clients)]
-        tasks = [
-            asyncio.create_task(
-                listen(http, f"{base}?token={stream_token_issue(user=user)}", ready, latencies)
-            )
-            for ready in readies
+def _shares(clients: int, processes: int) -> list[int]:
+    used = min(clients, processes)
+    return [clients // used + (1 if index < clients % used else 0) for index in range(used)]
+
+
+def _wait_connected(clients: list[Client], count: int) -> None:
+    for client in clients:
+        assert client.stdout is not None
+        if client.stdout.readline().strip() != "connected":
+            raise SystemExit(f"a client process of the {count}-client round exited early")
+
+
+def one_round(server: Server, user: User, cookie: str, count: int, processes: int) -> Round:
+    workers = server.workers()
+    before = rss_kib(workers)
+    clients = start_clients(server, cookie, count, processes)
+    _wait_connected(clients, count)
+    per_client = (rss_kib(workers) - before) / count
+    cpu_before, started = [cpu_seconds(pid) for pid in workers], time.monotonic()
+    for _ in range(EVENTS_PER_ROUND):
+        realtime_publish(channel=user_channel(user.pk), event="bench", data={"sent": time.time()})
+        time.sleep(SECONDS_BETWEEN_EVENTS)
+    results = [json.loads(client.communicate(timeout=300)[0].splitlines()[-1]) for client in clients]
+    wall = time.monotonic() - started
+    server_busy = [(cpu_seconds(pid) - was) / wall for pid, was in zip(workers, cpu_before, strict=True)]
+    latencies = sorted(ms for result in results for ms in result["latencies_ms"])
+    return Round(
+        clients=count,
+        p50=statistics.median(latencies) if latencies else float("nan"),
+        p95=latencies[int(0.95 * (len(latencies) - 1))] if latencies else float("nan"),
+        delivered=len(latencies) / (count * EVENTS_PER_ROUND),
+        kib_per_client=per_client,
+        failures=[failure for result in results for failure in result["failures"]],
+        server_busy=max(server_busy),
+        clients_busy=max(result["cpu_seconds"] / wall for result in results),
+    )
+
+
+@dataclass(frozen=True)
+class Round:
+    clients: int
+    p50: float
+    p95: float
+    delivered: float
+    kib_per_client: float
+    failures: list[str]
+    # The busiest process of each side, as a share of one core, while events were delivered.
+    server_busy: float
+    clients_busy: float
+
+    def missed(self) -> list[str]:
+        """The goals of this number of clients that the round missed."""
+        goals = {**GOALS.get(self.clients, {}), "delivered": 1.0} if self.clients in GOALS else {}
+        figures = asdict(self)
+        return [
+            f"{name} {figures[name]:.1f} (goal {'>=' if name == 'delivered' else '<='} {bound:g})"
+            for name, bound in goals.items()
+            if (figures[name] < bound if name == "delivered" else figures[name] > bound)
         ]
-        await asyncio.wait_for(asyncio.gather(*(r.wait() for r in readies)), timeout=120)
-        per_client = (rss_kib(server_pid) - before) / clients
-        for _ in range(EVENTS_PER_ROUND):
-            realtime_publish(
-                channel=user_channel(user.pk), event="bench", data={"sent": time.time()}
-            )
-            await asyncio.sleep(0.05)
-        deadline = time.monotonic() + 30
-        while len(latencies) < clients * EVENTS_PER_ROUND and time.monotonic() < deadline:
-            await asyncio.sleep(0.05)
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-    ordered = sorted(latencies)
-    return {
-        "p50": statistics.median(ordered),
-        "p95": ordered[int(0.95 * (len(ordered) - 1))],
-        "received": len(ordered) / (clients * EVENTS_PER_ROUND),
-        "kib_per_client": per_client,
-    }
+
+    def ceiling(self) -> str:
+        """What ran out first, as far as the figures tell."""
+        if self.server_busy >= SATURATED:
+            return "CPU: an events worker's event loop was saturated (next: more events processes)"
+        if self.clients_busy >= SATURATED:
+            return "CPU: the load generator's processes were saturated (the server was not)"
+        if self.delivered < 1:
+            return "events lost before the clients (Redis output buffers, or client buffers)"
+        return f"none reached: busiest events worker at {self.server_busy:.0%} of a core"
+
+    def as_dict(self) -> dict[str, Any]:
+        verdict = ("MET" if not self.missed() else "MISSED") if self.clients in GOALS else ""
+        return {**asdict(self), "verdict": verdict, "missed": self.missed(), "ceiling": self.ceiling()}
+
+
+def require_every_stream(row: Round) -> None:
+    """Stop, naming them, when streams were refused or dropped: a latency of the streams that
+    happened to work would be no result."""
+    if row.failures:
+        shown = "; ".join(sorted(set(row.failures))[:5])
+        raise SystemExit(f"{row.clients} clients: {len(row.failures)} streams failed: {shown}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--clients", type=int, nargs="+", default=[1, 100, 1000])
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 1000, 10000])
+    parser.add_argument("--workers", type=int, default=2, help="EVENTS_CONCURRENCY, as production")
+    parser.add_argument("--client-processes", type=int, default=2)
     options = parser.parse_args()
+    limit = raise_file_limit()
+    if max(options.clients) + 100 > limit:
+        raise SystemExit(f"{max(options.clients)} clients need more file descriptors than {limit}")
     user, _ = User.objects.get_or_create(username="realtime-benchmark")
-    port = free_port()
-    server = start_server(port)
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    base = f"http://127.0.0.1:{port}/api/events/stream/"
+    cookie = session_cookie(user)
+    server = start_server(free_port(), options.workers)
     try:
-        asyncio.run(one_round(base, user, 1, server.pid))  # warm-up: imports, pools, the hub
-        rows = {
-            count: asyncio.run(one_round(base, user, count, server.pid))
-            for count in options.clients
-        }
+        one_round(server, user, cookie, 1, 1)  # warm-up: imports, pools, the hubs
+        rows = []
+        for count in options.clients:
+            rows.append(one_round(server, user, cookie, count, options.client_processes))
+            require_every_stream(rows[-1])
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-    emit("realtime", {"by_clients": rows})
-    print(f"{'clients':>8}{'p50 ms':>10}{'p95 ms':>10}{'delivered':>11}{'KiB/client':>12}")
-    for count, row in rows.items():
+        server.process.terminate()
+        server.process.wait(timeout=30)
+    report(rows, options)
+
+
+def report(rows: list[Round], options: argparse.Namespace) -> None:
+    emit("realtime", {"by_clients": {str(row.clients): row.as_dict() for row in rows}})
+    print(f"{options.workers} events workers, {options.client_processes} client processes")
+    print(f"{'clients':>8}{'p50 ms':>10}{'p95 ms':>10}{'delivered':>11}{'KiB/client':>12}  verdict")
+    for row in rows:
+        shown = row.as_dict()
         print(
-            f"{count:>8}{row['p50']:>10.2f}{row['p95']:>10.2f}"
-            f"{row['received']:>10.0%}{row['kib_per_client']:>12.1f}"
+            f"{row.clients:>8}{row.p50:>10.2f}{row.p95:>10.2f}{row.delivered:>10.0%}"
+            f"{row.kib_per_client:>12.1f}  {shown['verdict']} {'; '.join(shown['missed'])}"
         )
+        print(f"{'':>8}ceiling: {shown['ceiling']}")
 
 
 if __name__ == "__main__":

@@ -17,12 +17,13 @@ import json
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any, Literal
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
+from django.utils.dateparse import parse_datetime
 from redis.exceptions import RedisError
 from rest_framework import status
 from rest_framework.exceptions import APIException, ParseError
@@ -249,12 +250,16 @@ def _banned(banned_until: Any, *, where: str) -> bool:
     if banned_until is None:
         return False
     try:
-        until = datetime.fromisoformat(str(banned_until))
-    except ValueError as error:
-        raise InvalidPayload(f"{where}.banned_until is not a timestamp.") from error
+        # Postgres writes "2026-01-01 00:00:00+00", an API "2026-01-01T00:00:00Z": Django's
+        # parser reads both on every Python the project supports.
+        until = parse_datetime(str(banned_until))
+    except ValueError:
+        until = None
+    if until is None:
+        raise InvalidPayload(f"{where}.banned_until is not a timestamp.")
     if until.tzinfo is None:  # timestamptz always carries its offset; a bare one is UTC
-        until = until.replace(tzinfo=UTC)
-    return until > datetime.now(UTC)
+        until = until.replace(tzinfo=timezone.utc)
+    return until > datetime.now(timezone.utc)
 
 
 def _user_event(user: Any, *, action: Literal["sync", "deactivate"], where: str) -> AuthEvent:

@@ -13,6 +13,7 @@ import json
 import logging
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.conf import settings
@@ -41,7 +42,9 @@ class LiveEvent:
     event: str
     data: str  # JSON text
 
-    def as_sse(self) -> str:
+    @cached_property
+    def sse(self) -> str:
+        """The event as the stream sends it: built once, however many streams send it."""
         lines = [f"id: {self.id}"] if self.id else []
         lines += [f"event: {self.event}", f"data: {self.data}"]
         return "\n".join(lines) + "\n\n"

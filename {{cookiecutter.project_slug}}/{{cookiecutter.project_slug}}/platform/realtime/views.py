@@ -12,6 +12,7 @@ import asyncio
 import functools
 import re
 import secrets
+import sys
 import threading
 import weakref
 from collections.abc import AsyncIterator
@@ -197,7 +198,7 @@ class EventStream:
             yield f"retry: 3000\n: connected to {channel}\n\n"
             for missed in await realtime_replay(channel=channel, after=last_id) if last_id else []:
                 last_id = missed.id
-                yield missed.as_sse()
+                yield missed.sse
                 realtime_events_delivered.inc()
             renew_at = loop.time() + heartbeat
             while True:
@@ -208,7 +209,7 @@ class EventStream:
                         return
                     renew_at = loop.time() + heartbeat
                 try:
-                    event: LiveEvent = await asyncio.wait_for(queue.get(), timeout=heartbeat)
+                    event = await _next_event(queue, timeout=heartbeat)
                 except TimeoutError:
                     yield ": keep-alive\n\n"
                     continue
@@ -216,12 +217,21 @@ class EventStream:
                     renew_at = loop.time()  # the grant is checked now, before anything is sent
                     continue
                 if _newer(event.id, last_id):  # replayed events also arrive live: send them once
-                    yield event.as_sse()
+                    yield event.sse
                     realtime_events_delivered.inc()
         finally:  # the client went away (Django cancels the response): forget its queue at once
             if queue is not None:
                 hub.unsubscribe(channel, queue)
             self.close()
+
+
+async def _next_event(queue: "asyncio.Queue[LiveEvent]", *, timeout: float) -> LiveEvent:
+    """The queue's next event, or TimeoutError after `timeout` seconds. Not wait_for where
+    asyncio.timeout exists (3.11): wait_for starts a task per call, per event per stream."""
+    if sys.version_info >= (3, 11):
+        async with asyncio.timeout(timeout):
+            return await queue.get()
+    return await asyncio.wait_for(queue.get(), timeout=timeout)
 
 
 async def _unauthenticated(

@@ -9,7 +9,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -79,7 +79,7 @@ def deliver(hook_secret: str, delivery_ids: list[str]) -> Deliver:
         body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
         webhook_id = webhook_id or new_id()
         delivery_ids.append(webhook_id)
-        at = at or datetime.now(tz=UTC)
+        at = at or datetime.now(tz=timezone.utc)
         signed = webhook_of(secret or hook_secret).sign(webhook_id, at, body)
         headers = {
             "webhook-id": webhook_id,
@@ -311,7 +311,7 @@ def test_a_delivery_signed_with_another_secret_is_refused_and_changes_nothing(
 
 def test_a_body_changed_after_signing_is_refused(deliver: Deliver, hook_secret: str) -> None:
     user = supabase_user()
-    at = datetime.now(tz=UTC)
+    at = datetime.now(tz=timezone.utc)
     original = json.dumps(before_user_created(user)).encode()
     webhook_id = new_id()
     signature = webhook_of(hook_secret).sign(webhook_id, at, original)
@@ -335,7 +335,7 @@ def test_a_delivery_timestamped_over_5_minutes_from_now_is_refused(
     deliver: Deliver, minutes: int
 ) -> None:
     user = supabase_user()
-    at = datetime.now(tz=UTC) + timedelta(minutes=minutes)
+    at = datetime.now(tz=timezone.utc) + timedelta(minutes=minutes)
 
     response = deliver(before_user_created(user), at=at)
 

@@ -8,7 +8,7 @@ import secrets
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 import httpx
 import pytest
@@ -30,7 +30,7 @@ def signed_deletion(secret: str, supabase_id: str) -> tuple[bytes, dict[str, str
     row = {"id": supabase_id, "email": "ada@example.com", "raw_app_meta_data": {}}
     change = {"type": "DELETE", "table": "users", "schema": "auth", "record": None}
     body = json.dumps({**change, "old_record": row}).encode()
-    webhook_id, now = f"msg_{uuid.uuid4().hex}", datetime.now(tz=UTC)
+    webhook_id, now = f"msg_{uuid.uuid4().hex}", datetime.now(tz=timezone.utc)
     signature = Webhook(secret.removeprefix("v1,")).sign(webhook_id, now, body)
     headers = {
         "content-type": "application/json",
