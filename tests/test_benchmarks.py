@@ -89,6 +89,34 @@ def test_the_cache_row_shows_the_spread_of_its_rounds(results: dict[str, Any]) -
     assert "(rounds 1.10-2.00x)" in row.baseline
 
 
+def test_realtime_rows_hold_each_client_count_to_its_goals(results: dict[str, Any]) -> None:
+    realtime = results["realtime"]["by_clients"]
+    realtime["1000"] = {**realtime["1000"], "p50": 20.0, "p95": 150.0}
+    realtime["10000"] = {
+        "p50": 300.0,
+        "p95": 900.0,
+        "delivered": 0.999,
+        "kib_per_client": 40.0,
+        "ceiling": "CPU: an events worker's event loop was saturated",
+    }
+
+    rows = rows_from(results)
+    verdicts = {
+        (row.benchmark, row.ratio_label): row.verdict for row in rows if row.goal is not None
+    }
+
+    thousand, ten_thousand = (
+        "SSE publish -> receive, 1000 clients",
+        "SSE publish -> receive, 10000 clients",
+    )
+    assert verdicts[(thousand, "p50")] == "met"
+    assert verdicts[(thousand, "p95")] == "MISSED"
+    assert verdicts[(ten_thousand, "p95")] == "met"
+    assert verdicts[(ten_thousand, "delivered")] == "MISSED"  # one event in a thousand lost
+    assert verdicts[(ten_thousand, "KiB per client")] == "met"
+    assert any("ceiling: CPU" in row.ours for row in rows if row.benchmark == ten_thousand)
+
+
 def test_the_table_names_the_machine(results: dict[str, Any]) -> None:
     table = render(rows_from(results), results)
 

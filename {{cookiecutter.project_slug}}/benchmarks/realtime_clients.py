@@ -42,8 +42,11 @@ class Tally:
             self.all_settled.set()
 
 
-async def _open(orders: Orders, gate: asyncio.Semaphore) -> asyncio.StreamReader:
-    """A stream that said `: connected` (its headers and first comment read)."""
+async def _open(
+    orders: Orders, gate: asyncio.Semaphore
+) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+    """A stream that said `: connected` (its headers and first comment read). Hold on to the
+    writer: a collected StreamWriter closes its connection."""
     async with gate:
         reader, writer = await asyncio.open_connection(orders.host, orders.port)
         writer.write(orders.request.encode())
@@ -53,17 +56,24 @@ async def _open(orders: Orders, gate: asyncio.Semaphore) -> asyncio.StreamReader
         while not (line := await reader.readline()).startswith(b": connected"):
             if not line:
                 raise ConnectionError("closed before `: connected`")
-    return reader
+    return reader, writer
 
 
 async def _hold(orders: Orders, gate: asyncio.Semaphore, tally: Tally) -> None:
     try:
-        reader = await _open(orders, gate)
+        reader, writer = await _open(orders, gate)
     except OSError as error:
         tally.failures.append(str(error) or type(error).__name__)
         tally.settle(orders)
         return
     tally.settle(orders)
+    try:
+        await _receive(reader, orders, tally)
+    finally:
+        writer.close()
+
+
+async def _receive(reader: asyncio.StreamReader, orders: Orders, tally: Tally) -> None:
     received = 0
     while received < orders.events:
         line = await reader.readline()
