@@ -78,6 +78,12 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu() -> tuple[int, int]:
+    """(idle, total) clock ticks of every core so far (/proc/stat)."""
+    ticks = [int(tick) for tick in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return ticks[3] + ticks[4], sum(ticks)  # idle and iowait
+
+
 def raise_file_limit() -> int:
     """Every stream is a descriptor on both ends: the soft limit up to the hard one (the server
     and the clients inherit it). Returns it."""
@@ -136,6 +142,8 @@ class Round:
     # The busiest process of each side, as a share of one core, while events were delivered.
     server_busy: float
     clients_busy: float
+    # Every core's, whoever used it (this machine may be running more than the benchmark).
+    machine_busy: float
 
     def missed(self) -> list[str]:
         """The goals of this number of clients that the round missed."""
@@ -153,6 +161,11 @@ class Round:
             return "CPU: an events worker's event loop was saturated (next: more events processes)"
         if self.clients_busy >= SATURATED:
             return "CPU: the load generator's processes were saturated (the server was not)"
+        if self.machine_busy >= SATURATED:
+            return (
+                f"CPU: the machine's cores were {self.machine_busy:.0%} busy (server, clients, "
+                "Redis and anything else running); measure on an idle machine"
+            )
         if self.delivered < 1:
             return "events lost before the clients (Redis output buffers, or client buffers)"
         return f"none reached: busiest events worker at {self.server_busy:.0%} of a core"
@@ -216,6 +229,7 @@ def one_round(server: Server, user: User, cookie: str, count: int, processes: in
     # Too few streams to tell their memory from the allocator's noise: none shown.
     per_client = (rss_kib(workers) - before) / count if count >= 100 else float("nan")
     cpu_before, started = [cpu_seconds(pid) for pid in workers], time.monotonic()
+    idle_before, total_before = machine_cpu()
     for _ in range(EVENTS_PER_ROUND):
         realtime_publish(channel=user_channel(user.pk), event="bench", data={"sent": time.time()})
         time.sleep(SECONDS_BETWEEN_EVENTS)
@@ -223,6 +237,7 @@ def one_round(server: Server, user: User, cookie: str, count: int, processes: in
         json.loads(client.communicate(timeout=300)[0].splitlines()[-1]) for client in clients
     ]
     wall = time.monotonic() - started
+    idle, total = machine_cpu()
     server_busy = [
         (cpu_seconds(pid) - was) / wall for pid, was in zip(workers, cpu_before, strict=True)
     ]
@@ -236,6 +251,7 @@ def one_round(server: Server, user: User, cookie: str, count: int, processes: in
         failures=[failure for result in results for failure in result["failures"]],
         server_busy=max(server_busy),
         clients_busy=max(result["cpu_seconds"] / wall for result in results),
+        machine_busy=1 - (idle - idle_before) / max(1, total - total_before),
     )
 
 
