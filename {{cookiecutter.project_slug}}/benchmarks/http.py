@@ -35,10 +35,9 @@ from importlib import import_module  # noqa: E402
 from importlib.util import find_spec  # noqa: E402
 from types import ModuleType  # noqa: E402
 
-from django.conf import settings  # noqa: E402
-
 from benchmarks import http_tracing  # noqa: E402
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
+from benchmarks.logins import session_cookie  # noqa: E402
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 
@@ -78,19 +77,10 @@ class Target:
     header: str
 
 
-def session_cookie() -> str:
-    """A logged-in session for the benchmark user."""
-    user, _ = User.objects.get_or_create(username="http-benchmark")
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
 def session_header() -> str:
-    return f"Cookie: {session_cookie()}"
+    """A logged-in session of the benchmark user."""
+    user, _ = User.objects.get_or_create(username="http-benchmark")
+    return f"Cookie: {session_cookie(user)}"
 
 
 # `manage.py dev_token`'s tokens: ES256 like Supabase's own, signed with the development key that

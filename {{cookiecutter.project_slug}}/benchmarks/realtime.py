@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +27,8 @@ import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 django.setup()
 
-from django.conf import settings  # noqa: E402
 
+from benchmarks.logins import session_cookie  # noqa: E402
 from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 
@@ -90,17 +89,6 @@ def raise_file_limit() -> int:
     _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     return hard
-
-
-def session_cookie(user: User) -> str:
-    """A logged-in session: every stream of the benchmark opens with it (one-time tokens would
-    expire while ten thousand streams connect)."""
-    session = import_module(settings.SESSION_ENGINE).SessionStore()
-    session["_auth_user_id"] = str(user.pk)
-    session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
-    session["_auth_user_hash"] = user.get_session_auth_hash()
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
 
 
 def start_server(port: int, workers: int) -> Server:

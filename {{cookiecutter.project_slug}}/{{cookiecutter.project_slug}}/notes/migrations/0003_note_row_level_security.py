@@ -16,20 +16,25 @@ PREVIOUS = (
     else "0001_initial"
 )
 
-CALLER_OWNS_THE_NOTE = (
+CALLER_OWNS_THE_ROW = (
     "owner_id = (SELECT id FROM accounts_user WHERE supabase_id = (SELECT auth.uid()))"
 )
 
-ROW_LEVEL_SECURITY = f"""
-ALTER TABLE notes_note ENABLE ROW LEVEL SECURITY;
-CREATE POLICY notes_note_owner ON notes_note FOR ALL TO authenticated
-    USING ({CALLER_OWNS_THE_NOTE}) WITH CHECK ({CALLER_OWNS_THE_NOTE});
-"""
 
-NO_ROW_LEVEL_SECURITY = """
-DROP POLICY IF EXISTS notes_note_owner ON notes_note;
-ALTER TABLE notes_note DISABLE ROW LEVEL SECURITY;
-"""
+def owner_only(table: str) -> migrations.RunSQL:
+    """Row-level security on `table` (with an owner_id column) and its one policy for
+    `authenticated`: a row is seen and written by its owner alone; reversible."""
+    return migrations.RunSQL(
+        f"""
+ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;
+CREATE POLICY {table}_owner ON {table} FOR ALL TO authenticated
+    USING ({CALLER_OWNS_THE_ROW}) WITH CHECK ({CALLER_OWNS_THE_ROW});
+""",
+        f"""
+DROP POLICY IF EXISTS {table}_owner ON {table};
+ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;
+""",
+    )
 
 
 class Migration(migrations.Migration):
@@ -39,4 +44,4 @@ class Migration(migrations.Migration):
         ("supabase_integration", "0001_supabase_database"),
     ]
 
-    operations = [migrations.RunSQL(ROW_LEVEL_SECURITY, NO_ROW_LEVEL_SECURITY)]
+    operations = [owner_only("notes_note")]
