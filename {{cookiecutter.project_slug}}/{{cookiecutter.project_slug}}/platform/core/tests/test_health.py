@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings as django_settings
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
@@ -25,11 +24,6 @@ from {{ cookiecutter.project_slug }}.testing.ports import free_port
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 
 HEALTH_URL = "/api/health/"
-
-
-def settings_dir() -> Path:
-    """The project's root: where `config` is importable from, as in the container's /app."""
-    return Path(django_settings.BASE_DIR)
 
 
 def kill_the_cache(settings: Settings) -> int:
@@ -288,7 +282,8 @@ def test_the_container_probe_does_not_boot_django() -> None:
         capture_output=True,
         text=True,
         check=True,
-        cwd=settings_dir(),
+        # Where the project's package is imported from, as from the container's /app.
+        cwd=Path(healthprobe.__file__).resolve().parents[3],
     )
 
     assert imported.stdout.strip() == "False"
