@@ -2,17 +2,14 @@
 the project): a task enqueued after the master died is done."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
+from {{ cookiecutter.project_slug }}.testing.failover import (
     RECOVERY_BOUND_SECONDS,
-    alice_session,
     fail_over_and_recover,
-    sentinel_settings,
     serves_everything,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
@@ -22,17 +19,6 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 
 # Every test starts redis-servers and sentinels, and processes of the project.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
-
-
-@pytest.fixture
-def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
-    return sentinel_settings(sentinel_deployment, settings)
-
-
-@pytest.fixture
-def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
-    with alice_session() as session:
-        yield session
 
 
 def test_a_worker_carries_on_through_a_sentinel_failover(
