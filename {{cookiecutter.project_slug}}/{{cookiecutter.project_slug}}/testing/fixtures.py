@@ -13,7 +13,7 @@ from pytest_django.fixtures import Settings
 from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
-from {{ cookiecutter.project_slug }}.testing.failover import sentinel_settings
+from {{ cookiecutter.project_slug }}.testing.failover import sentinel_settings, serves_everything
 from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
@@ -179,11 +179,24 @@ def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) ->
 @pytest.fixture
 def alice() -> Iterator[ApiSession]:
     """A session for a new user "alice" (password PASSWORD), not yet signed in. Her creation
-    writes through the Redis clients: a test under Sentinel asks for `sentinel_env` first."""
+    writes through the Redis clients: a test under Sentinel asks for `sentinel_env` (or
+    `failover_server`) first."""
     create_user("alice")
     session = ApiSession()
     yield session
     session.close()
+
+
+@pytest.fixture
+def failover_server(
+    sentinel_env: dict[str, str], alice: ApiSession, start_server: Callable[..., LiveServer]
+) -> LiveServer:
+    """The project under the sentinels, `alice` signed in and every Redis-backed path answering:
+    what a failover test (testing/failover.py) kills the master under."""
+    server = start_server(**sentinel_env)
+    assert alice.login(server, "alice", PASSWORD).status_code == 200
+    assert serves_everything(alice, server, "before")
+    return server
 
 
 # Per minute, for the `two_servers` together.

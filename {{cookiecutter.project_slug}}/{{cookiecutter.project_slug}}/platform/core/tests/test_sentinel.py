@@ -3,7 +3,6 @@ of the test's own; the master is killed, Sentinel promotes the replica and the p
 (cache, sessions, rate limits) without a restart or a setting changed. A feature with Redis
 connections of its own tests them through a failover in its own tests."""
 
-from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
 
@@ -13,7 +12,6 @@ from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
     SentinelReport,
@@ -22,7 +20,6 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
 from {{ cookiecutter.project_slug }}.testing.failover import (
     fail_over_and_recover,
-    serves_everything,
 )
 from {{ cookiecutter.project_slug }}.testing.project import check_redis_report, run_project
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
@@ -138,13 +135,6 @@ def test_a_half_configured_sentinel_stops_the_process_with_the_reason(
 
 
 def test_the_project_carries_on_through_a_sentinel_failover(
-    sentinel_deployment: SentinelDeployment,
-    sentinel_env: dict[str, str],
-    alice: ApiSession,
-    start_server: Callable[..., LiveServer],
+    sentinel_deployment: SentinelDeployment, failover_server: LiveServer, alice: ApiSession
 ) -> None:
-    server = start_server(**sentinel_env)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
-
-    fail_over_and_recover(sentinel_deployment, alice, server)
+    fail_over_and_recover(sentinel_deployment, alice, failover_server)

@@ -6,11 +6,9 @@ from collections.abc import Callable
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.testing.failover import (
     RECOVERY_BOUND_SECONDS,
     fail_over_and_recover,
-    serves_everything,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
@@ -24,14 +22,12 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 def test_a_worker_carries_on_through_a_sentinel_failover(
     sentinel_deployment: SentinelDeployment,
     sentinel_env: dict[str, str],
+    failover_server: LiveServer,
     alice: ApiSession,
-    start_server: Callable[..., LiveServer],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    server = start_server(**sentinel_env)
+    server = failover_server
     start_worker("survivor", **sentinel_env)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
 
     fail_over_and_recover(sentinel_deployment, alice, server)
 
