@@ -158,6 +158,16 @@ def container_environment(
     return environment
 
 
+def app_environments(
+    objects: tuple[dict[str, Any], ...], project: Path
+) -> dict[str, dict[str, str]]:
+    """What the kubelet gives each app process's container, by process."""
+    return {
+        name: container_environment(objects, project, container)
+        for name, container in app_containers(objects).items()
+    }
+
+
 def compose_services(project: Path) -> dict[str, dict[str, Any]]:
     services: dict[str, dict[str, Any]] = yaml.safe_load(
         (project / "docker-compose.prod.yml").read_text()
@@ -300,8 +310,8 @@ def test_every_app_process_gets_every_variable_production_gives_it(
     objects = production(project)
     documented = env_names(project / ".env.example")
 
-    for name, container in app_containers(objects).items():
-        provided = set(container_environment(objects, project, container))
+    for name, environment in app_environments(objects, project).items():
+        provided = set(environment)
         assert production_variables(project, name) - provided == set(), name
         # The manifests set only variables .env.example documents: no misspelt name.
         assert provided - documented == set(), name
@@ -450,8 +460,7 @@ def test_every_app_container_loads_the_production_settings_from_the_manifests(
     project = baked(variant)
     objects = production(project)
 
-    for name, container in app_containers(objects).items():
-        environment = container_environment(objects, project, container)
+    for name, environment in app_environments(objects, project).items():
         assert resolved(project, checker_python, environment, ["/api/health/"])["paths"] == {
             "/api/health/": "health"
         }, name
@@ -464,7 +473,7 @@ def test_keda_watches_the_list_the_workers_take_tasks_from(
     objects = production(project)
     (trigger,) = of_kind(objects, "ScaledObject")["worker"]["spec"]["triggers"]
     worker = {**of_kind(objects, "Deployment")["worker"]["metadata"]}
-    environment = container_environment(objects, project, app_containers(objects)["worker"])
+    environment = app_environments(objects, project)["worker"]
     settings = resolved(project, checker_python, environment, [])
     (authentication,) = of_kind(objects, "TriggerAuthentication").values()
     (password,) = authentication["spec"]["secretTargetRef"]

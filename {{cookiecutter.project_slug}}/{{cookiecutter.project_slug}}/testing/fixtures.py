@@ -8,20 +8,23 @@ from pathlib import Path
 
 import pytest
 from django.db import connections
+from pytest_django.fixtures import Settings
 
 from {{ cookiecutter.project_slug }}.platform.core.health import probe_threads
 from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.failover import sentinel_settings, serves_everything
 from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
-from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
+from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
+from {{ cookiecutter.project_slug }}.testing.users import PASSWORD, create_user
 
 # A test that uses one of these starts processes of its own: it belongs to the `system` tier.
 # A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
 PROCESS_FIXTURES = {
     *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page"),
-    "pgbouncer",
+    *("pgbouncer", "two_servers"),
 }
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
@@ -164,6 +167,49 @@ def start_server(tmp_path: Path) -> Iterator[Callable[..., LiveServer]]:
     yield start
     for server in servers:
         server.stop()
+
+
+@pytest.fixture
+def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
+    """The settings that put every Redis role behind `sentinel_deployment`'s sentinels: the
+    environment for the project's processes, and this test's own settings."""
+    return sentinel_settings(sentinel_deployment, settings)
+
+
+@pytest.fixture
+def alice() -> Iterator[ApiSession]:
+    """A session for a new user "alice" (password PASSWORD), not yet signed in. Her creation
+    writes through the Redis clients: a test under Sentinel asks for `sentinel_env` (or
+    `failover_server`) first."""
+    create_user("alice")
+    session = ApiSession()
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def failover_server(
+    sentinel_env: dict[str, str], alice: ApiSession, start_server: Callable[..., LiveServer]
+) -> LiveServer:
+    """The project under the sentinels, `alice` signed in and every Redis-backed path answering:
+    what a failover test (testing/failover.py) kills the master under."""
+    server = start_server(**sentinel_env)
+    assert alice.login(server, "alice", PASSWORD).status_code == 200
+    assert serves_everything(alice, server, "before")
+    return server
+
+
+# Per minute, for the `two_servers` together.
+SCALE_OUT_USER_RATE = 6
+
+
+@pytest.fixture
+def two_servers(start_server: Callable[..., LiveServer], alice: ApiSession) -> list[LiveServer]:
+    """Two servers of the project sharing one Redis and one Postgres, with `alice` signed in on
+    the first: what the scale-out tests (test_scale_out*.py) start from."""
+    servers = [start_server(RATE_LIMIT_USER_RATE=f"{SCALE_OUT_USER_RATE}/min") for _ in range(2)]
+    assert alice.login(servers[0], "alice", PASSWORD).status_code == 200
+    return servers
 
 
 @pytest.fixture

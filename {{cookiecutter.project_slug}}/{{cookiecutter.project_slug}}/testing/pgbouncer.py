@@ -7,9 +7,12 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port, listening
@@ -73,6 +76,22 @@ ignore_startup_parameters = extra_float_digits,options
             "CONN_MAX_AGE": 0,
             "DISABLE_SERVER_SIDE_CURSORS": True,
         }
+
+    @contextmanager
+    def clients(self, count: int, **options: Any) -> Iterator[list[psycopg.Connection[Any]]]:
+        """`count` connections of their own to the pooler (`options`: psycopg's), closed after."""
+        db = self.database
+        clients = [
+            psycopg.connect(
+                host="127.0.0.1", port=self.port, user=db["USER"], dbname=db["NAME"], **options
+            )
+            for _ in range(count)
+        ]
+        try:
+            yield clients
+        finally:
+            for client in clients:
+                client.close()
 
     def start(self) -> None:
         as_nobody = ["-u", "nobody"] if os.geteuid() == 0 else []

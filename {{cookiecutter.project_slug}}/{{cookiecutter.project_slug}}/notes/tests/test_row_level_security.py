@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import pytest
 from django.db import connection
 {%- if cookiecutter.use_celery == "y" %}
@@ -178,18 +177,7 @@ def alternate_requests(callers: list[Caller], count: int) -> list[str]:
 def pooled_leftovers(pooler: OwnPgBouncer) -> list[tuple[Any, ...]]:
     """What each of the pool's server connections has outside any claims context: two clients
     in a transaction at once hold both."""
-    db = pooler.database_settings()
-    clients = [
-        psycopg.connect(
-            host="127.0.0.1",
-            port=pooler.port,
-            user=db["USER"],
-            dbname=db["NAME"],
-            prepare_threshold=None,
-        )
-        for _ in range(2)
-    ]
-    try:
+    with pooler.clients(2, prepare_threshold=None) as clients:
         return [
             tuple(
                 client.execute(
@@ -200,9 +188,6 @@ def pooled_leftovers(pooler: OwnPgBouncer) -> list[tuple[Any, ...]]:
             )
             for client in clients
         ]
-    finally:
-        for client in clients:
-            client.close()
 
 
 @pytest.mark.system

@@ -1,8 +1,7 @@
 import factory
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
-
-PASSWORD = "correct horse battery staple"  # every factory user's
+from {{ cookiecutter.project_slug }}.testing.users import PASSWORD as PASSWORD  # every user's
 
 
 class UserFactory(factory.django.DjangoModelFactory[User]):

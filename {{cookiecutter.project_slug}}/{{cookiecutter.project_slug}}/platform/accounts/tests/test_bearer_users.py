@@ -21,13 +21,6 @@ from rest_framework.test import APIClient
 from {{ cookiecutter.project_slug }}.platform.accounts import supabase_tokens
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.accounts.services import token_holder
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.test_supabase_auth import (  # noqa: F401  (supabase: a fixture)
-    assert_rejected,
-    call_me,
-    claims,
-    sign,
-    supabase,
-)
 from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
     SIGNING_SALT,
     forget_user_copies,
@@ -35,6 +28,12 @@ from {{ cookiecutter.project_slug }}.platform.accounts.user_copies import (
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.supabase_auth_fixtures import (
+    assert_rejected,
+    call_me,
+    claims,
+    sign,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +41,7 @@ STAFF = {"roles": ["staff"]}
 
 
 @pytest.fixture
-def auth_server(supabase: HTTPServer) -> HTTPServer:  # noqa: F811  (the imported fixture)
+def auth_server(supabase: HTTPServer) -> HTTPServer:
     """Supabase Auth's JWKS endpoint (test_supabase_auth.py)."""
     return supabase
 

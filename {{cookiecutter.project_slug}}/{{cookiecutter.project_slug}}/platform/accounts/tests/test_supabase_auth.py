@@ -1,5 +1,6 @@
-"""Supabase access tokens, verified offline: keys made here, the JWKS served by a real local
-HTTP server standing in for Supabase Auth."""
+"""Supabase access tokens, verified offline: keys made by the harness (testing/
+supabase_auth_fixtures.py), the JWKS served by a real local HTTP server standing in for Supabase
+Auth."""
 
 import base64
 import hashlib
@@ -16,8 +17,7 @@ from typing import Any
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from cryptography.hazmat.primitives.asymmetric import ec
 from pytest_django.fixtures import Settings
 from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
@@ -27,59 +27,20 @@ from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.integrations.supabase import jwks
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
-from {{ cookiecutter.project_slug }}.testing.tokens import supabase_claims
+from {{ cookiecutter.project_slug }}.testing.supabase_auth_fixtures import (
+    EC_KEY,
+    HS_SECRET,
+    JWKS_PATH,
+    ME_URL,
+    RSA_KEY,
+    assert_rejected,
+    call_me,
+    claims,
+    public_jwk,
+    sign,
+)
 
 pytestmark = pytest.mark.django_db
-
-ME_URL = "/api/me/"
-JWKS_PATH = "/auth/v1/.well-known/jwks.json"
-HS_SECRET = "super-secret-jwt-token-with-at-least-32-characters-long"
-
-EC_KEY = ec.generate_private_key(ec.SECP256R1())
-RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-
-
-def public_jwk(private_key: Any, kid: str) -> dict[str, Any]:
-    if isinstance(private_key, ec.EllipticCurvePrivateKey):
-        jwk: dict[str, Any] = ECAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
-        jwk["alg"] = "ES256"
-    else:
-        jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
-        jwk["alg"] = "RS256"
-    return {**jwk, "kid": kid, "use": "sig"}
-
-
-@pytest.fixture
-def supabase(httpserver: HTTPServer, settings: Settings) -> HTTPServer:
-    """Supabase Auth's JWKS endpoint, publishing the EC and the RSA key."""
-    settings.SUPABASE_URL = httpserver.url_for("/").rstrip("/")
-    settings.SUPABASE_JWT_SECRET = ""
-    httpserver.expect_request(JWKS_PATH).respond_with_json(
-        {"keys": [public_jwk(EC_KEY, "ec-1"), public_jwk(RSA_KEY, "rsa-1")]}
-    )
-    return httpserver
-
-
-def claims(server: HTTPServer, **overrides: Any) -> dict[str, Any]:
-    return supabase_claims(project_url=server.url_for("/").rstrip("/"), **overrides)
-
-
-def sign(
-    payload: dict[str, Any], algorithm: str = "ES256", kid: str = "ec-1", key: Any = None
-) -> str:
-    keys: dict[str, Any] = {"ES256": EC_KEY, "RS256": RSA_KEY, "HS256": HS_SECRET}
-    return jwt.encode(payload, key or keys[algorithm], algorithm=algorithm, headers={"kid": kid})
-
-
-def call_me(token: str) -> Any:
-    return APIClient().get(ME_URL, HTTP_AUTHORIZATION=f"Bearer {token}")
-
-
-def assert_rejected(response: Any, code: str) -> None:
-    assert response.status_code == 401, response.content
-    assert response.json()["code"] == code
-    assert 'error="invalid_token"' in response["WWW-Authenticate"]
-    assert response["WWW-Authenticate"].startswith("Bearer")
 
 
 def test_a_valid_es256_token_authenticates_and_creates_the_user(supabase: HTTPServer) -> None:
@@ -331,18 +292,13 @@ INACTIVE_PROBES = [
 
 
 def test_a_deactivated_user_gets_401_on_every_api_despite_a_valid_token(
-    supabase: HTTPServer,
+    deactivated_user_token: str,
 ) -> None:
-    payload = claims(supabase)
-    token = sign(payload)
-    assert call_me(token).status_code == 200
-    user = User.objects.get(supabase_id=payload["sub"])
-    user.is_active = False
-    user.save()  # as the admin does (a QuerySet.update() shows within the copy's bound)
-
     client = APIClient()
     for method, url in INACTIVE_PROBES:
-        response = getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}")
+        response = getattr(client, method)(
+            url, HTTP_AUTHORIZATION=f"Bearer {deactivated_user_token}"
+        )
         assert_rejected(response, "user_inactive")
 
 

@@ -110,28 +110,13 @@ def test_the_transaction_pooler_port_without_transaction_mode_is_w048() -> None:
 
 def run_alternately(pooler: OwnPgBouncer, **options: Any) -> list[str]:
     """Two clients of `pooler` running one query 10 times each, taking turns; the errors."""
-    db = connection.settings_dict
-    clients = [
-        psycopg.connect(
-            host="127.0.0.1",
-            port=pooler.port,
-            user=db["USER"],
-            dbname=db["NAME"],
-            autocommit=True,
-            **options,
-        )
-        for _ in range(2)
-    ]
     errors = []
-    try:
+    with pooler.clients(2, autocommit=True, **options) as clients:
         for turn in range(20):
             try:
                 clients[turn % 2].execute("SELECT %s::int", [turn])
             except psycopg.Error as error:
                 errors.append(str(error))
-    finally:
-        for client in clients:
-            client.close()
     return errors
 
 

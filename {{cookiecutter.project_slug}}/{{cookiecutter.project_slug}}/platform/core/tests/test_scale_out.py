@@ -2,38 +2,21 @@
 and one Postgres behave as one. Requests alternate between servers. (A feature with processes or
 connections of its own tests them the same way in its own test_scale_out_*.py.)"""
 
-from collections.abc import Callable, Iterator
-
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import (
-    USER_RATE,
-    signed_in_alice,
-    two_servers,
-)
+from {{ cookiecutter.project_slug }}.testing.fixtures import SCALE_OUT_USER_RATE
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
 # The servers are other processes: they read only committed rows.
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def servers(start_server: Callable[..., LiveServer]) -> list[LiveServer]:
-    return two_servers(start_server)
-
-
-@pytest.fixture
-def alice(servers: list[LiveServer]) -> Iterator[ApiSession]:
-    """A logged-in user; every test below but the rate-limit one stays under USER_RATE."""
-    with signed_in_alice(servers[0]) as session:
-        yield session
+# Every test but the rate-limit one stays under SCALE_OUT_USER_RATE.
 
 
 def test_a_session_started_on_one_server_works_and_ends_on_the_other(
-    servers: list[LiveServer], alice: ApiSession
+    two_servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    first, second = servers
+    first, second = two_servers
 
     assert alice.get(second, HARNESS_URL).status_code == 200
     assert alice.post(second, "/api/auth/logout/").status_code == 204
@@ -41,21 +24,21 @@ def test_a_session_started_on_one_server_works_and_ends_on_the_other(
 
 
 def test_the_rate_limit_counts_requests_on_both_servers_together(
-    servers: list[LiveServer], alice: ApiSession
+    two_servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    answers = [alice.get(servers[n % 2], HARNESS_URL) for n in range(USER_RATE + 2)]
+    answers = [alice.get(two_servers[n % 2], HARNESS_URL) for n in range(SCALE_OUT_USER_RATE + 2)]
 
-    assert [answer.status_code for answer in answers] == [200] * USER_RATE + [429, 429]
-    remaining = [answer.headers["RateLimit"] for answer in answers[:USER_RATE]]
-    assert [f"r={USER_RATE - 1 - n};" in value for n, value in enumerate(remaining)] == [
+    assert [answer.status_code for answer in answers] == [200] * SCALE_OUT_USER_RATE + [429, 429]
+    remaining = [answer.headers["RateLimit"] for answer in answers[:SCALE_OUT_USER_RATE]]
+    assert [f"r={SCALE_OUT_USER_RATE - 1 - n};" in value for n, value in enumerate(remaining)] == [
         True
-    ] * USER_RATE
+    ] * SCALE_OUT_USER_RATE
 
 
 def test_a_write_on_one_server_invalidates_the_cache_the_other_reads(
-    servers: list[LiveServer], alice: ApiSession
+    two_servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    first, second = servers
+    first, second = two_servers
     assert alice.get(first, HARNESS_URL).json()["name"] == ""  # now cached
 
     created = alice.post(second, HARNESS_URL, {"name": "From the second server"})

@@ -3,7 +3,6 @@ of the test's own; the master is killed, Sentinel promotes the replica and the p
 (cache, sessions, rate limits) without a restart or a setting changed. A feature with Redis
 connections of its own tests them through a failover in its own tests."""
 
-from collections.abc import Callable, Iterator
 from io import StringIO
 from pathlib import Path
 
@@ -13,30 +12,21 @@ from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
     SentinelReport,
     sentinel_diagnose,
 )
-from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
-    alice_session,
-    fail_over_and_recover,
-    sentinel_settings,
-    serves_everything,
-)
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
+from {{ cookiecutter.project_slug }}.testing.failover import (
+    fail_over_and_recover,
+)
 from {{ cookiecutter.project_slug }}.testing.project import check_redis_report, run_project
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
 # Every test starts redis-servers and sentinels, or a process of the project.
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
-
-
-@pytest.fixture
-def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
-    return sentinel_settings(sentinel_deployment, settings)
 
 
 def test_check_redis_names_the_master_and_follows_a_failover(
@@ -144,20 +134,7 @@ def test_a_half_configured_sentinel_stops_the_process_with_the_reason(
     assert message in result.stderr
 
 
-@pytest.fixture
-def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
-    with alice_session() as session:
-        yield session
-
-
 def test_the_project_carries_on_through_a_sentinel_failover(
-    sentinel_deployment: SentinelDeployment,
-    sentinel_env: dict[str, str],
-    alice: ApiSession,
-    start_server: Callable[..., LiveServer],
+    sentinel_deployment: SentinelDeployment, failover_server: LiveServer, alice: ApiSession
 ) -> None:
-    server = start_server(**sentinel_env)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
-
-    fail_over_and_recover(sentinel_deployment, alice, server)
+    fail_over_and_recover(sentinel_deployment, alice, failover_server)

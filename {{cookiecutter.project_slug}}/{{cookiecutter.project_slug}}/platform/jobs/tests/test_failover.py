@@ -2,18 +2,13 @@
 the project): a task enqueued after the master died is done."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from pytest_django.fixtures import Settings
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
+from {{ cookiecutter.project_slug }}.testing.failover import (
     RECOVERY_BOUND_SECONDS,
-    alice_session,
     fail_over_and_recover,
-    sentinel_settings,
-    serves_everything,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
@@ -24,28 +19,15 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
-@pytest.fixture
-def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
-    return sentinel_settings(sentinel_deployment, settings)
-
-
-@pytest.fixture
-def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
-    with alice_session() as session:
-        yield session
-
-
 def test_a_worker_carries_on_through_a_sentinel_failover(
     sentinel_deployment: SentinelDeployment,
     sentinel_env: dict[str, str],
+    failover_server: LiveServer,
     alice: ApiSession,
-    start_server: Callable[..., LiveServer],
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
-    server = start_server(**sentinel_env)
+    server = failover_server
     start_worker("survivor", **sentinel_env)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
 
     fail_over_and_recover(sentinel_deployment, alice, server)
 

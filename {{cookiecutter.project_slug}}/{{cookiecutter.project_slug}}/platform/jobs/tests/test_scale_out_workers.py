@@ -2,14 +2,10 @@
 server is done by a worker and its state is seen on the other server."""
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import (
-    signed_in_alice,
-    two_servers,
-)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_JOB_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
@@ -18,28 +14,17 @@ from {{ cookiecutter.project_slug }}.testing.workers import WorkerProcess
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def servers(start_server: Callable[..., LiveServer]) -> list[LiveServer]:
-    return two_servers(start_server)
-
-
-@pytest.fixture
-def alice(servers: list[LiveServer]) -> Iterator[ApiSession]:
-    with signed_in_alice(servers[0]) as session:
-        yield session
-
-
 def test_tasks_requested_on_either_server_are_done_by_the_workers_and_seen_on_the_other(
-    servers: list[LiveServer],
+    two_servers: list[LiveServer],
     alice: ApiSession,
     start_worker: Callable[..., WorkerProcess],
 ) -> None:
     for name in ("worker-one", "worker-two"):
         start_worker(name)
-    jobs = [alice.post(servers[n], HARNESS_JOB_URL).json()["id"] for n in range(2)]
+    jobs = [alice.post(two_servers[n], HARNESS_JOB_URL).json()["id"] for n in range(2)]
     time.sleep(2)  # both done by then; polling stays within the user's rate
 
-    states = [job_state(alice, servers[(n + 1) % 2], job) for n, job in enumerate(jobs)]
+    states = [job_state(alice, two_servers[(n + 1) % 2], job) for n, job in enumerate(jobs)]
 
     assert states == ["SUCCESS", "SUCCESS"]
 

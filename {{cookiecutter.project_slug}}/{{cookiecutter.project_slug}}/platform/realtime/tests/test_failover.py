@@ -2,19 +2,13 @@
 the rest of the project): it says what it may have missed (`stream.gap`), then streams again."""
 
 import asyncio
-from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
-from pytest_django.fixtures import Settings
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
+from {{ cookiecutter.project_slug }}.testing.failover import (
     RECOVERY_BOUND_SECONDS,
-    alice_session,
     fail_over_and_recover,
-    sentinel_settings,
-    serves_everything,
 )
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
@@ -25,26 +19,10 @@ from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.system]
 
 
-@pytest.fixture
-def sentinel_env(sentinel_deployment: SentinelDeployment, settings: Settings) -> dict[str, str]:
-    return sentinel_settings(sentinel_deployment, settings)
-
-
-@pytest.fixture
-def alice(sentinel_env: dict[str, str]) -> Iterator[ApiSession]:
-    with alice_session() as session:
-        yield session
-
-
 def test_an_event_stream_carries_on_through_a_sentinel_failover(
-    sentinel_deployment: SentinelDeployment,
-    sentinel_env: dict[str, str],
-    alice: ApiSession,
-    start_server: Callable[..., LiveServer],
+    sentinel_deployment: SentinelDeployment, failover_server: LiveServer, alice: ApiSession
 ) -> None:
-    server = start_server(**sentinel_env)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
+    server = failover_server
     stream_path = alice.post(server, "/api/events/token/").json()["stream_url"]
 
     async def scenario() -> None:

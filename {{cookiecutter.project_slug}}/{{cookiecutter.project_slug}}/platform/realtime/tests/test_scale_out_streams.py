@@ -2,15 +2,10 @@
 one reaches a stream held open on the other."""
 
 import asyncio
-from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
 
-from {{ cookiecutter.project_slug }}.platform.core.tests.scale_out import (
-    signed_in_alice,
-    two_servers,
-)
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 from {{ cookiecutter.project_slug }}.testing.sse import SseClient
@@ -19,21 +14,10 @@ from {{ cookiecutter.project_slug }}.testing.sse import SseClient
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def servers(start_server: Callable[..., LiveServer]) -> list[LiveServer]:
-    return two_servers(start_server)
-
-
-@pytest.fixture
-def alice(servers: list[LiveServer]) -> Iterator[ApiSession]:
-    with signed_in_alice(servers[0]) as session:
-        yield session
-
-
 def test_an_event_published_through_one_server_reaches_a_stream_on_the_other(
-    servers: list[LiveServer], alice: ApiSession
+    two_servers: list[LiveServer], alice: ApiSession
 ) -> None:
-    first, second = servers
+    first, second = two_servers
     stream_url = alice.post(first, "/api/events/token/").json()["stream_url"]
     stream_path = stream_url.split("/api/events/", 1)[1]
 

@@ -1,17 +1,14 @@
-"""A Sentinel failover under the running project: the sentinels' settings, a signed-in user,
-and killing the master then waiting for the project to serve again. What the failover tests
-(test_sentinel.py, and a feature's own failover test) start from."""
+"""A Sentinel failover under the running project: the sentinels' settings (the `sentinel_env`
+fixture), and killing the master then waiting for the project to serve again. What the failover
+tests (core/tests/test_sentinel.py, and a feature's own failover test) start from."""
 
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 from pytest_django.fixtures import Settings
 
 from config.env import sentinel_address
 
-from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -35,15 +32,6 @@ def sentinel_settings(
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
     settings.REDIS_DURABLE_URL = env["REDIS_DURABLE_URL"]
     return env
-
-
-@contextmanager
-def alice_session() -> Iterator[ApiSession]:
-    """A session for a new user "alice", not yet signed in."""
-    UserFactory.create(username="alice")
-    session = ApiSession()
-    yield session
-    session.close()
 
 
 def serves_everything(alice: ApiSession, server: LiveServer, title: str) -> bool:
