@@ -310,9 +310,12 @@ def _realtime_rows(realtime: dict[str, Any]) -> list[Row]:
         # Runs from before the benchmark named it "delivered" (and named no ceiling).
         delivered = row.get("delivered", row.get("received"))
         name = f"SSE publish -> receive, {clients} client{'' if clients == '1' else 's'}"
+        # Too few clients to tell their memory from the allocator's: the benchmark says NaN.
+        kib = row["kib_per_client"]
+        memory = f"{kib:.0f} KiB/client" if kib == kib else "memory not measured"
         ours = (
             f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {delivered:.0%} delivered, "
-            f"{row['kib_per_client']:.0f} KiB/client"
+            f"{memory}"
         )
         if row.get("ceiling"):
             ours += f"; ceiling: {row['ceiling']}"
