@@ -314,8 +314,7 @@ def _realtime_rows(realtime: dict[str, Any]) -> list[Row]:
         kib = row["kib_per_client"]
         memory = f"{kib:.0f} KiB/client" if kib == kib else "memory not measured"
         ours = (
-            f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {delivered:.0%} delivered, "
-            f"{memory}"
+            f"p50 {row['p50']:.1f} ms, p95 {row['p95']:.1f} ms, {delivered:.0%} delivered, {memory}"
         )
         if row.get("ceiling"):
             ours += f"; ceiling: {row['ceiling']}"
