@@ -59,6 +59,8 @@ def test_the_stack_runs_the_options_processes_at_their_replicas(
     assert set(services) == expected_workloads(variant) | {"proxy"}
     for name, service in services.items():
         assert service["deploy"].get("replicas", 1) == REPLICAS.get(name, 1), name
+        # Task addresses, not a virtual IP: no IPVS needed, Caddy balances (docs/scaling.md).
+        assert service["deploy"]["endpoint_mode"] == "dnsrr", name
     for name in {"web", "events"} & set(services):
         update = services[name]["deploy"]["update_config"]
         assert (update["order"], update["failure_action"]) == ("start-first", "rollback"), name
@@ -122,8 +124,8 @@ def test_every_credential_is_a_docker_secret_the_app_reads_from_its_file(
     assert named <= set(stack["secrets"])
     for secret in stack["secrets"].values():
         assert secret["file"].startswith("./secrets/"), secret
-    assert "deploy/swarm/secrets/" in (project / ".gitignore").read_text().splitlines()
-    assert "deploy/swarm/secrets/" in (project / ".dockerignore").read_text().splitlines()
+    assert "/deploy/swarm/secrets/" in (project / ".gitignore").read_text().splitlines()
+    assert "/deploy/swarm/secrets/" in (project / ".dockerignore").read_text().splitlines()
     # The Redis servers read the same secret: their password is never in the environment.
     for name in ("redis", "redis-cache"):
         assert stack["services"][name]["secrets"] == ["redis_password"]
