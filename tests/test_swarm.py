@@ -47,8 +47,10 @@ REPLICAS = {
 }
 APP_SERVICES = ("migrate", "web", "events", "worker", "beat")
 # How often the test asks the servers' own health checks (the stack's: every 15 s; the workers'
-# and beat's, which boot Django, every 30 and 60 s).
-CHECK_INTERVAL = {"web": "3s", "events": "3s", "worker": "10s", "beat": "10s"}
+# and beat's, which boot Django, every 30 and 60 s), and how long those two may take: on two
+# shared cores, with a dozen containers starting, booting Django can take 25 s.
+CHECK_INTERVAL = {"web": "3s", "events": "3s", "worker": "20s", "beat": "20s"}
+DJANGO_CHECK_TIMEOUT = "90s"
 CONVERGE_SECONDS = 300
 
 
@@ -195,6 +197,8 @@ def stack_override(project: Path, tmp_path: Path, postgres_password: str) -> str
             **stack_file["services"][name]["healthcheck"],
             "interval": interval,
         }
+        if name in {"worker", "beat"}:
+            services[name]["healthcheck"]["timeout"] = DJANGO_CHECK_TIMEOUT
     services["migrate"]["environment"]["DJANGO_SETTINGS_MODULE"] = "config.settings.swarm_test"
     services["migrate"]["volumes"] = [
         {

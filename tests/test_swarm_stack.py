@@ -65,7 +65,8 @@ def test_the_stack_runs_the_options_processes_at_their_replicas(
         update = services[name]["deploy"]["update_config"]
         assert (update["order"], update["failure_action"]) == ("start-first", "rollback"), name
         assert "healthprobe" in services[name]["healthcheck"]["test"][1], name
-        # The servers start only once `migrate --check` passes; migrate itself never reruns.
+    for name in {"web", "events", "worker", "beat"} & set(services):
+        # Every process starts only once `migrate --check` passes; migrate never reruns.
         assert "migrate --check" in " ".join(services[name]["entrypoint"]), name
     assert services["migrate"]["deploy"]["restart_policy"]["condition"] == "on-failure"
     if "beat" in services:
