@@ -52,6 +52,7 @@ APP_SERVICES = ("migrate", "web", "events", "worker", "beat")
 CHECK_INTERVAL = {"web": "3s", "events": "3s", "worker": "20s", "beat": "20s"}
 DJANGO_CHECK_TIMEOUT = "90s"
 CONVERGE_SECONDS = 300
+GATEWAY_BRIDGE = "docker_gwbridge"
 
 
 @dataclass
@@ -150,6 +151,8 @@ def swarm(docker_engine: None) -> Iterator[None]:
     """A single-node swarm: this engine's, initialised (and left afterwards) only if it was not
     one already, so a swarm someone else runs on the shared engine is left alone."""
     initialised = swarm_state() == "inactive"
+    # `swarm init` makes this bridge and `swarm leave` keeps it.
+    bridge_before = docker("network", "inspect", GATEWAY_BRIDGE).returncode == 0
     if initialised:
         init = docker("swarm", "init", "--advertise-addr", "127.0.0.1")
         assert init.returncode == 0, init.stderr
@@ -158,6 +161,9 @@ def swarm(docker_engine: None) -> Iterator[None]:
     finally:
         if initialised:
             docker("swarm", "leave", "--force")
+            if not bridge_before:
+                docker("network", "rm", GATEWAY_BRIDGE)
+    assert swarm_state() == ("inactive" if initialised else "active")
 
 
 def write_secrets(project: Path, values: dict[str, str]) -> None:
