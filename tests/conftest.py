@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bakery import EVERYTHING_ON, Variant, bake, ok, run
-from tests.engine import engine
+from tests.bakery import DEFAULT, EVERYTHING_ON, Variant, bake, ok, run
+from tests.engine import build_offline, compose_image, engine
 
 ENGINE_LOCK = Path(tempfile.gettempdir()) / "template-tests-docker-engine.lock"
 
@@ -63,12 +63,25 @@ def checker_python(
     return python
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def docker_engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """A Docker engine with the base images the Dockerfile and compose files name
-    (tests/engine.py). A lock file serialises its users: xdist workers each get their own
-    fixture, and one must not stop the engine or remove images under another."""
+    (tests/engine.py), for the session: the compose tier and the Swarm tests share its images.
+    A lock file serialises its users: xdist workers each get their own fixture, and one must not
+    stop the engine or remove images under another."""
     with ENGINE_LOCK.open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         with engine(tmp_path_factory.mktemp("dockerd") / "dockerd.log"):
             yield
+
+
+@pytest.fixture(scope="session")
+def production_project(
+    docker_engine: None, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Path]:
+    """The default bake with its image built offline, under the name its production compose file
+    uses (so `up --no-build` runs exactly this image); built once for the compose tier and the
+    Swarm stack."""
+    project = bake(DEFAULT, tmp_path_factory.mktemp("production"))
+    build_offline(project, compose_image(project, "docker-compose.prod.yml"))
+    yield project

@@ -17,6 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
+
+from tests.bakery import ok, run
+
 SOCKET = "/var/run/docker.sock"
 PATH = "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 DEBIAN_MIRROR = os.environ.get("TEMPLATE_TEST_DEBIAN_MIRROR", "http://deb.debian.org/debian")
@@ -29,6 +33,8 @@ ROOT_FILE_SYSTEMS: dict[str, list[str]] = {
     "python": ["python3", "python3-venv", "python-is-python3", "ca-certificates"],
     # Debian 12's Redis is 7.0 and its Postgres is 15; both with their clients, and sh.
     "servers": ["redis-server", "redis-tools", "postgresql-15"],
+    # Debian 12's Caddy is 2.6, with wget for its health check (busybox's in the official image).
+    "proxy": ["caddy", "wget", "ca-certificates"],
 }
 
 STAND_IN_FILES = Path(__file__).resolve().parent / "data" / "stand-ins"
@@ -67,6 +73,14 @@ STAND_INS: dict[str, StandIn] = {
         "STOPSIGNAL SIGINT\n"
         "EXPOSE 5432\n"
         'CMD ["postgres"]',
+    ),
+    # The Swarm stack's proxy: the official image's paths for its config and data.
+    "caddy:2-alpine": StandIn(
+        "proxy",
+        "ENV XDG_CONFIG_HOME=/config XDG_DATA_HOME=/data\n"
+        "WORKDIR /srv\n"
+        "EXPOSE 80 443 2019\n"
+        'CMD ["caddy", "run", "--config", "/etc/caddy/Caddyfile", "--adapter", "caddyfile"]',
     ),
 }
 
@@ -219,3 +233,28 @@ def remove_images(made: set[str]) -> None:
         for image in left:
             docker("rmi", "--force", image)
     assert not made & image_ids(), f"images left behind: {made & image_ids()}"
+
+
+def image_python(base: str) -> str:
+    """The full Python version of the base image: `make wheels` picks wheels and markers by it."""
+    code = "import platform; print(platform.python_version())"
+    answer = docker("run", "--rm", "--network", "none", base, "python", "-c", code)
+    assert answer.returncode == 0, answer.stderr
+    return answer.stdout.strip()
+
+
+def compose_image(project: Path, compose_file: str) -> str:
+    """The image name the compose file gives the project's services."""
+    services = yaml.safe_load((project / compose_file).read_text())["services"]
+    image: str = services["migrate"]["image"]
+    return image
+
+
+def build_offline(project: Path, tag: str) -> None:
+    """The project's image from its wheelhouse, with no index and no registry (--network none):
+    a build that needs either fails here."""
+    ok(run(["make", "install"], cwd=project))
+    ok(run(["make", "wheels", f"WHEELS_PYTHON={image_python('python:3.13-slim')}"], cwd=project))
+    build = ["build", "--network", "none", "--build-arg", "WHEELS=true", "--tag", tag, "."]
+    built = run(["docker", *build], cwd=project, timeout=900)
+    assert built.returncode == 0, f"docker build failed:\n{built.stdout[-8000:]}\n{built.stderr}"

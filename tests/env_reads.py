@@ -138,6 +138,7 @@ def env_reads(project: Path, *, with_harness: bool = False) -> EnvReads:
 CONFIG_FILES = (
     "docker-compose.yml",
     "docker-compose.prod.yml",
+    "deploy/swarm/stack.yml",
     "Caddyfile",
     "Dockerfile",
     "Makefile",

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.bakery import DEFAULT, MINIMAL, bake, env_values, ok, run
-from tests.engine import docker
+from tests.bakery import MINIMAL, bake, env_values, ok, run
+from tests.engine import compose_image, docker, image_python
 from tests.live import free_port, healthy, http, supabase_token, wait_until
 
 pytestmark = [pytest.mark.compose, pytest.mark.xdist_group("compose")]
@@ -38,42 +38,6 @@ def stdout(result: Any) -> str:
     ok(result)
     output: str = result.stdout
     return output
-
-
-def image_python(base: str) -> str:
-    """The full Python version of the base image: `make wheels` picks wheels and markers by it."""
-    code = "import platform; print(platform.python_version())"
-    answer = docker("run", "--rm", "--network", "none", base, "python", "-c", code)
-    assert answer.returncode == 0, answer.stderr
-    return answer.stdout.strip()
-
-
-def compose_image(project: Path, compose_file: str) -> str:
-    """The image name the compose file gives the project's services."""
-    services = yaml.safe_load((project / compose_file).read_text())["services"]
-    image: str = services["migrate"]["image"]
-    return image
-
-
-def build_offline(project: Path, tag: str) -> None:
-    """The project's image from its wheelhouse, with no index and no registry (--network none):
-    a build that needs either fails here."""
-    ok(run(["make", "install"], cwd=project))
-    ok(run(["make", "wheels", f"WHEELS_PYTHON={image_python('python:3.13-slim')}"], cwd=project))
-    build = ["build", "--network", "none", "--build-arg", "WHEELS=true", "--tag", tag, "."]
-    built = run(["docker", *build], cwd=project, timeout=900)
-    assert built.returncode == 0, f"docker build failed:\n{built.stdout[-8000:]}\n{built.stderr}"
-
-
-@pytest.fixture(scope="module")
-def production_project(
-    docker_engine: None, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Path]:
-    """The default bake with its image built offline, under the name its production compose file
-    uses (so `up --no-build` runs exactly this image)."""
-    project = bake(DEFAULT, tmp_path_factory.mktemp("production"))
-    build_offline(project, compose_image(project, PROD))
-    yield project
 
 
 def in_image(image: str, command: str) -> str:

@@ -3,6 +3,7 @@
 import warnings
 from pathlib import Path
 from typing import Any, NamedTuple
+from urllib.parse import quote, urlsplit, urlunsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -16,7 +17,22 @@ SETTINGS_WITH_DEV_DEFAULTS = frozenset(
     {"config.settings.local", "config.settings.test", "config.settings.benchmark"}
 )
 
-env = environ.Env()
+
+class SecretFiles(environ.FileAwareMapping):
+    """The environment, where `NAME_FILE=/path` gives NAME the file's content (Docker and
+    Kubernetes secrets are files): a secret never has to be an environment variable. The file's
+    trailing newline (what `echo value > file` and most secret stores write) is not part of it."""
+
+    def __getitem__(self, key: str) -> str:
+        value: str = super().__getitem__(key)
+        return value.rstrip("\r\n") if self.env.get(f"{key}_FILE") else value
+
+
+class FileAwareEnv(environ.FileAwareEnv):
+    ENVIRON = SecretFiles()
+
+
+env = FileAwareEnv()
 
 
 def read_env_file() -> None:
@@ -77,6 +93,18 @@ def csrf_trusted_origins(
     return trusted
 
 
+def with_redis_password(url: str) -> str:
+    """`url` with REDIS_PASSWORD (or the file REDIS_PASSWORD_FILE names) as its password when it
+    carries none: the URLs stay plain configuration, and the password one secret that the Redis
+    servers read too (deploy/swarm/stack.yml). A URL with a password keeps its own."""
+    password = env.str("REDIS_PASSWORD", default="")
+    parts = urlsplit(url)
+    if not password or parts.password is not None or not parts.hostname:
+        return url
+    user, _, server = parts.netloc.rpartition("@")
+    return urlunsplit(parts._replace(netloc=f"{user}:{quote(password, safe='')}@{server}"))
+
+
 class RedisEnv(NamedTuple):
     """The Redis variables more than one settings component needs: read here, each with its one
     default, so no component imports another and their order in base.py does not matter."""
@@ -101,10 +129,12 @@ def redis_env() -> RedisEnv:
         )
     return RedisEnv(
         # Every other role defaults to the durable role's server, on its own database number.
-        durable_url=env_str_renamed(
-            "REDIS_DURABLE_URL",
-            old_name="REDIS_URL",
-            default=dev_default("redis://127.0.0.1:6379/0"),
+        durable_url=with_redis_password(
+            env_str_renamed(
+                "REDIS_DURABLE_URL",
+                old_name="REDIS_URL",
+                default=dev_default("redis://127.0.0.1:6379/0"),
+            )
         ),
         # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
         socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=2.0),

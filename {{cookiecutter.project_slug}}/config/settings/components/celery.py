@@ -5,7 +5,7 @@ and evicted, and an evicted broker key is a lost task."""
 from celery.schedules import crontab
 
 {% endif -%}
-from config.env import env, redis_env
+from config.env import env, redis_env, with_redis_password
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     redis_url_with_db,
@@ -18,9 +18,11 @@ from {{ cookiecutter.project_slug }}.platform.jobs.celery_redis import (
 
 _REDIS = redis_env()
 # The Redis URLs of the broker and result roles (check_redis and the health check use these)...
-REDIS_BROKER_URL = env.str("CELERY_BROKER_URL", default=redis_url_with_db(_REDIS.durable_url, 3))
-REDIS_RESULTS_URL = env.str(
-    "CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.durable_url, 4)
+REDIS_BROKER_URL = with_redis_password(
+    env.str("CELERY_BROKER_URL", default=redis_url_with_db(_REDIS.durable_url, 3))
+)
+REDIS_RESULTS_URL = with_redis_password(
+    env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.durable_url, 4))
 )
 
 # ...and what Celery connects with: the same URLs, or the sentinels when REDIS_SENTINELS is set.
@@ -102,4 +104,5 @@ CELERY_BEAT_SCHEDULE = {
 {%- endif %}
 
 # base.py star-imports this module: only the settings above may leave it.
-del {% if cookiecutter.__celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env, redis_url_with_db, sentinel_kwargs
+del {% if cookiecutter.__celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env
+del redis_url_with_db, sentinel_kwargs, with_redis_password

@@ -9,7 +9,7 @@ both build their connection options with
 
 from typing import Any
 
-from config.env import env, redis_env
+from config.env import env, redis_env, with_redis_password
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     django_redis_cache,
@@ -22,20 +22,27 @@ _METRICS = env.bool("METRICS_ENABLED", default=True)
 # The durable role (application data that must not be evicted) lives on REDIS_DURABLE_URL itself;
 # every other role defaults to the same server on its own database number.
 REDIS_DURABLE_URL = _REDIS.durable_url
-REDIS_CACHE_URL = env.str("REDIS_CACHE_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 1))
+# A role URL without a password gets REDIS_PASSWORD (config/env.py).
+REDIS_CACHE_URL = with_redis_password(
+    env.str("REDIS_CACHE_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 1))
+)
 {%- if cookiecutter.session_backend != "database" %}
-REDIS_SESSIONS_URL = env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 2))
+REDIS_SESSIONS_URL = with_redis_password(
+    env.str("REDIS_SESSIONS_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 2))
+)
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
 # Databases 3 and 4 belong to Celery (components/celery.py).
 {%- endif %}
-REDIS_RATE_LIMIT_URL = env.str(
-    "REDIS_RATE_LIMIT_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 5)
+REDIS_RATE_LIMIT_URL = with_redis_password(
+    env.str("REDIS_RATE_LIMIT_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 5))
 )
 {%- if cookiecutter.use_realtime == "y" %}
 # Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay logs (Redis
 # Streams) use db 6.
-REDIS_REALTIME_URL = env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 6))
+REDIS_REALTIME_URL = with_redis_password(
+    env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 6))
+)
 {%- endif %}
 
 REDIS_SOCKET_TIMEOUT = _REDIS.socket_timeout
@@ -83,4 +90,4 @@ DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 DJANGO_REDIS_LOGGER = "{{ cookiecutter.project_slug }}.cache"
 
 # base.py star-imports this module: only the settings above may leave it.
-del Any, django_redis_cache, env, redis_env, redis_url_with_db
+del Any, django_redis_cache, env, redis_env, redis_url_with_db, with_redis_password

@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -71,6 +72,47 @@ def test_production_still_starts_on_the_old_redis_variable_names_and_says_so() -
     assert result.returncode == 0, result.stderr
     assert "REDIS_URL is now called REDIS_DURABLE_URL" in result.stderr
     assert "CACHE_KEY_PREFIX is now called REDIS_KEY_PREFIX" in result.stderr
+
+
+def test_production_reads_secrets_from_the_files_name_file_variables_give(
+    tmp_path: Path,
+) -> None:
+    """The Swarm stack's secrets (deploy/swarm/stack.yml): Docker secret files, each named by a
+    NAME_FILE variable, with the newline `echo` leaves; REDIS_PASSWORD_FILE's password goes into
+    every Redis URL that has none, and a URL with its own keeps it."""
+    files = {"DJANGO_SECRET_KEY": "s" * 60, "REDIS_PASSWORD": "p@ss/word"}
+    for name, value in files.items():
+        (tmp_path / name).write_text(f"{value}\n")
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    env |= {f"{name}_FILE": str(tmp_path / name) for name in files}
+    env |= {
+        "REDIS_DURABLE_URL": "redis://redis.internal:6379/0",
+        "REDIS_CACHE_URL": "redis://:its-own@cache.internal:6379/0",
+    }
+    code = (
+        "from django.conf import settings as s; "
+        "print(repr(s.SECRET_KEY), s.REDIS_DURABLE_URL, s.REDIS_CACHE_URL, s.REDIS_RATE_LIMIT_URL)"
+    )
+
+    result = manage("shell", "-c", code, env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == [
+        repr("s" * 60),
+        "redis://:p%40ss%2Fword@redis.internal:6379/0",
+        "redis://:its-own@cache.internal:6379/0",
+        "redis://:p%40ss%2Fword@redis.internal:6379/5",
+    ]
+
+
+def test_production_refuses_a_secret_file_that_is_not_there() -> None:
+    env = {key: value for key, value in PRODUCTION_ENV.items() if key != "DJANGO_SECRET_KEY"}
+    env["DJANGO_SECRET_KEY_FILE"] = "/run/secrets/not-mounted"
+
+    result = manage("check", env=env)
+
+    assert result.returncode != 0
+    assert "/run/secrets/not-mounted" in result.stderr
 
 
 def test_production_requires_tls_to_the_database() -> None:
