@@ -81,6 +81,7 @@ UNCHOSEN_PATHS = (
             "config/settings/components/realtime.py",
             "config/gunicorn_events.py",
             "benchmarks/realtime.py",
+            "benchmarks/realtime_clients.py",
             "docs/realtime.md",
             "deploy/kubernetes/base/events.yaml",
             "deploy/kubernetes/base/ingress-events.yaml",
