@@ -23,17 +23,21 @@ class ClusterDeployment:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.nodes = [OwnRedis(workdir, *self._node_args(workdir, index)) for index in range(6)]
-
-    @staticmethod
-    def _node_args(workdir: Path, index: int) -> tuple[str, ...]:
-        # Each node rewrites its own nodes file with what it learns of the others. The bus port
-        # is a free port of its own: the default, port + 10000, may lie beyond 65535.
-        return (
-            *("--cluster-enabled", "yes", "--cluster-node-timeout", "1000"),
-            *("--cluster-config-file", str(workdir / f"nodes-{index}.conf")),
-            *("--cluster-port", str(free_port())),
-        )
+        self.nodes = [OwnRedis(workdir) for _ in range(6)]
+        taken = {node.port for node in self.nodes}
+        for index, node in enumerate(self.nodes):
+            # Each node rewrites its own nodes file with what it learns of the others. The bus
+            # port is a free port of its own (the default, port + 10000, may lie beyond 65535),
+            # none of the nodes' ports: those are not listened on yet.
+            bus_port = free_port()
+            while bus_port in taken:
+                bus_port = free_port()
+            taken.add(bus_port)
+            node.extra_args = (
+                *("--cluster-enabled", "yes", "--cluster-node-timeout", "1000"),
+                *("--cluster-config-file", str(workdir / f"nodes-{index}.conf")),
+                *("--cluster-port", str(bus_port)),
+            )
 
     @property
     def addresses(self) -> str:
@@ -44,7 +48,8 @@ class ClusterDeployment:
         for node in self.nodes:
             node.start()
         self._create()
-        self.wait_until(self.is_ok)
+        # A replica still in its first sync cannot be promoted: wait until each has synced.
+        self.wait_until(lambda: self.is_ok() and self._replicas_synced())
 
     def stop(self) -> None:
         for node in self.nodes:
@@ -74,6 +79,10 @@ class ClusterDeployment:
             for info in infos
         )
 
+    def _replicas_synced(self) -> bool:
+        links = [self.client(node).info("replication") for node in self.replicas()]
+        return len(links) == 3 and all(link["master_link_status"] == "up" for link in links)
+
     def live_nodes(self) -> list[OwnRedis]:
         return [node for node in self.nodes if node.process is not None]
 
@@ -96,6 +105,33 @@ class ClusterDeployment:
             if start <= slot <= end:
                 return next(node for node in self.nodes if node.port == int(primary[1]))
         raise LookupError(f"No primary owns slot {slot}")
+
+    def node_id(self, node: OwnRedis) -> str:
+        node_id: str = self.client(node).cluster("MYID")
+        return node_id
+
+    def migrate_slot(self, slot: int, target: OwnRedis, pause: float = 0.05) -> None:
+        """Move `slot` and its keys to the primary `target` as `redis-cli --cluster reshard`
+        does, a key at a time with `pause` between: meanwhile clients get ASK for the keys
+        already moved, and MOVED once the slot is the target's."""
+        source = next(node for node in self.primaries() if slot in self._slots_of(node))
+        src, dst = self.client(source), self.client(target)
+        dst.cluster("SETSLOT", slot, "IMPORTING", self.node_id(source))
+        src.cluster("SETSLOT", slot, "MIGRATING", self.node_id(target))
+        while keys := src.cluster("GETKEYSINSLOT", slot, 1):
+            src.migrate("127.0.0.1", target.port, keys, 0, 5000)
+            time.sleep(pause)
+        for node in self.primaries():
+            self.client(node).cluster("SETSLOT", slot, "NODE", self.node_id(target))
+
+    def _slots_of(self, node: OwnRedis) -> set[int]:
+        ranges = self.client(node).cluster("SLOTS")
+        return {
+            slot
+            for start, end, primary, *_ in ranges
+            if int(primary[1]) == node.port
+            for slot in range(start, end + 1)
+        }
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 30) -> float:
         """Seconds until `condition` held; fails the test after `timeout`."""

@@ -25,12 +25,9 @@ class AccountsConfig(AppConfig):
         post_delete.connect(forget_changed_user, sender=User, dispatch_uid="forget-user-copies")
         if "sessions" in settings.CACHES:  # sessions on a Redis of their own
             register_redis_role("sessions", cache_alias="sessions")
-        if find_spec(f"{self.name}.session_store"):  # read with the user's copy in one MGET
-            from {{ cookiecutter.project_slug }}.platform.accounts.session_store import (
-                session_and_copy_keys,
-            )
-
-            register_same_slot_keys("The session and its user copy", session_and_copy_keys)
+        engine = import_module(settings.SESSION_ENGINE)
+        if hasattr(engine, "session_and_copy_keys"):  # the project's store: one MGET for both
+            register_same_slot_keys("The session and its user copy", engine.session_and_copy_keys)
         # Register their checks; the modules exist only with Supabase Auth.
         for module in ("dev_token_key", "auth_webhooks"):
             if find_spec(f"{self.name}.{module}"):

@@ -7,9 +7,9 @@ for the next request. Writes fail the same way: a login (which creates a session
 a 500.
 
 A logged-in request needs the session and then its user: the store reads the signed copy of the
-user kept beside the session (user_copies.py) in the same MGET, one round trip for both. Both keys
-carry the session key in braces, a hash tag: on a Redis Cluster they hash to one slot, so the MGET
-stays one command on one node.
+user kept beside the session (user_copies.py) in the same MGET, one round trip for both. On a Redis
+Cluster both keys carry the session key as a hash tag: they hash to one slot, so the MGET stays one
+command on one node.
 """
 
 import logging
@@ -51,7 +51,7 @@ def _sessions_redis() -> Iterator[None]:
 
 
 def session_cache_key(session_key: str) -> str:
-    """Where a session is kept: Django's key with the session key as its hash tag."""
+    """Where a session is kept: Django's key, the session key a hash tag on a cluster."""
     return str(CacheSessionStore.cache_key_prefix) + hash_tag(session_key)
 
 

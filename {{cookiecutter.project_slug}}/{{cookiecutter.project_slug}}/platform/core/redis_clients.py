@@ -129,10 +129,11 @@ def redis_role_urls() -> dict[str, str]:
 
 
 def hash_tag(text: str) -> str:
-    """`text` as a hash tag: a Redis Cluster hashes only the part of a key inside its first
-    braces, so keys that carry the same tag share a slot, and one command (MGET, a script) may
-    touch them all. A standalone Redis ignores the braces."""
-    return "{" + text + "}"
+    """`text` as a hash tag on a Redis Cluster: the cluster hashes only the part of a key inside
+    its first braces, so keys that carry the same tag share a slot, and one command (MGET, a
+    script) may touch them all. Without a cluster, `text` itself: the keys of a standalone
+    deployment stay as they were."""
+    return "{" + text + "}" if settings.REDIS_CLUSTER_NODES else text
 
 
 @cache

@@ -2,6 +2,8 @@
 serving from them, on a cluster of the test's own (3 primaries, 3 replicas); the durable role
 refusing one. Sessions on a cluster are the accounts app's own tests."""
 
+import threading
+import time
 from collections.abc import Callable
 from io import StringIO
 from typing import Any
@@ -22,6 +24,7 @@ from {{ cookiecutter.project_slug }}.platform.core.redis_clients import SAME_SLO
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import cluster_diagnose
 from {{ cookiecutter.project_slug }}.platform.core.tests.cluster import cluster_settings, errors_counted
 from {{ cookiecutter.project_slug }}.platform.core.tests.failover import (
+    RECOVERY_BOUND_SECONDS,
     alice_session,
     serves_everything,
 )
@@ -143,3 +146,70 @@ def test_check_redis_names_a_stopped_replica_and_keys_that_would_cross_slots(
             "A two-key script would cross slots on the cluster (page, page-version): CROSSSLOT.",
         ),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_project_carries_on_when_a_primary_dies_under_traffic(
+    redis_cluster: ClusterDeployment,
+    on_cluster: dict[str, str],
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(**on_cluster)
+    with alice_session() as alice:
+        assert alice.login(server, "alice", PASSWORD).status_code == 200
+        assert serves_everything(alice, server, "before")
+        # The primary that holds alice's session: sessions, cache and rate limits all lose it.
+        session_key = alice.http.cookies[settings.SESSION_COOKIE_NAME]
+        victim = redis_cluster.node_of_key(session_key)
+        killed_at = time.monotonic()
+        victim.stop()
+        passes = [serves_everything(alice, server, "during 0")]
+        while not passes[-1]:
+            assert time.monotonic() - killed_at < RECOVERY_BOUND_SECONDS, (
+                f"no recovery; cluster ok: {redis_cluster.is_ok()}, "
+                f"primaries: {[n.port for n in redis_cluster.primaries()]}, victim {victim.port}"
+            )
+            passes.append(serves_everything(alice, server, f"during {len(passes)}"))
+        recovered = time.monotonic() - killed_at
+        after = [serves_everything(alice, server, f"after {n}") for n in range(5)]
+
+    # Shown with pytest -s: the figures in docs/scaling-out.md come from here.
+    print(
+        f"\ncluster failover: {passes.count(False)} failed passes, serving again "
+        f"{recovered:.1f} s after the primary died"
+    )
+    assert after == [True] * 5
+    assert redis_cluster.is_ok()
+    assert len(redis_cluster.primaries()) == 3  # its replica was promoted
+    assert errors_counted(redis_cluster, "CROSSSLOT") == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slot_migrated_under_traffic_is_followed_with_no_error_reaching_a_client(
+    redis_cluster: ClusterDeployment,
+    on_cluster: dict[str, str],
+    start_server: Callable[..., LiveServer],
+) -> None:
+    server = start_server(**on_cluster)
+    with alice_session() as alice:
+        assert alice.login(server, "alice", PASSWORD).status_code == 200
+        assert serves_everything(alice, server, "before")
+        # The slot of alice's session and user copy moves to another primary while she works.
+        session_key = alice.http.cookies[settings.SESSION_COOKIE_NAME]
+        slot = int(redis_cluster.client(redis_cluster.nodes[0]).cluster("KEYSLOT", session_key))
+        source = redis_cluster.node_of_key(session_key)
+        target = next(node for node in redis_cluster.primaries() if node is not source)
+        migration = threading.Thread(target=redis_cluster.migrate_slot, args=(slot, target))
+        migration.start()
+        passes: list[bool] = []
+        while migration.is_alive():
+            passes.append(serves_everything(alice, server, f"during {len(passes)}"))
+        migration.join()
+        after = serves_everything(alice, server, "after")
+
+    assert len(passes) > 0
+    assert all(passes)
+    assert after
+    assert redis_cluster.node_of_key(session_key) is target
+    assert errors_counted(redis_cluster, "MOVED") + errors_counted(redis_cluster, "ASK") > 0
+    assert errors_counted(redis_cluster, "CROSSSLOT") == 0
