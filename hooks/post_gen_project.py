@@ -63,6 +63,7 @@ UNCHOSEN_PATHS = (
         (
             "{{ cookiecutter.project_slug }}/platform/accounts/session_store.py",
             "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_session_outage.py",
+            "{{ cookiecutter.project_slug }}/platform/accounts/tests/test_sessions_on_cluster.py",
         ),
     ),
     (

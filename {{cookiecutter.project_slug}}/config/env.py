@@ -116,26 +116,37 @@ class RedisEnv(NamedTuple):
     sentinels: list[tuple[str, int]]
     sentinel_master: str
     sentinel_password: str
+    cluster_nodes: list[tuple[str, int]]
 
 
 def redis_env() -> RedisEnv:
-    """The shared Redis variables; ImproperlyConfigured when the Sentinel ones disagree."""
-    sentinels = [sentinel_address(entry) for entry in env.list("REDIS_SENTINELS", default=[])]
+    """The shared Redis variables; ImproperlyConfigured when the Sentinel ones disagree, or when
+    the durable role's URL points at a node of REDIS_CLUSTER_NODES."""
+    sentinels = [
+        redis_address(entry, variable="REDIS_SENTINELS", example="sentinel-1:26379")
+        for entry in env.list("REDIS_SENTINELS", default=[])
+    ]
     sentinel_master = env.str("REDIS_SENTINEL_MASTER", default="")
     if sentinels and not sentinel_master:
         raise ImproperlyConfigured(
             "REDIS_SENTINELS is set but REDIS_SENTINEL_MASTER is not: set it to the master's name "
             "in the sentinels' configuration (sentinel monitor <name> ...)."
         )
+    cluster_nodes = [
+        redis_address(entry, variable="REDIS_CLUSTER_NODES", example="cache-1:6379")
+        for entry in env.list("REDIS_CLUSTER_NODES", default=[])
+    ]
+    # Every other role defaults to the durable role's server, on its own database number.
+    durable_url = with_redis_password(
+        env_str_renamed(
+            "REDIS_DURABLE_URL",
+            old_name="REDIS_URL",
+            default=dev_default("redis://127.0.0.1:6379/0"),
+        )
+    )
+    refuse_cluster_url(durable_url, "REDIS_DURABLE_URL", cluster_nodes=cluster_nodes)
     return RedisEnv(
-        # Every other role defaults to the durable role's server, on its own database number.
-        durable_url=with_redis_password(
-            env_str_renamed(
-                "REDIS_DURABLE_URL",
-                old_name="REDIS_URL",
-                default=dev_default("redis://127.0.0.1:6379/0"),
-            )
-        ),
+        durable_url=durable_url,
         # Short socket timeouts: a Redis that stops answering costs a request seconds, not minutes.
         socket_timeout=env.float("REDIS_SOCKET_TIMEOUT", default=2.0),
         # rediss:// verifies the server certificate against the system CAs, or this bundle.
@@ -149,14 +160,31 @@ def redis_env() -> RedisEnv:
         sentinels=sentinels,
         sentinel_master=sentinel_master,
         sentinel_password=env.str("REDIS_SENTINEL_PASSWORD", default=""),
+        # Redis Cluster (docs/scaling-out.md): the cache, sessions and rate-limit roles.
+        cluster_nodes=cluster_nodes,
     )
 
 
-def sentinel_address(entry: str) -> tuple[str, int]:
-    """One REDIS_SENTINELS entry, `host:port`, as redis-py takes it."""
+def redis_address(entry: str, *, variable: str, example: str) -> tuple[str, int]:
+    """One `host:port` entry of `variable` (REDIS_SENTINELS, REDIS_CLUSTER_NODES), as redis-py
+    takes it."""
     host, _, port = entry.strip().rpartition(":")
     if not host or not port.isdigit():
-        raise ImproperlyConfigured(
-            f"REDIS_SENTINELS entry {entry!r} is not host:port (e.g. sentinel-1:26379)."
-        )
+        raise ImproperlyConfigured(f"{variable} entry {entry!r} is not host:port (e.g. {example}).")
     return host, int(port)
+
+
+def refuse_cluster_url(url: str, variable: str, *, cluster_nodes: list[tuple[str, int]]) -> None:
+    """ImproperlyConfigured when `url` (a role that stays off the cluster) names a node of
+    REDIS_CLUSTER_NODES."""
+    address = urlsplit(url)
+    if (address.hostname, address.port or 6379) in cluster_nodes:
+        raise ImproperlyConfigured(
+            f"{variable} points at {address.hostname}:{address.port or 6379}, a node of "
+            "REDIS_CLUSTER_NODES, but it needs a standalone or Sentinel Redis: the durable role's "
+            "multi-key commands and scripts would fail with CROSSSLOT on a cluster"
+{%- if cookiecutter.use_celery == "y" %}
+            ", and Celery's transport (kombu) has no Redis Cluster support (celery#2852)"
+{%- endif %}
+            ". Give it a Redis of its own."
+        )

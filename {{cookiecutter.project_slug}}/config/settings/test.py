@@ -4,7 +4,7 @@ import uuid
 
 from config.env import {% if cookiecutter.use_supabase_auth == "y" %}BASE_DIR, {% endif %}env
 from config.settings.base import *  # noqa: F403
-from config.settings.base import CACHES, INSTALLED_APPS, STORAGES
+from config.settings.base import CACHES, INSTALLED_APPS, REDIS_KEY_PREFIX, STORAGES
 
 # The platform's own tests drive a test-only app (testing/harness_app), never a product app, so
 # they pass with the example deleted. Its URLconf is the project's plus the harness app's.
@@ -46,7 +46,9 @@ STORAGES = {
 # A worker the tests start is handed the prefix of the run that started it.
 TEST_RUN_KEY_PREFIX = env.str("TEST_RUN_KEY_PREFIX", default="") or f"test-{uuid.uuid4().hex[:12]}"
 for cache_settings in CACHES.values():
-    cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX
+    # On a Redis Cluster each alias's prefix ends with its role's name (core/redis_config.py): kept.
+    role_suffix = str(cache_settings["KEY_PREFIX"]).removeprefix(REDIS_KEY_PREFIX)
+    cache_settings["KEY_PREFIX"] = TEST_RUN_KEY_PREFIX + role_suffix
 RATE_LIMIT_KEY_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rl"
 {%- if cookiecutter.use_realtime == "y" %}
 REALTIME_PREFIX = f"{TEST_RUN_KEY_PREFIX}:rt"

@@ -7,7 +7,7 @@ import time
 import httpx
 from pytest_django.fixtures import Settings
 
-from config.env import sentinel_address
+from config.env import redis_address
 
 from {{ cookiecutter.project_slug }}.testing.harness_app.urls import HARNESS_URL
 from {{ cookiecutter.project_slug }}.testing.sentinel import SENTINEL_MASTER, SentinelDeployment
@@ -28,7 +28,10 @@ def sentinel_settings(
         # Under Sentinel a URL gives only the database (and password): the host is a label.
         "REDIS_DURABLE_URL": f"redis://{SENTINEL_MASTER}/0",
     }
-    settings.REDIS_SENTINELS = [sentinel_address(a) for a in env["REDIS_SENTINELS"].split(",")]
+    settings.REDIS_SENTINELS = [
+        redis_address(a, variable="REDIS_SENTINELS", example="")
+        for a in env["REDIS_SENTINELS"].split(",")
+    ]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
     settings.REDIS_DURABLE_URL = env["REDIS_DURABLE_URL"]
     return env

@@ -15,6 +15,7 @@ from {{ cookiecutter.project_slug }}.testing.caddy import CaddyProxy
 from {{ cookiecutter.project_slug }}.testing.certificates import make_certificates
 from {{ cookiecutter.project_slug }}.testing.failover import sentinel_settings, serves_everything
 from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
+from {{ cookiecutter.project_slug }}.testing.redis_cluster import ClusterDeployment
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.sentinel import SentinelDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
@@ -24,14 +25,14 @@ from {{ cookiecutter.project_slug }}.testing.users import PASSWORD, create_user
 # A feature's own fixture module (`*_fixtures.py`) adds its process fixtures to the set.
 PROCESS_FIXTURES = {
     *("own_redis", "tls_redis", "sentinel_deployment", "start_server", "start_caddy", "page"),
-    *("pgbouncer", "two_servers"),
+    *("pgbouncer", "two_servers", "redis_cluster"),
 }
 # What the harness runs: the project (Python, which runs uvicorn and workers with -m; gunicorn),
 # redis-servers and sentinels, openssl for certificates, Playwright's driver (node) and Caddy.
 PROCESS_PROGRAMS = frozenset(
     (
         *(Path(sys.executable).name, "python", "python3", "gunicorn"),
-        *("redis-server", "redis-sentinel", "openssl", "node", "caddy", "pgbouncer"),
+        *("redis-server", "redis-sentinel", "redis-cli", "openssl", "node", "caddy", "pgbouncer"),
     )
 )
 
@@ -149,6 +150,15 @@ def start_caddy(tmp_path: Path) -> Iterator[Callable[[LiveServer], CaddyProxy]]:
 def sentinel_deployment(tmp_path: Path) -> Iterator[SentinelDeployment]:
     """A master, a replica and three sentinels of this test's own, stopped when it ends."""
     deployment = SentinelDeployment(tmp_path)
+    deployment.start()
+    yield deployment
+    deployment.stop()
+
+
+@pytest.fixture
+def redis_cluster(tmp_path: Path) -> Iterator[ClusterDeployment]:
+    """A Redis Cluster of this test's own (3 primaries, 3 replicas), stopped when it ends."""
+    deployment = ClusterDeployment(tmp_path)
     deployment.start()
     yield deployment
     deployment.stop()

@@ -5,7 +5,7 @@ and evicted, and an evicted broker key is a lost task."""
 from celery.schedules import crontab
 
 {% endif -%}
-from config.env import env, redis_env, with_redis_password
+from config.env import env, redis_env, refuse_cluster_url, with_redis_password
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     redis_url_with_db,
@@ -24,6 +24,9 @@ REDIS_BROKER_URL = with_redis_password(
 REDIS_RESULTS_URL = with_redis_password(
     env.str("CELERY_RESULT_BACKEND", default=redis_url_with_db(_REDIS.durable_url, 4))
 )
+# Never on a Redis Cluster (REDIS_CLUSTER_NODES): kombu has no cluster transport.
+refuse_cluster_url(REDIS_BROKER_URL, "CELERY_BROKER_URL", cluster_nodes=_REDIS.cluster_nodes)
+refuse_cluster_url(REDIS_RESULTS_URL, "CELERY_RESULT_BACKEND", cluster_nodes=_REDIS.cluster_nodes)
 
 # ...and what Celery connects with: the same URLs, or the sentinels when REDIS_SENTINELS is set.
 CELERY_BROKER_URL = (
@@ -105,4 +108,4 @@ CELERY_BEAT_SCHEDULE = {
 
 # base.py star-imports this module: only the settings above may leave it.
 del {% if cookiecutter.__celery_beat == "y" %}crontab, {% endif %}celery_sentinel_url, celery_tls, env, redis_env
-del redis_url_with_db, sentinel_kwargs, with_redis_password
+del redis_url_with_db, refuse_cluster_url, sentinel_kwargs, with_redis_password

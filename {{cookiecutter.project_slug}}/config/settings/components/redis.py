@@ -54,6 +54,11 @@ REDIS_KEY_PREFIX = _REDIS.key_prefix
 REDIS_SENTINELS = _REDIS.sentinels
 REDIS_SENTINEL_MASTER = _REDIS.sentinel_master
 REDIS_SENTINEL_PASSWORD = _REDIS.sentinel_password
+# Redis Cluster (docs/scaling-out.md). With REDIS_CLUSTER_NODES set, the cache, sessions and
+# rate-limit roles live on the cluster, each under its own key prefix; their URLs then only give
+# the password and scheme (rediss:// for TLS). The durable role{% if cookiecutter.use_celery == "y" %} and Celery{% endif %}
+# stay on REDIS_DURABLE_URL's standalone or Sentinel Redis.
+REDIS_CLUSTER_NODES = _REDIS.cluster_nodes
 CACHE_TIMEOUT = env.int("CACHE_TIMEOUT", default=300)
 
 _CACHE_OPTIONS: dict[str, Any] = {
@@ -64,6 +69,10 @@ _CACHE_OPTIONS: dict[str, Any] = {
     "sentinels": REDIS_SENTINELS,
     "sentinel_master": REDIS_SENTINEL_MASTER,
     "sentinel_password": REDIS_SENTINEL_PASSWORD,
+    "cluster_nodes": REDIS_CLUSTER_NODES,
+    # Each role's client times its commands under the role's name in core's registry
+    # (core/redis_clients.py), for the metrics.
+    "timed": _METRICS,
 }
 
 CACHES = {
@@ -71,8 +80,7 @@ CACHES = {
     "default": django_redis_cache(
         REDIS_CACHE_URL,
         ignore_exceptions=True,
-        # Its role's name in core's registry (core/redis_clients.py), for its command metrics.
-        metrics_role="cache" if _METRICS else None,
+        role="cache",
         **_CACHE_OPTIONS,
     ),
 {%- if cookiecutter.session_backend != "database" %}
@@ -80,7 +88,7 @@ CACHES = {
     "sessions": django_redis_cache(
         REDIS_SESSIONS_URL,
         ignore_exceptions=False,
-        metrics_role="sessions" if _METRICS else None,
+        role="sessions",
         **_CACHE_OPTIONS,
     ),
 {%- endif %}

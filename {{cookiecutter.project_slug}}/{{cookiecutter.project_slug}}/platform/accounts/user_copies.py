@@ -21,8 +21,8 @@ Postgres), and:
   put under this holder's key is refused (the signed row carries its id and Supabase id, and the
   holder names the one it expects).
 - Forgotten when the user changes: each user has an index of the holders of a copy of it; saving
-  or deleting the user drops those copies in one script, at once and again after the transaction
-  commits (so a concurrent read cannot put back the row from before it). `QuerySet.update()` sends
+  or deleting the user drops those copies, at once and again after the transaction commits (so a
+  concurrent read cannot put back the row from before it). `QuerySet.update()` sends
   no signal: such changes show within SESSION_USER_CACHE_SECONDS, or call `forget_user_copies`
   after them.
 - Loading a user any other way (`request.auser()`, `backend.get_user()` outside a request) reads
@@ -45,6 +45,7 @@ from redis.exceptions import RedisError
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
     CACHE_ALIAS_ROLES,
+    hash_tag,
     redis_client,
 )
 
@@ -52,13 +53,6 @@ logger = logging.getLogger(__name__)
 
 SIGNING_SALT = "{{ cookiecutter.project_slug }}.accounts.user-copy"
 JSON_TYPES = (str, int, float, bool, list, dict)
-# Deletes the copies a user's index names, and the index, in one step (a script runs atomically).
-FORGET_SCRIPT = """
-local holders = redis.call('SMEMBERS', KEYS[1])
-for _, holder in ipairs(holders) do redis.call('DEL', ARGV[1] .. holder) end
-redis.call('DEL', KEYS[1])
-return #holders
-"""
 
 
 class CheckedCopy:
@@ -82,7 +76,9 @@ ROW_ATTNAMES = [field.attname for field in ROW_FIELDS]
 
 
 def session_holder(session_key: str) -> str:
-    return f"session:{session_key}"
+    # The session key as a hash tag, as in the project's session store's own key: on a Redis
+    # Cluster the copy shares the session's slot, and both are read in one MGET.
+    return f"session:{hash_tag(session_key)}"
 
 
 def user_copy_key(holder: str) -> str:
@@ -178,7 +174,7 @@ def copy_user(holder: str, user: User) -> None:
     index = _copies().make_key(_index_key(user.pk))
     try:
         _copies().set(user_copy_key(holder), signed, seconds)
-        with _copies_client().pipeline() as pipeline:
+        with _copies_client().pipeline(transaction=True) as pipeline:
             pipeline.sadd(index, holder)
             pipeline.expire(index, seconds)
             pipeline.execute()
@@ -187,10 +183,17 @@ def copy_user(holder: str, user: User) -> None:
 
 
 def _forget_copies(user_id: int) -> None:
-    index, copies = _copies().make_key(_index_key(user_id)), _copies().make_key(user_copy_key(""))
+    index = _copies().make_key(_index_key(user_id))
     try:
-        _copies_client().eval(FORGET_SCRIPT, 1, index, copies)
-    except RedisError as error:  # the copies expire within SESSION_USER_CACHE_SECONDS
+        # The index is read and deleted in one transaction (one key: one slot on a Redis Cluster,
+        # where the copies live in their holders' slots). A holder added after it goes into a
+        # new index, which the second call, after the commit, drops.
+        with _copies_client().pipeline(transaction=True) as pipeline:
+            pipeline.smembers(index)
+            pipeline.delete(index)
+            holders, _ = pipeline.execute()
+        _copies().delete_many([user_copy_key(holder.decode()) for holder in holders])
+    except (ConnectionInterrupted, RedisError) as error:  # they expire within the bound
         logger.warning("Could not drop the copies of user %s: %s", user_id, error)
 
 

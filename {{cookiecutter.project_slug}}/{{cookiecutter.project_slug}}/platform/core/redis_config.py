@@ -15,6 +15,8 @@ MAX_CONNECTIONS_PER_ROLE = 50
 # The client class of every role when metrics are on (a dotted path: settings import no client).
 _OBSERVABILITY = "{{ cookiecutter.project_slug }}.platform.observability"
 TIMED_REDIS_CLIENT = f"{_OBSERVABILITY}.redis_timing.TimedRedis"
+# django-redis's client class for a cache on a Redis Cluster (REDIS_CLUSTER_NODES).
+CLUSTER_CACHE_CLIENT = f"{__package__}.cluster_cache.ClusterCacheClient"
 
 
 def redis_url_with_db(url: str, db: int) -> str:
@@ -66,6 +68,18 @@ def sentinel_master_kwargs(url: str) -> dict[str, object]:
     return kwargs
 
 
+def cluster_kwargs(url: str, *, socket_timeout: float, ca_certs: str) -> dict[str, object]:
+    """A cluster role's connection options: what its URL still says there (credentials and TLS;
+    a cluster has database 0 only, and key prefixes instead of numbers), without the one-retry
+    policy of the other roles: RedisCluster retries by itself, following MOVED and ASK redirections
+    and re-reading the slot map after a failover."""
+    kwargs = redis_connection_kwargs(url, socket_timeout=socket_timeout, ca_certs=ca_certs)
+    del kwargs["retry"]
+    credentials = sentinel_master_kwargs(url)
+    del credentials["db"]
+    return {**kwargs, **credentials}
+
+
 def url_credentials(url: str) -> str:
     """The `user:password@` part of `url` (empty when it has none), to carry over to another."""
     credentials = urlsplit(url).netloc.rpartition("@")[0]
@@ -88,10 +102,13 @@ def django_redis_cache(
     sentinels: list[tuple[str, int]],
     sentinel_master: str,
     sentinel_password: str,
-    metrics_role: str | None = None,
+    cluster_nodes: list[tuple[str, int]],
+    role: str,
+    timed: bool,
 ) -> dict[str, object]:
-    """One CACHES entry on django-redis: the pool options above, or the Sentinel master. With a
-    `metrics_role` (METRICS_ENABLED), its client times each command under that role's name."""
+    """One CACHES entry on django-redis for `role` (its name in core's registry): the pool options
+    above, the Sentinel master, or the Redis Cluster of `cluster_nodes`. `timed`
+    (METRICS_ENABLED): its client times each command under the role's name."""
     pool_kwargs = redis_connection_kwargs(
         location, socket_timeout=socket_timeout, ca_certs=ca_certs
     )
@@ -103,10 +120,16 @@ def django_redis_cache(
         # write a key in Redis could run code in the web processes (core/cache_serializers.py).
         "SERIALIZER": f"{__package__}.cache_serializers.JSONSerializer",
     }
-    if metrics_role is not None:
+    if timed and not cluster_nodes:
         options["REDIS_CLIENT_CLASS"] = TIMED_REDIS_CLIENT
-        options["REDIS_CLIENT_KWARGS"] = {"metrics_role": metrics_role}
-    if not sentinels:
+        options["REDIS_CLIENT_KWARGS"] = {"metrics_role": role}
+    if cluster_nodes:
+        # The client connects to the cluster itself (core/redis_clients.py). The cache and the
+        # sessions share the cluster's one database: each role gets its own key prefix, which its
+        # clear() deletes instead of running FLUSHDB.
+        options["CLIENT_CLASS"] = CLUSTER_CACHE_CLIENT
+        key_prefix = f"{key_prefix}:{role}"
+    elif not sentinels:
         options["CONNECTION_POOL_CLASS"] = "redis.BlockingConnectionPool"
         options["CONNECTION_POOL_KWARGS"] = {
             "max_connections": MAX_CONNECTIONS_PER_ROLE,

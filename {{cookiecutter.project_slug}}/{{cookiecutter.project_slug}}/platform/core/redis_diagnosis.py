@@ -12,6 +12,7 @@ from redis import Redis
 from redis.exceptions import (
     AuthenticationError,
     AuthenticationWrongNumberOfArgsError,
+    RedisClusterException,
     RedisError,
     ResponseError,
 )
@@ -20,12 +21,17 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from redis.utils import HIREDIS_AVAILABLE
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    SAME_SLOT_KEYS,
+    cluster_client,
+    cluster_node_client,
+    cluster_roles,
     redis_client,
     redis_role_urls,
     sentinel_manager,
 )
 
 EVICTING_IS_FINE = {"cache"}
+CLUSTER_SLOTS = 16384
 NAME_RESOLUTION_ERRORS = ("Name or service not known", "name resolution", "nodename nor servname")
 PING_SAMPLES = 5
 
@@ -61,6 +67,18 @@ class SentinelReport:
     replicas: list[str] = field(default_factory=list)
     sentinels_answering: list[str] = field(default_factory=list)
     sentinels_configured: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not any(finding.level == "error" for finding in self.findings)
+
+
+@dataclass
+class ClusterReport:
+    state: str | None = None
+    slots_served: int = 0
+    nodes: dict[str, str] = field(default_factory=dict)  # host:port: primary, replica or failing
     findings: list[Finding] = field(default_factory=list)
 
     @property
@@ -268,3 +286,68 @@ def sentinel_diagnose() -> SentinelReport | None:
             )
         )
     return report
+
+
+def cluster_diagnose() -> ClusterReport | None:
+    """Whether the Redis Cluster serves every slot, which of its nodes answer, and whether any
+    multi-key command or script of the project would cross slots."""
+    roles = cluster_roles()
+    if not roles:
+        return None
+    url = next(iter(roles.values()))
+    report = ClusterReport()
+    try:
+        client = cluster_client(url)
+        info, nodes = client.cluster_info(), client.cluster_nodes()
+    except (RedisError, RedisClusterException) as error:
+        report.findings.append(connection_finding(error, url))
+        return report
+    report.state, report.slots_served = info["cluster_state"], int(info["cluster_slots_ok"])
+    if report.state != "ok" or report.slots_served < CLUSTER_SLOTS:
+        report.findings.append(
+            Finding(
+                "error",
+                f"The cluster serves {report.slots_served} of {CLUSTER_SLOTS} slots "
+                f"(cluster_state:{report.state}): commands on the others fail.",
+                "Bring back the primary of the missing slots, or assign them (redis-cli "
+                "--cluster fix <node>).",
+            )
+        )
+    for address, node in nodes.items():
+        address = address.split("@")[0]  # host:port@bus-port in some versions
+        report.nodes[address] = _node_state(address, node, url)
+    failing = [address for address, state in report.nodes.items() if state == "failing"]
+    if failing:
+        report.findings.append(
+            Finding(
+                "warning",
+                f"Cluster nodes not answering: {', '.join(failing)}.",
+                "Start them again, or forget them (CLUSTER FORGET) once replaced.",
+            )
+        )
+    report.findings += _cross_slot_findings(client)
+    return report
+
+
+def _node_state(address: str, node: dict[str, Any], url: str) -> str:
+    try:
+        cluster_node_client(address, url).ping()
+    except RedisError:
+        return "failing"
+    return "primary" if "master" in str(node.get("flags", "")) else "replica"
+
+
+def _cross_slot_findings(client: Any) -> list[Finding]:
+    findings = []
+    for name, sample in SAME_SLOT_KEYS.items():
+        keys = sample()
+        slots = {client.keyslot(key) for key in keys}
+        if len(slots) > 1:
+            findings.append(
+                Finding(
+                    "error",
+                    f"{name} would cross slots on the cluster ({', '.join(keys)}): CROSSSLOT.",
+                    "Give the keys one hash tag ({...}) so they share a slot.",
+                )
+            )
+    return findings

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from pytest_django.fixtures import Settings
 
-from config.env import sentinel_address
+from config.env import redis_address
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
@@ -72,7 +72,10 @@ def test_passwords_for_the_master_and_the_sentinels_are_used(
         tmp_path, password="master-secret", sentinel_password="s-secret"
     )
     deployment.start()
-    settings.REDIS_SENTINELS = [sentinel_address(a) for a in deployment.addresses.split(",")]
+    settings.REDIS_SENTINELS = [
+        redis_address(a, variable="REDIS_SENTINELS", example="")
+        for a in deployment.addresses.split(",")
+    ]
     settings.REDIS_SENTINEL_MASTER = SENTINEL_MASTER
     settings.REDIS_DURABLE_URL = f"redis://:master-secret@{SENTINEL_MASTER}/0"
     try:

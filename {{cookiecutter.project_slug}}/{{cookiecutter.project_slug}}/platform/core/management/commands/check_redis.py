@@ -5,9 +5,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import (
+    ClusterReport,
     Finding,
     RoleReport,
     SentinelReport,
+    cluster_diagnose,
     redis_diagnose,
     sentinel_diagnose,
 )
@@ -26,18 +28,29 @@ class Command(BaseCommand):
         parser.add_argument("--json", action="store_true", help="Print the report as JSON.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sentinel = sentinel_diagnose()
+        sentinel, cluster = sentinel_diagnose(), cluster_diagnose()
         reports = redis_diagnose()
-        ok = all(report.ok for report in reports) and (sentinel is None or sentinel.ok)
+        topology = [report for report in (sentinel, cluster) if report is not None]
+        ok = all(report.ok for report in reports) and all(report.ok for report in topology)
         if options["json"]:
             payload = [{**asdict(report), "ok": report.ok} for report in reports]
             sentinel_payload = sentinel and {**asdict(sentinel), "ok": sentinel.ok}
+            cluster_payload = cluster and {**asdict(cluster), "ok": cluster.ok}
             self.stdout.write(
-                json.dumps({"ok": ok, "sentinel": sentinel_payload, "roles": payload})
+                json.dumps(
+                    {
+                        "ok": ok,
+                        "sentinel": sentinel_payload,
+                        "cluster": cluster_payload,
+                        "roles": payload,
+                    }
+                )
             )
         else:
             if sentinel:
                 self._write_sentinel(sentinel)
+            if cluster:
+                self._write_cluster(cluster)
             for report in reports:
                 self._write_report(report)
             self._write_summary(reports)
@@ -53,6 +66,16 @@ class Command(BaseCommand):
         if report.master:
             replicas = ", ".join(report.replicas) or "none"
             self.stdout.write(f"          master {report.master}, replicas: {replicas}")
+        self._write_findings(report.findings)
+
+    def _write_cluster(self, report: ClusterReport) -> None:
+        status = self.style.SUCCESS("OK") if report.ok else self.style.ERROR("FAILED")
+        self.stdout.write(
+            f"cluster   {report.slots_served}/16384 slots served  {status} "
+            f"(cluster_state:{report.state})"
+        )
+        for address, state in report.nodes.items():
+            self.stdout.write(f"          {address} {state}")
         self._write_findings(report.findings)
 
     def _write_report(self, report: RoleReport) -> None:
