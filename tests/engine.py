@@ -142,6 +142,24 @@ def image_present(name: str) -> bool:
     return docker("image", "inspect", name).returncode == 0
 
 
+# Tries of a debootstrap: the mirror sometimes fails one download ("Couldn't download packages")
+# while three run side by side.
+DEBOOTSTRAP_TRIES = 3
+
+
+def _debootstrap(name: str, packages: list[str], rootfs: Path) -> None:
+    include = f"--include={','.join(packages)}"
+    command = ["debootstrap", "--variant=minbase", include, "bookworm", str(rootfs), DEBIAN_MIRROR]
+    for _ in range(DEBOOTSTRAP_TRIES):
+        shutil.rmtree(rootfs, ignore_errors=True)
+        made = subprocess.run(command, capture_output=True, text=True, timeout=900, check=False)
+        if made.returncode == 0:
+            return
+    raise AssertionError(
+        f"debootstrap for {name}, {DEBOOTSTRAP_TRIES} tries:\n{made.stdout[-4000:]}{made.stderr}"
+    )
+
+
 def import_root_file_system(name: str, packages: list[str]) -> str:
     """A Debian 12 minbase root file system with `packages`, imported as an image (unless one is
     there already); its name. Packages go in on the host (debootstrap): downloads from inside a
@@ -153,15 +171,7 @@ def import_root_file_system(name: str, packages: list[str]) -> str:
         raise RuntimeError(f"{image} needs debootstrap: apt-get install debootstrap")
     with tempfile.TemporaryDirectory(prefix="stand-in-") as scratch:
         rootfs = Path(scratch) / "rootfs"
-        include = f"--include={','.join(packages)}"
-        made = subprocess.run(
-            ["debootstrap", "--variant=minbase", include, "bookworm", str(rootfs), DEBIAN_MIRROR],
-            capture_output=True,
-            text=True,
-            timeout=900,
-            check=False,
-        )
-        assert made.returncode == 0, f"debootstrap for {name}:\n{made.stdout[-4000:]}{made.stderr}"
+        _debootstrap(name, packages, rootfs)
         for cache in ("var/cache/apt/archives", "var/lib/apt/lists"):
             shutil.rmtree(rootfs / cache, ignore_errors=True)
         tar = subprocess.Popen(["tar", "-C", str(rootfs), "-c", "."], stdout=subprocess.PIPE)
