@@ -7,7 +7,7 @@
   what running a script costs Redis beyond a plain command).
 
 No check that counts in Redis beats one round trip, so the naive decorator over a bare INCR is
-the ceiling of any speed-up on this machine; the goal is ours reaching 85 % of it.
+the ceiling of any speed-up on this machine; the target is ours reaching 85 % of it.
 
 Run: `make bench-rate-limit` (or `python -m benchmarks.rate_limit --rounds 5 --checks 2000`).
 Absolute times vary between machines and runs; the ratios are the result.

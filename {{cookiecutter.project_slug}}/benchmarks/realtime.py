@@ -42,8 +42,8 @@ Client = subprocess.Popen[str]
 STREAM_PATH = "/api/events/stream/"
 EVENTS_PER_ROUND = 20
 SECONDS_BETWEEN_EVENTS = 0.05
-# The issue's goals, per number of clients: p50 and p95 in ms, and server KiB per client.
-GOALS: dict[int, dict[str, float]] = {
+# The targets, per number of clients: p50 and p95 in ms, and server KiB per client.
+TARGETS: dict[int, dict[str, float]] = {
     1000: {"p50": 25, "p95": 100},
     10000: {"p95": 1000, "kib_per_client": 50},
 }
@@ -134,12 +134,14 @@ class Round:
     machine_busy: float
 
     def missed(self) -> list[str]:
-        """The goals of this number of clients that the round missed."""
-        goals = {**GOALS.get(self.clients, {}), "delivered": 1.0} if self.clients in GOALS else {}
+        """The targets of this number of clients that the round missed."""
+        if self.clients not in TARGETS:
+            return []
+        targets = {**TARGETS[self.clients], "delivered": 1.0}
         figures = asdict(self)
         return [
-            f"{name} {figures[name]:.1f} (goal {'>=' if name == 'delivered' else '<='} {bound:g})"
-            for name, bound in goals.items()
+            f"{name} {figures[name]:.1f} (target {'>=' if name == 'delivered' else '<='} {bound:g})"
+            for name, bound in targets.items()
             if (figures[name] < bound if name == "delivered" else figures[name] > bound)
         ]
 
@@ -159,7 +161,7 @@ class Round:
         return f"none reached: busiest events worker at {self.server_busy:.0%} of a core"
 
     def as_dict(self) -> dict[str, Any]:
-        verdict = ("MET" if not self.missed() else "MISSED") if self.clients in GOALS else ""
+        verdict = ("MET" if not self.missed() else "MISSED") if self.clients in TARGETS else ""
         return {
             **asdict(self),
             "verdict": verdict,
