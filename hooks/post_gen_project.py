@@ -132,7 +132,8 @@ UNCHOSEN_PATHS = (
     (
         "{{ cookiecutter.use_supabase_auth }}" == "n" or "{{ cookiecutter.use_celery }}" == "n",
         (
-            "{{ cookiecutter.project_slug }}/notes/migrations/0004_notesummary_row_level_security.py",
+            "{{ cookiecutter.project_slug }}/notes/migrations/"
+            "0004_notesummary_row_level_security.py",
         ),
     ),
     (
