@@ -20,10 +20,19 @@ from redis.cluster import RedisCluster
 from config.env import redis_env
 
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import PASSWORD
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import SAME_SLOT_KEYS, redis_client
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    SAME_SLOT_KEYS,
+    redis_client,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_diagnosis import cluster_diagnose
-from {{ cookiecutter.project_slug }}.platform.core.tests.cluster import cluster_settings, errors_counted
-from {{ cookiecutter.project_slug }}.testing.failover import RECOVERY_BOUND_SECONDS, serves_everything
+from {{ cookiecutter.project_slug }}.platform.core.tests.cluster import (
+    cluster_settings,
+    errors_counted,
+)
+from {{ cookiecutter.project_slug }}.testing.failover import (
+    RECOVERY_BOUND_SECONDS,
+    serves_everything,
+)
 from {{ cookiecutter.project_slug }}.testing.redis_cluster import CLUSTER_SLOTS, ClusterDeployment
 from {{ cookiecutter.project_slug }}.testing.servers import ApiSession, LiveServer
 
