@@ -89,6 +89,31 @@ def test_the_cache_row_shows_the_spread_of_its_rounds(results: dict[str, Any]) -
     assert "(rounds 1.10-2.00x)" in row.baseline
 
 
+def test_the_cache_on_a_cluster_has_its_row_against_a_bare_cluster_client(
+    results: dict[str, Any],
+) -> None:
+    results["cache"]["cluster"] = {
+        "us": {"cluster cache get+set": 280.0, "bare RedisCluster GET+SET": 200.0},
+        "ratio_vs_bare": 1.4,
+        "ratio_vs_bare_spread": [1.2, 1.6],
+    }
+
+    row = {row.ratio_label: row for row in rows_from(results)}["cluster / bare RedisCluster"]
+
+    assert row.ratio == pytest.approx(1.4)
+    assert row.verdict == "MISSED"
+    assert row.baseline == "bare RedisCluster 200 us (rounds 1.20-1.60x)"
+
+
+def test_a_cluster_row_not_measured_says_why(results: dict[str, Any]) -> None:
+    results["cache"]["cluster"] = {"not_measured": "not measured: redis-server is not installed"}
+
+    row = {row.ratio_label: row for row in rows_from(results)}["cluster / bare RedisCluster"]
+
+    assert row.ours == "not measured: redis-server is not installed"
+    assert row.verdict == ""
+
+
 def test_realtime_rows_hold_each_client_count_to_its_goals(results: dict[str, Any]) -> None:
     realtime = results["realtime"]["by_clients"]
     realtime["1000"] = {**realtime["1000"], "p50": 20.0, "p95": 150.0}
