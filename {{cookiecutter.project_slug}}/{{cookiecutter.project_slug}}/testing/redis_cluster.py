@@ -12,7 +12,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
-from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis, seconds_until
 
 CLUSTER_SLOTS = 16384
 
@@ -135,9 +135,4 @@ class ClusterDeployment:
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 30) -> float:
         """Seconds until `condition` held; fails the test after `timeout`."""
-        started = time.monotonic()
-        while not condition():
-            if time.monotonic() - started > timeout:
-                pytest.fail(f"Redis Cluster: condition not met within {timeout} s")
-            time.sleep(0.1)
-        return time.monotonic() - started
+        return seconds_until(condition, timeout=timeout, what="Redis Cluster")

@@ -1,16 +1,14 @@
 """A Sentinel deployment of the test's own: a master, a replica and three sentinels on loopback,
 for failover tests."""
 
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
 from redis import Redis
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.testing.certificates import tls_server_args
-from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis, seconds_until
 
 SENTINEL_MASTER = "{{ cookiecutter.project_slug }}-master"
 
@@ -102,9 +100,4 @@ class SentinelDeployment:
 
     def wait_until(self, condition: Callable[[], bool], timeout: float = 30) -> float:
         """Seconds until `condition` held; fails the test after `timeout`."""
-        started = time.monotonic()
-        while not condition():
-            if time.monotonic() - started > timeout:
-                pytest.fail(f"Sentinel deployment: condition not met within {timeout} s")
-            time.sleep(0.1)
-        return time.monotonic() - started
+        return seconds_until(condition, timeout=timeout, what="Sentinel deployment")

@@ -1,4 +1,8 @@
-"""How a Redis role is connected to: the options every pool gets, Sentinel, TLS.
+"""How a Redis role is connected to: the options every pool gets, Sentinel, Redis Cluster, TLS.
+
+This module and redis_clients.py are the Redis clients module, in two halves: this one is what
+the settings import (no Django, no clients), so the cache's and the sessions' cluster client is
+chosen here, when CACHES is built; redis_clients.py holds every other "is this a cluster" branch.
 
 Pure functions of their arguments (no `django.conf.settings`): the settings components call them
 to build CACHES and the other Redis connections they configure, and `redis_clients` calls them
@@ -57,14 +61,20 @@ def sentinel_kwargs(*, socket_timeout: float, password: str) -> dict[str, object
 
 def sentinel_master_kwargs(url: str) -> dict[str, object]:
     """What a role's URL still says under Sentinel: database, credentials and TLS."""
+    return {"db": int(urlsplit(url).path.lstrip("/") or 0), **url_login_kwargs(url)}
+
+
+def url_login_kwargs(url: str) -> dict[str, object]:
+    """What a role's URL says of how to log in wherever its host is decided elsewhere (by the
+    sentinels, or by the cluster's slot map): credentials and TLS."""
     parts = urlsplit(url)
-    kwargs: dict[str, object] = {"db": int(parts.path.lstrip("/") or 0)}
+    kwargs: dict[str, object] = {}
     if parts.username:
         kwargs["username"] = unquote(parts.username)
     if parts.password:
         kwargs["password"] = unquote(parts.password)
     if parts.scheme == "rediss":
-        kwargs["ssl"] = True  # the Sentinel pool then uses its TLS connection class
+        kwargs["ssl"] = True  # Sentinel's pool and RedisCluster then connect over TLS
     return kwargs
 
 
@@ -75,9 +85,7 @@ def cluster_kwargs(url: str, *, socket_timeout: float, ca_certs: str) -> dict[st
     and re-reading the slot map after a failover."""
     kwargs = redis_connection_kwargs(url, socket_timeout=socket_timeout, ca_certs=ca_certs)
     del kwargs["retry"]
-    credentials = sentinel_master_kwargs(url)
-    del credentials["db"]
-    return {**kwargs, **credentials}
+    return {**kwargs, **url_login_kwargs(url)}
 
 
 def url_credentials(url: str) -> str:

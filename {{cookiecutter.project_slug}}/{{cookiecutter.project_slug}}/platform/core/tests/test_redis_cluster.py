@@ -153,18 +153,26 @@ def test_check_redis_names_a_stopped_replica_and_keys_that_would_cross_slots(
     ]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_project_carries_on_when_a_primary_dies_under_traffic(
-    redis_cluster: ClusterDeployment,
-    on_cluster: dict[str, str],
-    alice: ApiSession,
-    start_server: Callable[..., LiveServer],
-) -> None:
+# A server on the cluster and alice's session key, once she has logged in and been served.
+AliceServed = tuple[LiveServer, str]
+
+
+@pytest.fixture
+def alice_served_on_cluster(
+    on_cluster: dict[str, str], alice: ApiSession, start_server: Callable[..., LiveServer]
+) -> AliceServed:
     server = start_server(**on_cluster)
     assert alice.login(server, "alice", PASSWORD).status_code == 200
     assert serves_everything(alice, server, "before")
+    return server, alice.http.cookies[settings.SESSION_COOKIE_NAME]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_project_carries_on_when_a_primary_dies_under_traffic(
+    redis_cluster: ClusterDeployment, alice: ApiSession, alice_served_on_cluster: AliceServed
+) -> None:
+    server, session_key = alice_served_on_cluster
     # The primary that holds alice's session: sessions, cache and rate limits all lose it.
-    session_key = alice.http.cookies[settings.SESSION_COOKIE_NAME]
     victim = redis_cluster.node_of_key(session_key)
     killed_at = time.monotonic()
     victim.stop()
@@ -191,16 +199,10 @@ def test_the_project_carries_on_when_a_primary_dies_under_traffic(
 
 @pytest.mark.django_db(transaction=True)
 def test_a_slot_migrated_under_traffic_is_followed_with_no_error_reaching_a_client(
-    redis_cluster: ClusterDeployment,
-    on_cluster: dict[str, str],
-    alice: ApiSession,
-    start_server: Callable[..., LiveServer],
+    redis_cluster: ClusterDeployment, alice: ApiSession, alice_served_on_cluster: AliceServed
 ) -> None:
-    server = start_server(**on_cluster)
-    assert alice.login(server, "alice", PASSWORD).status_code == 200
-    assert serves_everything(alice, server, "before")
+    server, session_key = alice_served_on_cluster
     # The slot of alice's session and user copy moves to another primary while she works.
-    session_key = alice.http.cookies[settings.SESSION_COOKIE_NAME]
     slot = int(redis_cluster.client(redis_cluster.nodes[0]).cluster("KEYSLOT", session_key))
     source = redis_cluster.node_of_key(session_key)
     target = next(node for node in redis_cluster.primaries() if node is not source)
