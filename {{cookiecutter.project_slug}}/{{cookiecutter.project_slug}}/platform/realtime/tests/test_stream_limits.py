@@ -7,6 +7,7 @@ import socket
 import struct
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -135,6 +136,37 @@ def test_streams_hold_no_database_connection_so_another_users_request_is_served(
 
     assert status == 200
     assert elapsed < 3, f"the request waited {elapsed:.1f} s for a database connection"
+
+
+def threads_of(server: LiveServer) -> int:
+    assert server.process is not None
+    status = Path(f"/proc/{server.process.pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def test_open_streams_hold_no_thread_each(
+    start_server: Callable[..., LiveServer], user: User
+) -> None:
+    # Each request's synchronous work (middleware, session, user) runs on a thread of its own
+    # that asgiref keeps until the response ends: for a stream, hours.
+    server = start_server(REALTIME_MAX_STREAMS_PER_USER="100")
+
+    async def scenario() -> tuple[int, int]:
+        async with httpx.AsyncClient() as http:
+            first = await open_streams(http, [stream_url(server, user) for _ in range(20)])
+            await asyncio.sleep(0.5)  # the threads given up have ended
+            with_first = threads_of(server)
+            second = await open_streams(http, [stream_url(server, user) for _ in range(20)])
+            await asyncio.sleep(0.5)
+            with_both = threads_of(server)
+            await close(first + second)
+        return with_first, with_both
+
+    with_first, with_both = asyncio.run(scenario())
+
+    # The process's shared thread pools are already started by the first twenty: twenty more
+    # streams add none (they added twenty while each stream kept its request's thread).
+    assert with_both - with_first < 5, f"{with_first} threads, then {with_both}"
 
 
 def test_a_users_streams_beyond_the_cap_are_refused_in_every_process_until_one_closes(
