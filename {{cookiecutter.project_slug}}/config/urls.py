@@ -11,6 +11,11 @@ from {{ cookiecutter.project_slug }}.platform.realtime.views import realtime_pag
 {%- endif %}
 
 urlpatterns = [
+{%- if cookiecutter.use_realtime == "y" %}
+    # First: an open event stream keeps its URL match, with every pattern tried before it, for as
+    # long as it streams (hours, times every client).
+    path("api/events/", include("{{ cookiecutter.project_slug }}.platform.realtime.urls")),
+{%- endif %}
     # The admin's login form is a plain Django view: the decorator guards it against guessing.
     path("admin/login/", rate_limit(limit=20, period=60, scope="admin-login")(admin.site.login)),
     path("admin/", admin.site.urls),
@@ -23,7 +28,6 @@ urlpatterns = [
     path("api/files/", include("{{ cookiecutter.project_slug }}.platform.files.urls")),
 {%- endif %}
 {%- if cookiecutter.use_realtime == "y" %}
-    path("api/events/", include("{{ cookiecutter.project_slug }}.platform.realtime.urls")),
     path("realtime/", realtime_page, name="realtime-page"),
 {%- endif %}
 {%- if cookiecutter.use_celery == "y" %}
