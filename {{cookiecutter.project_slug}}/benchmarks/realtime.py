@@ -153,8 +153,10 @@ class Round:
             return "CPU: the load generator's processes were saturated (the server was not)"
         if self.machine_busy >= SATURATED:
             return (
-                f"CPU: the machine's cores were {self.machine_busy:.0%} busy (server, clients, "
-                "Redis and anything else running); measure on an idle machine"
+                f"CPU: the machine's cores were {self.machine_busy:.0%} busy, shared by the "
+                f"events workers (the busiest at {self.server_busy:.0%} of a core), the clients "
+                f"(the busiest at {self.clients_busy:.0%}), Redis and anything else running "
+                "(next: the clients on another machine, more events processes on more cores)"
             )
         if self.delivered < 1:
             return "events lost before the clients (Redis output buffers, or client buffers)"
