@@ -1,11 +1,11 @@
 """django-redis's client on a Redis Cluster (REDIS_CLUSTER_NODES), for the cache and sessions.
 
-A thin subclass of django-redis's DefaultClient on redis-py's RedisCluster, rather than
-django-valkey's cluster backend: django-valkey is built on valkey-py, a second Redis client beside
-the redis-py every other role (rate limiter, health checks, metrics) uses, and its
-cluster client was still unreleased work in progress. DefaultClient already gives the project's
-behaviour (JSON values, ignored exceptions logged by the cache, key prefixes); only three things
-change on a cluster:
+A thin subclass of the project's cache client (core/cache_client.py, django-redis's DefaultClient)
+on redis-py's RedisCluster, rather than django-valkey's cluster backend: django-valkey is built on
+valkey-py, a second Redis client beside the redis-py every other role (rate limiter, health checks,
+metrics) uses, and its cluster client was still unreleased work in progress. DefaultClient already
+gives the project's behaviour (JSON values, ignored exceptions logged by the cache, key prefixes);
+only three things change on a cluster:
 
 - the connection: one RedisCluster per process (core/redis_clients.py), shared by every thread's
   client, at most MAX_CONNECTIONS_PER_ROLE connections per node;
@@ -18,19 +18,19 @@ change on a cluster:
 from collections.abc import Collection
 from typing import Any
 
-from django_redis.client import DefaultClient
 from django_redis.client.default import glob_escape
 from django_redis.exceptions import ConnectionInterrupted
 from redis import Redis
 from redis.exceptions import RedisClusterException, RedisError
 
+from {{ cookiecutter.project_slug }}.platform.core.cache_client import ProjectCacheClient
 from {{ cookiecutter.project_slug }}.platform.core.redis_clients import cluster_client
 
 # Keys deleted per DEL by clear() (RedisCluster splits each batch by slot).
 CLEAR_BATCH = 500
 
 
-class ClusterCacheClient(DefaultClient):
+class ClusterCacheClient(ProjectCacheClient):
     def connect(self, index: int = 0) -> Redis:
         try:
             client: Any = cluster_client(self._server[index])

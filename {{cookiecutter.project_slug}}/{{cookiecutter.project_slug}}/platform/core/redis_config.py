@@ -19,7 +19,9 @@ MAX_CONNECTIONS_PER_ROLE = 50
 # The client class of every role when metrics are on (a dotted path: settings import no client).
 _OBSERVABILITY = "{{ cookiecutter.project_slug }}.platform.observability"
 TIMED_REDIS_CLIENT = f"{_OBSERVABILITY}.redis_timing.TimedRedis"
-# django-redis's client class for a cache on a Redis Cluster (REDIS_CLUSTER_NODES).
+# django-redis's client classes: the project's (core/cache_client.py), and on a Redis Cluster
+# (REDIS_CLUSTER_NODES) its subclass.
+PROJECT_CACHE_CLIENT = f"{__package__}.cache_client.ProjectCacheClient"
 CLUSTER_CACHE_CLIENT = f"{__package__}.cluster_cache.ClusterCacheClient"
 
 
@@ -122,7 +124,7 @@ def django_redis_cache(
     )
     options: dict[str, object] = {
         # No PARSER_CLASS: redis-py uses hiredis by itself when it is installed.
-        "CLIENT_CLASS": "django_redis.client.DefaultClient",
+        "CLIENT_CLASS": PROJECT_CACHE_CLIENT,
         "IGNORE_EXCEPTIONS": ignore_exceptions,
         # JSON, not django-redis's default pickle: loading a pickle runs code, so anyone able to
         # write a key in Redis could run code in the web processes (core/cache_serializers.py).

@@ -45,3 +45,35 @@ def test_a_value_that_is_not_json_reads_as_a_logged_miss(caplog: pytest.LogCaptu
 def test_a_value_that_cannot_be_stored_as_json_is_refused() -> None:
     with pytest.raises(TypeError):
         cache.set("an-object", object())
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"id": 1, "tags": ["a"]}, [1, "two"], "text", 42, -7, 1.5, True, None, ""],
+    ids=["object", "array", "string", "int", "negative-int", "float", "bool", "null", "empty"],
+)
+def test_every_kind_of_value_reads_back_as_written(value: object) -> None:
+    # JSON objects, arrays and strings skip django-redis's int() attempt (core/cache_client.py);
+    # integers are stored bare, and every other value takes django-redis's own path.
+    cache.set("kind", value)
+
+    assert cache.get("kind", default="missing") == value
+    assert type(cache.get("kind")) is type(value)
+
+
+def test_integers_stay_bare_so_incr_counts_in_redis() -> None:
+    cache.set("counter", 41)
+
+    assert cache.incr("counter") == 42
+    assert redis_client("cache").get(cache.make_key("counter")) == b"42"
+
+
+def test_a_planted_value_that_looks_like_json_but_is_not_reads_as_a_logged_miss(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    redis_client("cache").set(cache.make_key("planted-object"), b"{not json")
+
+    with caplog.at_level(logging.WARNING):
+        assert cache.get("planted-object") is None
+
+    assert "not JSON" in caplog.text
