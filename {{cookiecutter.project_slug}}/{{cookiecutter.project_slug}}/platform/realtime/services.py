@@ -187,6 +187,12 @@ return false
 StreamCap = Literal["user", "address"]
 
 
+def _queue_script(pipeline: Any, script: str, keys: list[str], *args: object) -> None:
+    """Queue `script` on `pipeline` as an EVAL: a cluster's pipeline offers no eval(), and cannot
+    load a script (EVALSHA) that a node, such as a replica just promoted, does not have yet."""
+    pipeline.execute_command("EVAL", script, len(keys), *keys, *args)
+
+
 def _lease_milliseconds() -> int:
     return int(settings.REALTIME_CONNECTION_LEASE_SECONDS * 1000)
 
@@ -206,10 +212,9 @@ def connection_lease_take(*, user_id: int, address: str, stream_id: str) -> Stre
     }
     lease = _lease_milliseconds()
     try:
-        # EVAL, not EVALSHA: a cluster pipeline cannot load a script a node is missing.
         with redis_client("realtime").pipeline(transaction=False) as pipeline:
             for key, cap in caps.values():
-                pipeline.eval(CONNECTION_LEASE_TAKE_SCRIPT, 1, key, stream_id, cap, lease)
+                _queue_script(pipeline, CONNECTION_LEASE_TAKE_SCRIPT, [key], stream_id, cap, lease)
             taken = dict(zip(caps, map(int, pipeline.execute()), strict=True))
         if all(taken.values()):
             return None
@@ -229,14 +234,9 @@ def _renew_leases(*, user_id: int, address: str, stream_id: str) -> str | None:
     user_keys = [connection_lease_key(user_id), stream_credentials_key(user_id)]
     try:
         with redis_client("realtime").pipeline(transaction=False) as pipeline:
-            pipeline.eval(CONNECTION_LEASE_RENEW_SCRIPT, 2, *user_keys, stream_id, lease)
-            pipeline.eval(
-                CONNECTION_LEASE_RENEW_SCRIPT,
-                1,
-                address_connection_lease_key(address),
-                stream_id,
-                lease,
-            )
+            _queue_script(pipeline, CONNECTION_LEASE_RENEW_SCRIPT, user_keys, stream_id, lease)
+            address_keys = [address_connection_lease_key(address)]
+            _queue_script(pipeline, CONNECTION_LEASE_RENEW_SCRIPT, address_keys, stream_id, lease)
             kept = pipeline.execute()[0]
     except RedisError as error:
         logger.warning("Connection lease of user %s not renewed: %s", user_id, error)
