@@ -210,22 +210,27 @@ def connection_lease_take(*, user_id: int, address: str, stream_id: str) -> Stre
             settings.REALTIME_MAX_STREAMS_PER_ADDRESS,
         ),
     }
-    lease = _lease_milliseconds()
     try:
-        with redis_client("realtime").pipeline(transaction=False) as pipeline:
-            for key, cap in caps.values():
-                _queue_script(pipeline, CONNECTION_LEASE_TAKE_SCRIPT, [key], stream_id, cap, lease)
-            taken = dict(zip(caps, map(int, pipeline.execute()), strict=True))
-        if all(taken.values()):
-            return None
-        with redis_client("realtime").pipeline(transaction=False) as pipeline:
-            for cap in (cap for cap, took in taken.items() if took):
-                pipeline.zrem(caps[cap][0], stream_id)
-            pipeline.execute()
+        taken = _take_each(caps, stream_id=stream_id)
+        full = [name for name, took in taken.items() if not took]
+        if full:  # give back the lease a cap with room took
+            with redis_client("realtime").pipeline(transaction=False) as pipeline:
+                for name in (name for name, took in taken.items() if took):
+                    pipeline.zrem(caps[name][0], stream_id)
+                pipeline.execute()
     except (RedisConnectionError, RedisTimeoutError) as error:
         logger.warning("Connection leases unavailable, stream admitted (fail open): %s", error)
         return None
-    return next(cap for cap, took in taken.items() if not took)
+    return full[0] if full else None
+
+
+def _take_each(caps: dict[StreamCap, tuple[str, int]], *, stream_id: str) -> dict[StreamCap, bool]:
+    """Whether each cap's lease was taken, all asked in one round trip."""
+    lease = _lease_milliseconds()
+    with redis_client("realtime").pipeline(transaction=False) as pipeline:
+        for key, cap in caps.values():
+            _queue_script(pipeline, CONNECTION_LEASE_TAKE_SCRIPT, [key], stream_id, cap, lease)
+        return {name: bool(took) for name, took in zip(caps, pipeline.execute(), strict=True)}
 
 
 def _renew_leases(*, user_id: int, address: str, stream_id: str) -> str | None:
