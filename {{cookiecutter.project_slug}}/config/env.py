@@ -160,7 +160,7 @@ def redis_env() -> RedisEnv:
         sentinels=sentinels,
         sentinel_master=sentinel_master,
         sentinel_password=env.str("REDIS_SENTINEL_PASSWORD", default=""),
-        # Redis Cluster (docs/scaling-out.md): the cache, sessions and rate-limit roles.
+        # Redis Cluster (docs/scaling-out.md): the cache, sessions{% if cookiecutter.use_realtime == "y" %}, realtime{% endif %} and rate-limit roles.
         cluster_nodes=cluster_nodes,
     )
 

@@ -39,7 +39,7 @@ REDIS_RATE_LIMIT_URL = with_redis_password(
 )
 {%- if cookiecutter.use_realtime == "y" %}
 # Pub/sub ignores database numbers (channels carry REALTIME_PREFIX); the replay logs (Redis
-# Streams) use db 6.
+# Streams) use db 6. With REDIS_CLUSTER_NODES: the cluster, with sharded pub/sub.
 REDIS_REALTIME_URL = with_redis_password(
     env.str("REDIS_REALTIME_URL", default=redis_url_with_db(REDIS_DURABLE_URL, 6))
 )
@@ -54,9 +54,9 @@ REDIS_KEY_PREFIX = _REDIS.key_prefix
 REDIS_SENTINELS = _REDIS.sentinels
 REDIS_SENTINEL_MASTER = _REDIS.sentinel_master
 REDIS_SENTINEL_PASSWORD = _REDIS.sentinel_password
-# Redis Cluster (docs/scaling-out.md). With REDIS_CLUSTER_NODES set, the cache, sessions and
-# rate-limit roles live on the cluster, each under its own key prefix; their URLs then only give
-# the password and scheme (rediss:// for TLS). The durable role{% if cookiecutter.use_celery == "y" %} and Celery{% endif %}
+# Redis Cluster (docs/scaling-out.md). With REDIS_CLUSTER_NODES set, the cache, sessions,
+# rate-limit{% if cookiecutter.use_realtime == "y" %} and realtime{% endif %} roles live on the cluster, each under its own key prefix; their URLs
+# then only give the password and scheme (rediss:// for TLS). The durable role{% if cookiecutter.use_celery == "y" %} and Celery{% endif %}
 # stay on REDIS_DURABLE_URL's standalone or Sentinel Redis.
 REDIS_CLUSTER_NODES = _REDIS.cluster_nodes
 CACHE_TIMEOUT = env.int("CACHE_TIMEOUT", default=300)

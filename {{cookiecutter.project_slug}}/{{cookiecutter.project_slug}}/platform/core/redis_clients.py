@@ -13,8 +13,9 @@ and the roles each platform feature adds from its AppConfig.ready() with
 ``register_redis_role()`` (a feature that is deleted takes its role with it).
 
 With REDIS_CLUSTER_NODES set, the roles that may live on a Redis Cluster (the cache, sessions,
-rate limits) get a ``RedisCluster`` on those nodes; whether a role is on a cluster is decided
-here, and nowhere else.
+rate limits, and the roles registered ``on_cluster``) get a ``RedisCluster`` on those nodes, and
+pub/sub on them goes sharded (``channel_publisher``, ``channel_subscriber``); whether a role is on
+a cluster is decided here, and nowhere else.
 """
 
 from collections.abc import Callable
@@ -27,6 +28,8 @@ from django.dispatch import receiver
 from django_redis import get_redis_connection
 from redis import BlockingConnectionPool, Redis
 from redis import asyncio as aioredis
+from redis.asyncio.cluster import ClusterNode as AsyncClusterNode
+from redis.asyncio.cluster import RedisCluster as AsyncRedisCluster
 from redis.asyncio.retry import Retry as AsyncRetry
 from redis.asyncio.sentinel import Sentinel as AsyncSentinel
 from redis.backoff import NoBackoff
@@ -35,6 +38,13 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisClusterException
 from redis.sentinel import Sentinel
 
+from {{ cookiecutter.project_slug }}.platform.core.redis_channels import (
+    ChannelPublisher,
+    ChannelSubscriber,
+    Deliver,
+    PatternSubscriber,
+    ShardedSubscriber,
+)
 from {{ cookiecutter.project_slug }}.platform.core.redis_config import (
     CLUSTER_CACHE_CLIENT,
     MAX_CONNECTIONS_PER_ROLE,
@@ -235,6 +245,41 @@ def async_subscriber_client(role: str, *, client_name: str) -> aioredis.Redis:
         )
         return client
     return aioredis.Redis.from_url(url, **kwargs)
+
+
+def channel_publisher(role: str) -> ChannelPublisher:
+    """How `role` publishes: SPUBLISH on the cluster (to the shard that owns the channel's slot
+    only), PUBLISH elsewhere (core/redis_channels.py says why)."""
+    return ChannelPublisher(redis_client(role), "SPUBLISH" if on_cluster(role) else "PUBLISH")
+
+
+def channel_subscriber(
+    role: str, *, pattern: str, client_name: str, deliver: Deliver
+) -> ChannelSubscriber:
+    """A new listener to `role`'s channels for a process's long-lived subscriber, which owns it
+    (and closes it): one pattern subscription to `pattern` on a standalone or Sentinel Redis,
+    sharded subscriptions per channel on the cluster."""
+    if not on_cluster(role):
+        client = async_subscriber_client(role, client_name=client_name)
+        return PatternSubscriber(client, pattern=pattern, deliver=deliver)
+    url = redis_role_urls()[role]
+    kwargs = cluster_kwargs(
+        url, socket_timeout=settings.REDIS_SOCKET_TIMEOUT, ca_certs=settings.REDIS_SSL_CA_CERTS
+    )
+    # The cluster client only reads the slot map; each primary's subscriptions get a connection
+    # of their own, without a read timeout or retries (as async_subscriber_client's): a dropped
+    # connection must end the subscription, not be silently replaced.
+    cluster = AsyncRedisCluster(
+        startup_nodes=[AsyncClusterNode(host, port) for host, port in settings.REDIS_CLUSTER_NODES],
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+    def node_client(host: str, port: int) -> aioredis.Redis:
+        options: dict[str, Any] = {**kwargs, "socket_timeout": None, "retry": None}
+        options["client_name"] = client_name
+        return aioredis.Redis(host=host, port=port, **options)
+
+    return ShardedSubscriber(cluster, node_client=node_client, deliver=deliver)
 
 
 def sentinel_connection_kwargs() -> dict[str, object]:

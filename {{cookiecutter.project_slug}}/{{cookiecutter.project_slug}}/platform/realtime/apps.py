@@ -11,18 +11,28 @@ class RealtimeConfig(AppConfig):
         from {{ cookiecutter.project_slug }}.platform.accounts.models import User
         from {{ cookiecutter.project_slug }}.platform.accounts.signals import user_deactivated
         from {{ cookiecutter.project_slug }}.platform.core.events import on_domain_event
-        from {{ cookiecutter.project_slug }}.platform.core.redis_clients import register_redis_role
+        from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+            register_redis_role,
+            register_same_slot_keys,
+        )
         from {{ cookiecutter.project_slug }}.platform.realtime import checks  # noqa: F401  (registers the checks)
         from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
             forget_changed_credentials,
+        )
+        from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
+            publish_sample_names,
+            renewal_sample_keys,
         )
         from {{ cookiecutter.project_slug }}.platform.realtime.services import (
             realtime_forward,
             streams_close_for_deactivated,
         )
 
-        # Event publishing and replay streams (and the hub's one asyncio subscriber).
-        register_redis_role("realtime", url_setting="REDIS_REALTIME_URL")
+        # Event publishing and replay streams (and the hub's one asyncio subscriber), on the
+        # Redis Cluster when there is one (sharded pub/sub, core/redis_channels.py).
+        register_redis_role("realtime", url_setting="REDIS_REALTIME_URL", on_cluster=True)
+        register_same_slot_keys("The publish script's replay log and channel", publish_sample_names)
+        register_same_slot_keys("The connection lease renewal's user keys", renewal_sample_keys)
         # Every domain event reaches its owner's browsers: products announce, never publish.
         on_domain_event("*", realtime_forward)
         # A changed or deleted user's open streams check their grant afresh (grants.py).

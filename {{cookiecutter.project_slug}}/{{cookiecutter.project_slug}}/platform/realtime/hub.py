@@ -1,10 +1,14 @@
-"""One Redis subscription per process, fanned out to every connected client.
+"""One Redis subscriber per process, fanned out to every connected client.
 
-The hub subscribes once to the pattern of all this project's channels and hands each message to
-the queues of the clients listening on its channel. A client's queue is bounded: when it is full
-the oldest event is dropped, so a slow client can cost at most REALTIME_CLIENT_BUFFER events of
-memory. When the subscription drops, the hub reconnects with backoff and tells every client that
-events may have been missed (a `stream.gap` event), so pages can refetch.
+The hub listens to the channels of the clients it holds, through the subscriber the Redis clients
+module gives the realtime role (core/redis_channels.py): one pattern subscription to all this
+project's channels on a standalone or Sentinel Redis; on a Redis Cluster, a sharded subscription
+per channel with clients here, made on its first client and dropped with its last. It hands each
+message to the queues of the clients listening on its channel. A client's queue is bounded: when
+it is full the oldest event is dropped, so a slow client can cost at most REALTIME_CLIENT_BUFFER
+events of memory. When the subscription lapses (Redis lost, a failover, a slot moved), the hub
+subscribes again with backoff and tells every client that events may have been missed (a
+`stream.gap` event), so pages can refetch.
 """
 
 import asyncio
@@ -14,16 +18,17 @@ import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
 
 from django.conf import settings
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import async_subscriber_client
+from {{ cookiecutter.project_slug }}.platform.core.redis_channels import (
+    SUBSCRIPTION_ERRORS,
+    ChannelSubscriber,
+)
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import channel_subscriber
 from {{ cookiecutter.project_slug }}.platform.realtime.metrics import realtime_events_dropped
 from {{ cookiecutter.project_slug }}.platform.realtime.redis_names import (
-    channel_of,
+    pubsub_channel,
     pubsub_pattern,
 )
 
@@ -60,9 +65,15 @@ class ClientQueue(asyncio.Queue[LiveEvent]):
 
 class Hub:
     def __init__(self) -> None:
+        # By pub/sub channel name (redis_names.pubsub_channel), as messages name their channel.
         self.clients: dict[str, set[ClientQueue]] = defaultdict(set)
         self.subscribed = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._subscriber: ChannelSubscriber | None = None
+        # Held while the subscriber's channels change, so that each change reads self.clients
+        # as it is when made, and a new subscriber starts from all of them.
+        self._changing = asyncio.Lock()
+        self._following: dict[str, asyncio.Task[None]] = {}
 
     def subscribe(self, channel: str) -> ClientQueue:
         if self._task is None or self._task.done():
@@ -71,32 +82,68 @@ class Hub:
             create_task = asyncio.get_running_loop().create_task
             self._task = contextvars.Context().run(create_task, self._run())
         queue = ClientQueue(maxsize=settings.REALTIME_CLIENT_BUFFER)
-        self.clients[channel].add(queue)
+        name = pubsub_channel(channel)
+        first = name not in self.clients
+        self.clients[name].add(queue)
+        if first:
+            self._follow(name)
         return queue
 
-    async def wait_subscribed(self, timeout: float) -> None:
-        """Give a starting hub a moment to subscribe, so the first client misses nothing."""
+    async def wait_subscribed(self, channel: str, timeout: float) -> None:
+        """Give a starting hub, or a new channel's subscription, a moment, so the first client
+        misses nothing."""
         try:
-            await asyncio.wait_for(self.subscribed.wait(), timeout=timeout)
+            await asyncio.wait_for(self._ready(pubsub_channel(channel)), timeout=timeout)
         except TimeoutError:
             logger.warning("Realtime subscriber not connected yet; streaming anyway")
 
+    async def _ready(self, name: str) -> None:
+        await self.subscribed.wait()
+        following = self._following.get(name)
+        if following is not None:
+            await asyncio.shield(following)  # a timed-out wait leaves the subscription be
+
     def unsubscribe(self, channel: str, queue: ClientQueue) -> None:
-        listeners = self.clients.get(channel)
+        name = pubsub_channel(channel)
+        listeners = self.clients.get(name)
         if listeners is not None:
             listeners.discard(queue)
             if not listeners:
-                del self.clients[channel]
+                del self.clients[name]
+                self._follow(name)
 
     def client_count(self) -> int:
         return sum(len(queues) for queues in self.clients.values())
 
-    def _dispatch(self, message: dict[str, Any]) -> None:
-        payload = json.loads(message["data"])
+    def _follow(self, name: str) -> None:
+        """Have the subscriber listen to channel `name` or not, as its clients here say by the
+        time the change is made (a client may come or go meanwhile)."""
+        task = asyncio.get_running_loop().create_task(self._sync_channel(name))
+        self._following[name] = task
+        task.add_done_callback(lambda done: self._forget_follow(name, done))
+
+    def _forget_follow(self, name: str, task: "asyncio.Task[None]") -> None:
+        if self._following.get(name) is task:
+            del self._following[name]
+
+    async def _sync_channel(self, name: str) -> None:
+        async with self._changing:
+            if self._subscriber is None:
+                return  # the next subscriber starts from self.clients
+            if name in self.clients:
+                await self._subscriber.add(name)
+            else:
+                await self._subscriber.remove(name)
+
+    def _dispatch(self, channel: str, data: bytes) -> None:
+        listeners = self.clients.get(channel)
+        if not listeners:  # a pattern delivers every channel's messages: most have no client here
+            return
+        payload = json.loads(data)
         event = LiveEvent(
             id=payload["id"], event=payload["event"], data=json.dumps(payload["data"])
         )
-        for queue in list(self.clients.get(channel_of(_text(message["channel"])), ())):
+        for queue in list(listeners):
             queue.offer(event)
 
     def _announce_gap(self) -> None:
@@ -108,40 +155,32 @@ class Hub:
     async def _run(self) -> None:
         backoff, reconnecting = 0.1, False
         while True:
-            client = async_subscriber_client(
-                "realtime", client_name=f"{settings.REALTIME_PREFIX}:hub"
+            subscriber = channel_subscriber(
+                "realtime",
+                pattern=pubsub_pattern(),
+                client_name=f"{settings.REALTIME_PREFIX}:hub",
+                deliver=self._dispatch,
             )
-            pubsub: Any = client.pubsub(ignore_subscribe_messages=True)
             try:
-                await pubsub.psubscribe(pubsub_pattern())
+                async with self._changing:
+                    await subscriber.start(list(self.clients))
+                    self._subscriber = subscriber
                 self.subscribed.set()
                 if reconnecting:
                     self._announce_gap()
                 backoff = 0.1
-                await self._listen(pubsub)
-            except (RedisConnectionError, RedisTimeoutError, OSError) as error:
+                await subscriber.run()
+            except SUBSCRIPTION_ERRORS as error:
                 self.subscribed.clear()
                 reconnecting = True
                 logger.warning(
                     "Realtime subscriber lost Redis (%s); retry in %.1fs", error, backoff
                 )
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
             finally:
-                await pubsub.aclose()
-                await client.aclose()
-
-    async def _listen(self, pubsub: Any) -> None:
-        while True:
-            # A timeout, not a blocking read: between messages redis-py PINGs the connection
-            # (health_check_interval), which is how a silently dead connection is found.
-            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=5.0)
-            if message is not None and message["type"] == "pmessage":
-                self._dispatch(message)
-
-
-def _text(value: bytes | str) -> str:
-    return value.decode() if isinstance(value, bytes) else value
+                self._subscriber = None
+                await subscriber.aclose()
+            await asyncio.sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
 
 
 _hubs: dict[asyncio.AbstractEventLoop, Hub] = {}

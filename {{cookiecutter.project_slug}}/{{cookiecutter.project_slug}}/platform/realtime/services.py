@@ -11,7 +11,10 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User
 from {{ cookiecutter.project_slug }}.platform.core.events import DomainEvent
-from {{ cookiecutter.project_slug }}.platform.core.redis_clients import redis_client
+from {{ cookiecutter.project_slug }}.platform.core.redis_clients import (
+    channel_publisher,
+    redis_client,
+)
 from {{ cookiecutter.project_slug }}.platform.observability.request_ids import current_request_id
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import (
     StreamGrant,
@@ -32,13 +35,14 @@ logger = logging.getLogger(__name__)
 
 # Append to the channel's capped replay log (a Redis Stream) and publish, atomically and in one
 # round trip, so the event's id (its Redis Stream entry id) is the same in the log and on the wire.
-# The log keeps the id of the request that published the event (empty: none), to find its lines.
+# The log keeps the id of the request that published the event (empty: none). ARGV[7] is the
+# publish command (PUBLISH, or SPUBLISH on a cluster: the channel shares the log's slot).
 PUBLISH_SCRIPT = """
 local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*',
                       'event', ARGV[2], 'data', ARGV[3], 'request_id', ARGV[6])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 local message = cjson.encode({id = id, event = ARGV[2]})
-redis.call('PUBLISH', ARGV[5], string.sub(message, 1, -2) .. ',"data":' .. ARGV[3] .. '}')
+redis.call(ARGV[7], ARGV[5], string.sub(message, 1, -2) .. ',"data":' .. ARGV[3] .. '}')
 return id
 """
 
@@ -46,9 +50,9 @@ return id
 def realtime_publish(*, channel: str, event: str, data: dict[str, Any]) -> str | None:
     """Send `event` to everyone listening on `channel`; returns the event id. A Redis outage
     loses the event (logged) but never fails the caller's write."""
-    client = redis_client("realtime")
+    publisher = channel_publisher("realtime")
     try:
-        event_id = client.register_script(PUBLISH_SCRIPT)(
+        event_id = publisher.client.register_script(PUBLISH_SCRIPT)(
             keys=[replay_log_key(channel)],
             args=[
                 settings.REALTIME_REPLAY_LENGTH,
@@ -57,6 +61,7 @@ def realtime_publish(*, channel: str, event: str, data: dict[str, Any]) -> str |
                 settings.REALTIME_REPLAY_SECONDS,
                 pubsub_channel(channel),
                 current_request_id() or "",
+                publisher.command,
             ],
         )
     except RedisError as error:
@@ -85,7 +90,7 @@ def streams_recheck(*, user_id: int) -> None:
     at their next renewal (REALTIME_HEARTBEAT_SECONDS)."""
     message = json.dumps({"id": None, "event": RECHECK_EVENT, "data": {}})
     try:
-        redis_client("realtime").publish(pubsub_channel(user_channel(user_id)), message)
+        channel_publisher("realtime").publish(pubsub_channel(user_channel(user_id)), message)
     except RedisError as error:
         logger.warning("Streams of user %s close at their next renewal: %s", user_id, error)
 
@@ -148,36 +153,44 @@ def stream_token_spend(*, token: str) -> bool:
 # each the event stream's id scored by when its lease lapses (ms on the Redis server's clock, so
 # app servers with skewed clocks agree). Lapsed leases are pruned in the same script that counts
 # them, so a process that died without closing its event streams holds their slots for one lease
-# at most. Returns 1 when taken, else the cap that is full: 0 the user's, 2 the address's (nothing
-# is taken then).
+# at most.
+#
+# The two sets are taken in two scripts of one key each, sent together (one round trip): on a
+# Redis Cluster a user's and an address's sets lie in different slots, which no one script may
+# touch. Each script takes its lease only below its cap, atomically, so no cap is ever exceeded;
+# when one refuses, the lease the other took is given back. Meanwhile a concurrent stream may
+# count that lease and be refused too: the split can refuse a stream in a race, never admit one
+# too many (an EventSource retries). A process that dies before giving it back holds it for one
+# lease at most. Returns 1 when taken, 0 when the cap (ARGV[2]) is full.
 CONNECTION_LEASE_TAKE_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now) end
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
 if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 0 end
-if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 2 end
-for i = 1, 2 do
-  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[4]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[i], ARGV[4])
-end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return 1
 """
-# Renewing re-adds leases that are gone (Redis restarted): the event stream is open either way.
-# Returns the user's credentials fingerprint kept beside the leases (grants.py), in the same round
-# trip.
+# Renewing re-adds a lease that is gone (Redis restarted): the event stream is open either way.
+# The user's step also returns the user's credentials fingerprint kept beside the leases
+# (KEYS[2], grants.py; one hash tag with the user's leases), in the same round trip.
 CONNECTION_LEASE_RENEW_SCRIPT = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-for i = 1, 2 do
-  redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', now)
-  redis.call('ZADD', KEYS[i], now + tonumber(ARGV[2]), ARGV[1])
-  redis.call('PEXPIRE', KEYS[i], ARGV[2])
-end
-return redis.call('GET', KEYS[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+if KEYS[2] then return redis.call('GET', KEYS[2]) end
+return false
 """
 
 StreamCap = Literal["user", "address"]
-TAKE_REFUSALS: dict[int, StreamCap] = {0: "user", 2: "address"}
+
+
+def _queue_script(pipeline: Any, script: str, keys: list[str], *args: object) -> None:
+    """Queue `script` on `pipeline` as an EVAL: a cluster's pipeline offers no eval(), and cannot
+    load a script (EVALSHA) that a node, such as a replica just promoted, does not have yet."""
+    pipeline.execute_command("EVAL", script, len(keys), *keys, *args)
 
 
 def _lease_milliseconds() -> int:
@@ -187,37 +200,49 @@ def _lease_milliseconds() -> int:
 def connection_lease_take(*, user_id: int, address: str, stream_id: str) -> StreamCap | None:
     """Take the connection leases of event stream `stream_id`, or name the cap that is full:
     "user" when the user holds REALTIME_MAX_STREAMS_PER_USER unexpired leases, "address" when its
-    client address holds REALTIME_MAX_STREAMS_PER_ADDRESS. An unreachable Redis admits the event
-    stream, like the rate limiter (REALTIME_MAX_STREAMS_PER_PROCESS still applies)."""
-    client = redis_client("realtime")
+    client address holds REALTIME_MAX_STREAMS_PER_ADDRESS (nothing is taken then). An unreachable
+    Redis admits the event stream, like the rate limiter (REALTIME_MAX_STREAMS_PER_PROCESS still
+    applies)."""
+    caps: dict[StreamCap, tuple[str, int]] = {
+        "user": (connection_lease_key(user_id), settings.REALTIME_MAX_STREAMS_PER_USER),
+        "address": (
+            address_connection_lease_key(address),
+            settings.REALTIME_MAX_STREAMS_PER_ADDRESS,
+        ),
+    }
     try:
-        taken = client.register_script(CONNECTION_LEASE_TAKE_SCRIPT)(
-            keys=[connection_lease_key(user_id), address_connection_lease_key(address)],
-            args=[
-                stream_id,
-                settings.REALTIME_MAX_STREAMS_PER_USER,
-                settings.REALTIME_MAX_STREAMS_PER_ADDRESS,
-                _lease_milliseconds(),
-            ],
-        )
+        taken = _take_each(caps, stream_id=stream_id)
+        full = [name for name, took in taken.items() if not took]
+        if full:  # give back the lease a cap with room took
+            with redis_client("realtime").pipeline(transaction=False) as pipeline:
+                for name in (name for name, took in taken.items() if took):
+                    pipeline.zrem(caps[name][0], stream_id)
+                pipeline.execute()
     except (RedisConnectionError, RedisTimeoutError) as error:
         logger.warning("Connection leases unavailable, stream admitted (fail open): %s", error)
         return None
-    return TAKE_REFUSALS.get(int(taken))
+    return full[0] if full else None
+
+
+def _take_each(caps: dict[StreamCap, tuple[str, int]], *, stream_id: str) -> dict[StreamCap, bool]:
+    """Whether each cap's lease was taken, all asked in one round trip."""
+    lease = _lease_milliseconds()
+    with redis_client("realtime").pipeline(transaction=False) as pipeline:
+        for key, cap in caps.values():
+            _queue_script(pipeline, CONNECTION_LEASE_TAKE_SCRIPT, [key], stream_id, cap, lease)
+        return {name: bool(took) for name, took in zip(caps, pipeline.execute(), strict=True)}
 
 
 def _renew_leases(*, user_id: int, address: str, stream_id: str) -> str | None:
     """Renew the leases; returns the credentials fingerprint Redis keeps, if any."""
-    client = redis_client("realtime")
+    lease = _lease_milliseconds()
+    user_keys = [connection_lease_key(user_id), stream_credentials_key(user_id)]
     try:
-        kept = client.register_script(CONNECTION_LEASE_RENEW_SCRIPT)(
-            keys=[
-                connection_lease_key(user_id),
-                address_connection_lease_key(address),
-                stream_credentials_key(user_id),
-            ],
-            args=[stream_id, _lease_milliseconds()],
-        )
+        with redis_client("realtime").pipeline(transaction=False) as pipeline:
+            _queue_script(pipeline, CONNECTION_LEASE_RENEW_SCRIPT, user_keys, stream_id, lease)
+            address_keys = [address_connection_lease_key(address)]
+            _queue_script(pipeline, CONNECTION_LEASE_RENEW_SCRIPT, address_keys, stream_id, lease)
+            kept = pipeline.execute()[0]
     except RedisError as error:
         logger.warning("Connection lease of user %s not renewed: %s", user_id, error)
         return None

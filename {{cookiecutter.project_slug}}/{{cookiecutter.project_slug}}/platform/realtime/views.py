@@ -194,7 +194,7 @@ class EventStream:
         last_id, queue, heartbeat = self.last_id, None, None
         try:
             queue = hub.subscribe(channel)
-            await hub.wait_subscribed(timeout=3.0)
+            await hub.wait_subscribed(channel, timeout=3.0)
             yield f"retry: 3000\n: connected to {channel}\n\n".encode()
             for missed in await realtime_replay(channel=channel, after=last_id) if last_id else []:
                 last_id = missed.id
