@@ -242,7 +242,7 @@ class Heartbeat:
     def _beat(self) -> None:
         self.due = True
         if self._queue.empty():  # a busy stream needs no keep-alive, and loses no event to one
-            self._queue.put_nowait(IDLE_TICK)
+            self._queue.offer(IDLE_TICK)
         self._timer = self._loop.call_later(self._seconds, self._beat)
 
     def stop(self) -> None:
