@@ -35,7 +35,11 @@ from {{ cookiecutter.project_slug }}.platform.core.exception_handler import api_
 from {{ cookiecutter.project_slug }}.platform.rate_limit.anonymous import anonymous_refusal
 from {{ cookiecutter.project_slug }}.platform.rate_limit.identity import client_ip
 from {{ cookiecutter.project_slug }}.platform.realtime.grants import StreamGrant, stream_grant
-from {{ cookiecutter.project_slug }}.platform.realtime.hub import ClientQueue, LiveEvent, current_hub
+from {{ cookiecutter.project_slug }}.platform.realtime.hub import (
+    ClientQueue,
+    LiveEvent,
+    current_hub,
+)
 from {{ cookiecutter.project_slug }}.platform.realtime.metrics import (
     realtime_events_delivered,
     realtime_streams_open,
