@@ -12,7 +12,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.testing.ports import free_port
-from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis, seconds_until
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.waiting import seconds_until
 
 CLUSTER_SLOTS = 16384
 

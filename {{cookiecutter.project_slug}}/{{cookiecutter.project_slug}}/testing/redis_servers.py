@@ -4,7 +4,6 @@ without touching the shared Redis."""
 import shutil
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,13 +46,3 @@ class OwnRedis:
             self.process.kill()
             self.process.wait(timeout=10)
         self.process = None
-
-
-def seconds_until(condition: Callable[[], bool], *, timeout: float, what: str) -> float:
-    """Seconds until `condition` held, checked every 0.1 s; fails the test after `timeout`."""
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > timeout:
-            pytest.fail(f"{what}: condition not met within {timeout} s")
-        time.sleep(0.1)
-    return time.monotonic() - started

@@ -8,7 +8,8 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from {{ cookiecutter.project_slug }}.testing.certificates import tls_server_args
-from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis, seconds_until
+from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
+from {{ cookiecutter.project_slug }}.testing.waiting import seconds_until
 
 SENTINEL_MASTER = "{{ cookiecutter.project_slug }}-master"
 

@@ -30,6 +30,7 @@ from {{ cookiecutter.project_slug }}.testing.redis_commands import redis_command
 from {{ cookiecutter.project_slug }}.testing.redis_servers import OwnRedis
 from {{ cookiecutter.project_slug }}.testing.servers import LiveServer
 from {{ cookiecutter.project_slug }}.testing.supabase_auth_fixtures import RotatingJwks
+from {{ cookiecutter.project_slug }}.testing.waiting import seconds_until
 
 ME_URL = "/api/me/"
 THREADS = 16
@@ -252,15 +253,6 @@ def bearer_status(server: LiveServer, token: str) -> int:
     return httpx.get(f"{server.url}{ME_URL}", headers=headers, timeout=15).status_code
 
 
-def seconds_until(condition: Callable[[], bool], *, limit: float) -> float:
-    started = time.monotonic()
-    while not condition():
-        if time.monotonic() - started > limit:
-            pytest.fail(f"not within {limit} s")
-        time.sleep(0.1)
-    return time.monotonic() - started
-
-
 @pytest.mark.django_db(transaction=True)
 def test_servers_share_one_refetch_and_each_drops_its_copy_after_jwks_refresh(
     rotating_jwks: RotatingJwks, start_server: Callable[..., LiveServer]
@@ -282,7 +274,7 @@ def test_servers_share_one_refetch_and_each_drops_its_copy_after_jwks_refresh(
         return bearer_status(server, old_key_token) == 401
 
     limit = jwks.GENERATION_CHECK_SECONDS + 2
-    waited = [seconds_until(partial(refuses_key_1, server), limit=limit) for server in servers]
+    waited = [seconds_until(partial(refuses_key_1, server), timeout=limit) for server in servers]
 
     assert warm == [200, 200], [server.log() for server in servers]
     assert promoted == [200, 200]
