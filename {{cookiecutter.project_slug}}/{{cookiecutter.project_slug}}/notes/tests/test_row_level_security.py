@@ -103,6 +103,21 @@ def test_a_session_user_with_a_supabase_id_gets_the_same_protection() -> None:
     assert listed_ids(session_client(ada)) == {adas.pk}
 
 
+@pytest.mark.django_db(transaction=True)  # at the top level, as a request runs
+def test_a_cached_read_under_the_claims_does_not_reach_postgres() -> None:
+    # The claims' transaction starts at the first query: a page served from Redis opens no
+    # connection, so it sends no health check, BEGIN or claims either.
+    client = bearer_client(supabase_user())
+    first = client.get(NOTES_URL)
+    connection.close()
+
+    second = client.get(NOTES_URL)
+
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    assert connection.connection is None
+
+
 @pytest.mark.usefixtures("notes_row_level_security")
 def test_another_users_note_cannot_be_changed_under_the_policies(
     monkeypatch: pytest.MonkeyPatch,
