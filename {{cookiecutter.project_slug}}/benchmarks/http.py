@@ -35,6 +35,8 @@ from importlib import import_module  # noqa: E402
 from importlib.util import find_spec  # noqa: E402
 from types import ModuleType  # noqa: E402
 
+from django.conf import settings  # noqa: E402
+
 from benchmarks import http_tracing  # noqa: E402
 from benchmarks.floor import FLOOR_PATH  # noqa: E402
 from benchmarks.logins import session_cookie  # noqa: E402
@@ -42,6 +44,7 @@ from benchmarks.ports import free_port  # noqa: E402
 from benchmarks.report import emit, wait_until_listening  # noqa: E402
 
 from {{ cookiecutter.project_slug }}.platform.accounts.models import User  # noqa: E402
+from {{ cookiecutter.project_slug }}.platform.core.redis_config import redis_url_with_db  # noqa: E402
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
@@ -59,6 +62,12 @@ SERVER_COMMANDS = {
         "config.asgi:application",
     ],
 }
+
+
+# The uncached server's cache: a Redis database of its own, which no role uses (docs/redis.md) and
+# its CACHE_TIMEOUT=0 keeps empty. On the cached server's database it read the pages that server
+# keeps, and measured a cached read.
+UNCACHED_SERVER_CACHE_DB = 7
 
 
 # Servers that differ from "wsgi" by one setting, for the rows that price one feature each (the
@@ -256,10 +265,14 @@ def measure(options: argparse.Namespace) -> dict[str, dict[str, float]]:
         for name in ("wsgi", "wsgi-uncached", "asgi", http_tracing.SERVER, *FEATURE_OFF_SERVERS)
     }
     sink = http_tracing.SpanSink()
-    # The uncached server keeps nothing in the cache (CACHE_TIMEOUT=0): every read is a miss.
+    # The uncached server keeps nothing in its own cache (CACHE_TIMEOUT=0): every read is a miss.
+    uncached = {
+        "CACHE_TIMEOUT": "0",
+        "REDIS_CACHE_URL": redis_url_with_db(settings.REDIS_CACHE_URL, UNCACHED_SERVER_CACHE_DB),
+    }
     starts: list[tuple[str, str, dict[str, str]]] = [
         ("wsgi", "wsgi", {}),
-        ("wsgi", "wsgi-uncached", {"CACHE_TIMEOUT": "0"}),
+        ("wsgi", "wsgi-uncached", uncached),
         ("asgi", "asgi", {}),
         *(("wsgi", name, env) for name, env in FEATURE_OFF_SERVERS.items()),
     ]

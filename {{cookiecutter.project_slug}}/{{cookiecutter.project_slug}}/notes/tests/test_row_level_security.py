@@ -13,6 +13,7 @@ from django.db import connection
 {%- if cookiecutter.use_celery == "y" %}
 from django.http import Http404
 {%- endif %}
+from pytest_httpserver import HTTPServer
 from rest_framework.test import APIClient
 
 from {{ cookiecutter.project_slug }}.notes import {% if cookiecutter.use_celery == "y" %}apis, {% endif %}selectors
@@ -23,6 +24,8 @@ from {{ cookiecutter.project_slug }}.platform.accounts.supabase_tokens import Ve
 from {{ cookiecutter.project_slug }}.platform.accounts.tests.factories import UserFactory
 from {{ cookiecutter.project_slug }}.testing.migration_sql import migration_sql_run
 from {{ cookiecutter.project_slug }}.testing.pgbouncer import OwnPgBouncer
+from {{ cookiecutter.project_slug }}.testing.redis_commands import redis_commands_sent
+from {{ cookiecutter.project_slug }}.testing.supabase_auth_fixtures import claims, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +104,27 @@ def test_a_session_user_with_a_supabase_id_gets_the_same_protection() -> None:
     NoteFactory.create(owner=bob)
 
     assert listed_ids(session_client(ada)) == {adas.pk}
+
+
+@pytest.mark.django_db(transaction=True)  # at the top level, as a request runs
+def test_a_cached_bearer_read_sends_three_redis_commands_and_nothing_to_postgres(
+    supabase: HTTPServer,
+) -> None:
+    # The token's user comes from its copy, then the rate limit and the page with its version;
+    # the claims' transaction starts at the first query, so the read opens no connection (no
+    # health check, BEGIN or claims either).
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {sign(claims(supabase))}")
+    first = client.get(NOTES_URL)
+    connection.close()
+
+    with redis_commands_sent() as sent:
+        second = client.get(NOTES_URL)
+
+    assert second.status_code == 200
+    assert second.json() == first.json()
+    assert sent == ["GET", "EVALSHA", "MGET"]
+    assert connection.connection is None
 
 
 @pytest.mark.usefixtures("notes_row_level_security")

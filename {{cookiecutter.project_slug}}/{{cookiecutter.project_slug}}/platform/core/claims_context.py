@@ -6,6 +6,12 @@ Like PostgREST, the block runs in one transaction with `request.jwt.claims` and 
 transaction-locally (`set_config(..., true)` is `SET LOCAL`): nothing survives the transaction,
 so a pooled connection (Supavisor or PgBouncer in transaction mode) carries nothing to the next
 client. platform/accounts/claims.py runs API views under it.
+
+A block that never queries (a read served from the cache) does not reach Postgres at all: at the
+top level the transaction starts at the block's first use of the database (_DeferredAtomic).
+Django's own `transaction.atomic()` asks the connection for its state on entry, which costs a
+health check (`SELECT 1`, one round trip: a fifth of a cached Bearer read, measured) or, where
+connections are not kept (the transaction pooler), a new connection on every request.
 """
 
 import json
@@ -16,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.transaction import Atomic
 
 SERVICE_ROLE = "service_role"
 APPLY = "SELECT set_config('request.jwt.claims', %s, true), set_config('role', %s, true)"
@@ -67,6 +74,74 @@ class _LazyClaims:
                 cursor.execute(RESTORE, [claims or "", role])
 
 
+# The connection's methods through which Django reaches the server first, whatever it is about to
+# do (a cursor, a savepoint, asking whether it is in a transaction): while a deferred transaction
+# waits, each starts it.
+FIRST_USES = ("ensure_connection", "close_if_health_check_failed")
+
+
+class _DeferredAtomic:
+    """`transaction.atomic()` for a block outside any transaction, entered at the block's first use
+    of the database rather than at its start: nothing is sent for a block that never queries.
+
+    While it waits, the connection is marked as inside an atomic block (as Django's entry marks it,
+    without touching the server), so everything in the block nests in it as before: an inner
+    `atomic()` becomes a savepoint of the one transaction, `on_commit` callbacks wait for the
+    block's end, a durable block is refused. The first use (FIRST_USES) takes the marks off and
+    enters the real `atomic()`: Django's health check, reconnection and autocommit switch happen
+    then, exactly as they would have at the start.
+    """
+
+    def __init__(self, connection: BaseDatabaseWrapper, using: str) -> None:
+        self.connection = connection
+        self.atomic: Atomic = transaction.atomic(using=using)
+        self.waiting = False
+        self.started = False
+
+    def __enter__(self) -> None:
+        connection = self.connection
+        connection.commit_on_exit, connection.needs_rollback = True, False
+        connection.in_atomic_block = True
+        connection.atomic_blocks.append(self.atomic)
+        connection.__dict__.update(dict.fromkeys(FIRST_USES, self._start))
+        self.waiting = True
+
+    def _stop_waiting(self) -> None:
+        if not self.waiting:
+            return
+        self.waiting = False
+        connection = self.connection
+        for name in FIRST_USES:
+            connection.__dict__.pop(name, None)
+        connection.in_atomic_block = False
+        connection.atomic_blocks.remove(self.atomic)
+
+    def _start(self) -> None:
+        """The block's first use of the database: start its transaction, keeping what the block
+        did meanwhile (callbacks waiting for the commit, a rollback it asked for)."""
+        connection = self.connection
+        self._stop_waiting()
+        waiting_callbacks, rollback = connection.run_on_commit, connection.needs_rollback
+        connection.run_on_commit = []
+        self.atomic.__enter__()
+        self.started = True
+        connection.run_on_commit = waiting_callbacks + connection.run_on_commit
+        connection.needs_rollback = connection.needs_rollback or rollback
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, tb: Any
+    ) -> None:
+        if self.started:
+            self.atomic.__exit__(kind, error, tb)
+            return
+        self._stop_waiting()
+        connection = self.connection
+        if kind is None and not connection.needs_rollback:
+            connection.run_and_clear_commit_hooks()  # nothing to commit: as after a commit
+        else:
+            connection.run_on_commit = []
+
+
 def refuse_service_role(claims: Mapping[str, Any], role: str | None = None) -> None:
     if claims.get("role") == SERVICE_ROLE or role == SERVICE_ROLE:
         raise ServiceRoleRefused()
@@ -80,13 +155,15 @@ def claims_context(
     `claims` as `request.jwt.claims`. Raises ServiceRoleRefused for service_role claims."""
     refuse_service_role(claims, role)
     connection = connections[using]
+    nested = connection.in_atomic_block
     # The role goes through set_config as a value, never into the SQL text.
     lazy = _LazyClaims(
-        connection,
-        json.dumps(dict(claims)),
-        role or settings.SUPABASE_RLS_ROLE,
-        nested=connection.in_atomic_block,
+        connection, json.dumps(dict(claims)), role or settings.SUPABASE_RLS_ROLE, nested=nested
     )
+    if not nested:
+        with _DeferredAtomic(connection, using), connection.execute_wrapper(lazy):
+            yield
+        return
     with transaction.atomic(using=using):
         with connection.execute_wrapper(lazy):
             yield
