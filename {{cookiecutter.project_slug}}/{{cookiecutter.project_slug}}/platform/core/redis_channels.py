@@ -100,7 +100,7 @@ class PatternSubscriber:
 
     async def aclose(self) -> None:
         if self._pubsub is not None:
-            await self._pubsub.aclose()
+            await self._pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
         await self._client.aclose()
 
 
@@ -158,7 +158,7 @@ class ShardedSubscriber:
         await asyncio.gather(*self._readers, return_exceptions=True)
         for client, pubsub in self._nodes.values():
             with contextlib.suppress(*SUBSCRIPTION_ERRORS):
-                await pubsub.aclose()
+                await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]
             await client.aclose()
         await self._cluster.aclose()
         if self._lapsed.done() and not self._lapsed.cancelled():
