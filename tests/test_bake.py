@@ -33,8 +33,17 @@ JINJA_EXPRESSION = re.compile(r"(?<!\$)\{\{")
 JINJA_STATEMENT = re.compile(r"\{%")
 
 
+# What tools write into a bake that other tests lint or type-check (the bakes are shared): not the
+# template's output. A tool's cache may hold any text of the files it read, `{{` included.
+TOOL_DIRECTORIES = {".venv", ".ruff_cache", ".mypy_cache", ".pytest_cache"}
+
+
 def project_files(project: Path) -> list[Path]:
-    return [path for path in project.rglob("*") if path.is_file() and ".venv" not in path.parts]
+    return [
+        path
+        for path in project.rglob("*")
+        if path.is_file() and not TOOL_DIRECTORIES.intersection(path.parts)
+    ]
 
 
 def leftovers(path: Path) -> list[str]:
