@@ -192,8 +192,9 @@ def test_the_project_carries_on_when_a_primary_dies_under_traffic(
         f"{recovered:.1f} s after the primary died"
     )
     assert after == [True] * 5
-    assert redis_cluster.is_ok()
-    assert len(redis_cluster.primaries()) == 3  # its replica was promoted
+    # Its replica is promoted (when no request needed the dead primary, as with sessions in the
+    # database, the project served on before the cluster noticed: wait for the cluster too).
+    redis_cluster.wait_until(lambda: redis_cluster.is_ok() and len(redis_cluster.primaries()) == 3)
     assert errors_counted(redis_cluster, "CROSSSLOT") == 0
 
 
