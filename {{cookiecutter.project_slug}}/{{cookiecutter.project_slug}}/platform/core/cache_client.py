@@ -22,7 +22,7 @@ class ProjectCacheClient(DefaultClient):
     def decode(self, value: Any, *args: Any, **kwargs: Any) -> Any:
         if (
             isinstance(value, bytes)
-            and value[:1]
+            and value
             and value[0] in JSON_CONTAINER_STARTS
             and isinstance(self._compressor, IdentityCompressor)  # compressed bytes start anyhow
         ):

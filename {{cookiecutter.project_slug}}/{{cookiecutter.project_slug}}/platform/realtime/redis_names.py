@@ -33,7 +33,7 @@ def replay_log_key(channel: str) -> str:
 
 
 def _user_tag(user_id: int) -> str:
-    return hash_tag(f"user:{user_id}")
+    return hash_tag(user_channel(user_id))
 
 
 def connection_lease_key(user_id: int) -> str:
